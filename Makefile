@@ -1,0 +1,44 @@
+# Two commands on a fresh machine (Python 3.11 and pip are all it needs):
+#   make reproduce   rebuild every figure and number of the paper
+#   make test        run every test (package, notebooks with nbval, build freshness)
+# Both create .venv with the pinned packages of requirements-lock.txt when it is missing.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.lpsrepro-installed
+
+.PHONY: reproduce test simulate lab lock clean-venv
+
+reproduce: $(STAMP)
+	$(BIN)/lpsrepro build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+simulate: $(STAMP)
+	$(BIN)/lpsrepro simulate
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+# The venv is rebuilt whenever the lock file or the package metadata change.
+$(STAMP): requirements-lock.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "lpsrepro needs Python 3.11, got " + sys.version.split()[0] + " (set PYTHON=/path/to/python3.11)"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --requirement requirements-lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	@touch $(STAMP)
+
+# Re-resolve the top-level pins of pyproject.toml into a new complete lock file.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet .
+	{ echo "# Complete resolved package set for Python 3.11 (pip freeze). Regenerate with 'make lock'."; \
+	  echo "# The top-level packages are listed, with the same pins, in pyproject.toml and environment.yml."; \
+	  .venv-lock/bin/python -m pip freeze --exclude lpsrepro; } > requirements-lock.txt
+	rm -rf .venv-lock
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,281 @@
+"""Published numbers, reproduced numbers, and their comparison.
+
+The registry ``data/paper/claims.yaml`` lists every number of the paper's
+results: its value *as printed* (a string, so that the reported precision is
+kept), unit, relation and place in the paper. It is the only place where
+published values enter the compendium, and this module is the only reader
+that compares them with reproduced numbers.
+
+Notebooks call :func:`record`. It prints one deterministic line (checked by
+nbval) and attaches a machine-readable copy of the record to the cell output
+under the MIME type :data:`CLAIM_MIMETYPE`. The build collects these records
+from the executed notebooks (:func:`records_from_notebook`); no side files and
+no extra library are needed, and a notebook run by hand in JupyterLab carries
+its records in the same way. (scrapbook does the same with ``glue`` but is
+unmaintained since 2022.)
+
+Tolerance rule
+--------------
+By default a published value is matched to half a unit of its last reported
+digit (``"6.7e-5"`` → ±0.05e-5, ``"5"`` → ±0.5). A claim may instead give an
+explicit ``rtol`` with a written ``reason`` (e.g. a value the paper states as
+"about"). Inequalities (``<``, ``<=``, ``>``, ``>=``) hold when the reproduced
+value satisfies them within the same tolerance; ``range`` claims hold when the
+value lies in ``[low, high]`` widened by it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lpsrepro import paths
+from lpsrepro.errors import InputFileError, ParameterError
+from lpsrepro.units import convert, parse_unit
+
+CLAIM_MIMETYPE = "application/vnd.lpsrepro.claim+json"
+RELATIONS = ("=", "~", "<", "<=", ">", ">=", "range")
+STATUSES = ("reproduced", "deviates", "not_attempted")
+#: Significant digits kept for reproduced values and uncertainties: enough for any
+#: comparison with the paper, few enough to be identical across machines.
+VALUE_DIGITS, UNCERTAINTY_DIGITS = 4, 2
+
+
+@dataclass(frozen=True)
+class PublishedClaim:
+    """One published number, as the registry states it."""
+
+    id: str
+    source: str
+    statement: str
+    notebook: str
+    unit: str
+    relation: str
+    value: str | None = None          # as printed, e.g. "6.7e-5"
+    low: str | None = None            # for relation "range"
+    high: str | None = None
+    rtol: float | None = None
+    tolerance_reason: str = ""
+    note: str = ""
+
+    @property
+    def atol(self) -> float:
+        """Half a unit of the last reported digit of the printed value(s)."""
+        printed = [s for s in (self.value, self.low, self.high) if s is not None]
+        return max(_half_unit_of_last_digit(s) for s in printed)
+
+    def tolerance(self) -> dict[str, Any]:
+        if self.rtol is not None:
+            return {"rtol": self.rtol, "rule": self.tolerance_reason}
+        return {"atol": _round_sig(self.atol, 3),
+                "rule": "half a unit of the last reported digit"}
+
+    def allowed_deviation(self, reference: float) -> float:
+        return abs(reference) * self.rtol if self.rtol is not None else self.atol
+
+
+def _half_unit_of_last_digit(printed: str) -> float:
+    try:
+        exponent = Decimal(printed).as_tuple().exponent
+    except InvalidOperation:
+        raise ParameterError("published value", printed, "a number as printed in the paper") from None
+    return 0.5 * 10.0 ** int(exponent)
+
+
+def _round_sig(x: float | None, digits: int) -> float | None:
+    if x is None or x == 0 or not math.isfinite(x):
+        return x
+    return float(f"{x:.{digits}g}")
+
+
+# --------------------------------------------------------------------------- registry
+@lru_cache(maxsize=4)
+def _load_registry(path: Path) -> dict[str, PublishedClaim]:
+    if not path.is_file():
+        raise InputFileError(path, "the claims registry is missing")
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputFileError(path, f"is not valid YAML: {exc}") from None
+    registry: dict[str, PublishedClaim] = {}
+    for i, entry in enumerate(doc.get("claims") or []):
+        cid = entry.get("id", f"#{i}")
+        published = entry.get("published") or {}
+        relation = published.get("relation", "=")
+        if relation not in RELATIONS:
+            raise InputFileError(path, "unknown relation", field=f"{cid}.published.relation",
+                                 expected=" ".join(RELATIONS))
+        parse_unit(published.get("unit", ""), what=f"{cid}.published.unit")
+        for key in ("value", "low", "high"):
+            if key in published and not isinstance(published[key], str):
+                raise InputFileError(path, "published numbers must be quoted strings, to keep the "
+                                     "printed precision", field=f"{cid}.published.{key}")
+        if relation == "range" and not ("low" in published and "high" in published):
+            raise InputFileError(path, "a range needs low and high", field=f"{cid}.published")
+        tol = entry.get("tolerance") or {}
+        if "rtol" in tol and not tol.get("reason"):
+            raise InputFileError(path, "an explicit rtol needs a written reason",
+                                 field=f"{cid}.tolerance.reason")
+        if cid in registry:
+            raise InputFileError(path, "duplicate claim id", field=cid)
+        registry[cid] = PublishedClaim(
+            id=cid, source=entry["source"], statement=" ".join(entry["statement"].split()),
+            notebook=entry["notebook"], unit=published["unit"], relation=relation,
+            value=published.get("value"), low=published.get("low"), high=published.get("high"),
+            rtol=tol.get("rtol"), tolerance_reason=" ".join(str(tol.get("reason", "")).split()),
+            note=" ".join(str(entry.get("note", "")).split()))
+    return registry
+
+
+def registry(path: Path | None = None) -> dict[str, PublishedClaim]:
+    """All published claims, keyed by id, in the order of the registry."""
+    return dict(_load_registry(path or paths.CLAIMS_REGISTRY))
+
+
+# --------------------------------------------------------------------------- recording
+def record(claim_id: str, value: float, unit: str, uncertainty: float | None = None,
+           *, note: str = "", registry_path: Path | None = None) -> None:
+    """Record a reproduced number from a notebook.
+
+    Parameters
+    ----------
+    claim_id : str
+        Id of the claim in ``data/paper/claims.yaml``.
+    value : float
+        The reproduced number, in ``unit``.
+    unit : str
+        pint-parsable unit of ``value``; converted to the registry's unit (a
+        unit of another dimension is refused: that is a unit slip).
+    uncertainty : float, optional
+        One standard uncertainty of ``value``, in ``unit``.
+    note : str, optional
+        One short sentence on how the number was obtained.
+
+    The record (see :func:`make_record`) is displayed as one text line plus
+    its machine-readable copy; nothing is returned, so that a notebook cell
+    ending with ``record(...)`` shows the line only once.
+    """
+    _show(make_record(claim_id, value, unit, uncertainty, note=note, registry_path=registry_path))
+
+
+def make_record(claim_id: str, value: float, unit: str, uncertainty: float | None = None,
+                *, note: str = "", registry_path: Path | None = None) -> dict[str, Any]:
+    """Validate and normalise a record (unit converted, digits rounded); see :func:`record`."""
+    claims = registry(registry_path)
+    if claim_id not in claims:
+        raise ParameterError("claim_id", claim_id, "an id of data/paper/claims.yaml")
+    claim = claims[claim_id]
+    value = float(value)
+    if not math.isfinite(value):
+        raise ParameterError(claim_id, value, "a finite number")
+    converted = convert(value, unit, claim.unit, what=claim_id)
+    unc = None
+    if uncertainty is not None:
+        if not uncertainty >= 0:
+            raise ParameterError(f"{claim_id} uncertainty", uncertainty, "a non-negative number")
+        unc = abs(convert(uncertainty, unit, claim.unit, what=claim_id) - convert(0.0, unit, claim.unit))
+    rec = {"id": claim_id, "value": _round_sig(converted, VALUE_DIGITS), "unit": claim.unit,
+           "uncertainty": _round_sig(unc, UNCERTAINTY_DIGITS), "note": note}
+    return rec
+
+
+def format_record(rec: dict[str, Any]) -> str:
+    """The deterministic one-line text of a record."""
+    text = f"claim {rec['id']} = {rec['value']:.{VALUE_DIGITS}g}"
+    if rec.get("uncertainty") is not None:
+        text += f" ± {rec['uncertainty']:.{UNCERTAINTY_DIGITS}g}"
+    return text + f" {rec['unit']}"
+
+
+def _show(rec: dict[str, Any]) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display({"text/plain": format_record(rec), CLAIM_MIMETYPE: rec}, raw=True)
+    else:
+        print(format_record(rec))
+
+
+def records_from_notebook(nb) -> list[dict[str, Any]]:
+    """All claim records displayed by an executed notebook (an nbformat node)."""
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if CLAIM_MIMETYPE in data:
+                found.append(dict(data[CLAIM_MIMETYPE]))
+    return found
+
+
+# --------------------------------------------------------------------------- comparison
+def compare(claim: PublishedClaim, rec: dict[str, Any] | None) -> dict[str, Any]:
+    """Compare one record with its published claim.
+
+    Returns the claim's entry of ``figures/claims.json`` (see DESIGN.md).
+    """
+    published: dict[str, Any] = {"unit": claim.unit, "relation": claim.relation}
+    if claim.value is not None:
+        published["value"] = float(claim.value)
+    if claim.relation == "range":
+        published["low"], published["high"] = float(claim.low), float(claim.high)
+    entry: dict[str, Any] = {
+        "id": claim.id, "source": claim.source, "statement": claim.statement,
+        "notebook": claim.notebook, "published": published, "reproduced": None,
+        "tolerance": claim.tolerance(), "status": "not_attempted", "deviation": None}
+    if claim.note:
+        entry["note"] = claim.note
+    if rec is None:
+        return entry
+    value = rec["value"]
+    entry["reproduced"] = {"value": value, "unit": rec["unit"], "uncertainty": rec.get("uncertainty")}
+    if rec.get("note"):
+        entry["method"] = rec["note"]
+    entry["status"] = "reproduced" if _holds(claim, value) else "deviates"
+    if claim.value is not None and float(claim.value) != 0:
+        entry["deviation"] = _round_sig((value - float(claim.value)) / float(claim.value), 3)
+    return entry
+
+
+def _holds(claim: PublishedClaim, value: float) -> bool:
+    rel = claim.relation
+    if rel == "range":
+        slack = claim.allowed_deviation(max(abs(float(claim.low)), abs(float(claim.high))))
+        return float(claim.low) - slack <= value <= float(claim.high) + slack
+    ref = float(claim.value)
+    slack = claim.allowed_deviation(ref)
+    if rel in ("=", "~"):
+        return abs(value - ref) <= slack * (1 + 1e-9)
+    if rel in ("<", "<="):
+        return value <= ref + slack
+    if rel in (">", ">="):
+        return value >= ref - slack if rel == ">=" else value > ref - slack
+    raise AssertionError(rel)  # registry loading has checked the relation
+
+
+def claims_document(records: list[dict[str, Any]], *, registry_path: Path | None = None) -> dict:
+    """Build ``figures/claims.json`` from the collected records.
+
+    Every published claim appears exactly once, in registry order; claims
+    without a record are ``not_attempted``. A record for an unknown id, or two
+    records of one id, is an error (a notebook bug, not something to hide).
+    """
+    claims = registry(registry_path)
+    by_id: dict[str, dict[str, Any]] = {}
+    for rec in records:
+        if rec["id"] not in claims:
+            raise ParameterError("claim_id", rec["id"], "an id of data/paper/claims.yaml")
+        if rec["id"] in by_id:
+            raise ParameterError("claim_id", rec["id"], "recorded once only (it was recorded twice)")
+        by_id[rec["id"]] = rec
+    items = [compare(claim, by_id.get(cid)) for cid, claim in claims.items()]
+    summary = {status: sum(1 for i in items if i["status"] == status) for status in STATUSES}
+    return {"paper": "doi:10.1111/jace.18728", "summary": summary, "claims": items}

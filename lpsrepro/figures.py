@@ -1,0 +1,139 @@
+"""Saving figure panels and describing them in ``figures/manifest.json``.
+
+A notebook calls :func:`save` with a matplotlib Figure and the paper's panel
+name ("Fig. 3d"). The PNG and PDF are written whole or not at all, and the
+cell output carries a machine-readable note (MIME type
+:data:`FIGURE_MIMETYPE`) from which the build writes the manifest. Panels the
+paper has but no notebook rebuilds come from ``data/paper/panels.yaml``, with
+their status (``not_rebuildable`` for schemes and photos, with the reason).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lpsrepro import paths
+from lpsrepro.errors import InputFileError, ParameterError
+from lpsrepro.fileio import atomic_path
+
+FIGURE_MIMETYPE = "application/vnd.lpsrepro.figure+json"
+_STEM = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+#: Metadata that keeps PNG/PDF bytes free of dates and versions.
+_METADATA = {"png": {"Software": None}, "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
+
+
+def save(fig, panel: str, stem: str, caption: str, figures_dir: str | Path = paths.FIGURES,
+         *, dpi: int = 200) -> dict[str, Any]:
+    """Write ``fig`` as ``<stem>.png`` and ``<stem>.pdf`` and announce it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The panel, as returned by one of the ``lpsrepro.plots`` functions.
+    panel : str
+        The paper's own name of the panel, e.g. ``"Fig. 3d"`` or ``"Fig. S4"``;
+        it must be listed in ``data/paper/panels.yaml``.
+    stem : str
+        File name without extension (lower case, digits and underscores).
+    caption : str
+        One sentence saying what the panel shows.
+    figures_dir : path
+        Output folder (the build points notebooks to a staging folder).
+
+    Returns
+    -------
+    dict
+        The manifest note that was displayed.
+    """
+    known = panel_registry()
+    if panel not in known:
+        raise ParameterError("panel", panel, "a panel listed in data/paper/panels.yaml, e.g. 'Fig. 3d'")
+    if not _STEM.match(stem):
+        raise ParameterError("stem", stem, "a file name of lower-case letters, digits and underscores")
+    out = Path(figures_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for ext in ("png", "pdf"):
+        target = out / f"{stem}.{ext}"
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, format=ext, dpi=dpi, metadata=_METADATA[ext], bbox_inches="tight")
+        files.append(f"figures/{stem}.{ext}")
+    note = {"panel": panel, "files": files, "caption": " ".join(caption.split())}
+    _announce(note)
+    return note
+
+
+def _announce(note: dict[str, Any]) -> None:
+    text = f"figure {note['panel']}: " + ", ".join(note["files"])
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display({"text/plain": text, FIGURE_MIMETYPE: note}, raw=True)
+    else:
+        print(text)
+
+
+def notes_from_notebook(nb) -> list[dict[str, Any]]:
+    """All figure notes displayed by an executed notebook."""
+    return [dict(out["data"][FIGURE_MIMETYPE]) for cell in nb.cells
+            for out in cell.get("outputs", []) if FIGURE_MIMETYPE in out.get("data", {})]
+
+
+@lru_cache(maxsize=2)
+def _load_panels(path: Path) -> dict[str, dict[str, Any]]:
+    if not path.is_file():
+        raise InputFileError(path, "the panel registry is missing")
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    panels = doc.get("panels")
+    if not isinstance(panels, dict):
+        raise InputFileError(path, "has no 'panels' mapping", field="panels")
+    for name, entry in panels.items():
+        if entry.get("status") == "not_rebuildable" and not entry.get("reason"):
+            raise InputFileError(path, "a panel that is not rebuildable needs a reason",
+                                 field=f"{name}.reason")
+    return panels
+
+
+def panel_registry(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The paper's panels: caption, notebook and (optionally) status/reason."""
+    return dict(_load_panels(path or paths.PANELS_REGISTRY))
+
+
+def manifest(notes_by_notebook: dict[str, list[dict[str, Any]]], *,
+             panels_path: Path | None = None) -> dict[str, Any]:
+    """Build ``figures/manifest.json``: every paper panel, rebuilt or not.
+
+    Parameters
+    ----------
+    notes_by_notebook : dict
+        ``{"notebooks/32_membrane.ipynb": [note, ...]}`` as collected by
+        :func:`notes_from_notebook`.
+    """
+    panels = panel_registry(panels_path)
+    out: dict[str, Any] = {}
+    for name, entry in panels.items():
+        out[name] = {"caption": " ".join(str(entry.get("caption", "")).split())}
+        if entry.get("status") == "not_rebuildable":
+            out[name].update(status="not_rebuildable", reason=" ".join(entry["reason"].split()))
+        else:
+            out[name].update(status="not_attempted", notebook=entry.get("notebook"))
+    for notebook, notes in notes_by_notebook.items():
+        for note in notes:
+            item = out[note["panel"]]
+            if item.get("status") == "rebuilt" and item["notebook"] == notebook:
+                item["files"] = sorted(set(item["files"]) | set(note["files"]))
+                continue
+            if item.get("status") == "rebuilt":
+                raise ParameterError("panel", note["panel"],
+                                     f"rebuilt by one notebook only (also by {item['notebook']})")
+            item.update(status="rebuilt", notebook=notebook, files=list(note["files"]),
+                        rebuilt_as=note["caption"])
+    return out

@@ -1,0 +1,98 @@
+"""The assumptions ledger: every model input that the paper does not state.
+
+``data/paper/assumptions.yaml`` lists, for each assumption, its value, unit,
+source or justification and the claims it affects. Forward models and
+notebooks read their defaults from here; widgets vary them.
+
+Examples
+--------
+>>> from lpsrepro import ledger
+>>> ledger.value("membrane.electrode_diameter", "mm")
+2.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from lpsrepro import paths
+from lpsrepro.errors import InputFileError, ParameterError
+from lpsrepro.units import convert, parse_unit
+
+_REQUIRED = ("value", "unit", "justification", "affects")
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One entry of the ledger."""
+
+    key: str
+    value: float | str
+    unit: str
+    justification: str
+    affects: tuple[str, ...]
+    source: str = ""
+    range: tuple[float, float] | None = None
+    notes: str = field(default="", compare=False)
+
+    def to(self, unit: str) -> float:
+        """The value converted to ``unit`` (a pint-parsable string)."""
+        return convert(float(self.value), self.unit, unit, what=self.key)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> dict[str, Assumption]:
+    if not path.is_file():
+        raise InputFileError(path, "the assumptions ledger is missing")
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputFileError(path, f"is not valid YAML: {exc}") from None
+    entries = (doc or {}).get("assumptions")
+    if not isinstance(entries, dict):
+        raise InputFileError(path, "has no 'assumptions' mapping", field="assumptions")
+    ledger = {}
+    for key, entry in entries.items():
+        missing = [name for name in _REQUIRED if name not in (entry or {})]
+        if missing:
+            raise InputFileError(path, "entry is incomplete", field=f"{key}.{missing[0]}",
+                                 expected="value, unit, justification and affects")
+        parse_unit(entry["unit"], what=f"{key}.unit")
+        rng = entry.get("range")
+        ledger[key] = Assumption(
+            key=key, value=entry["value"], unit=entry["unit"],
+            justification=" ".join(str(entry["justification"]).split()),
+            affects=tuple(entry["affects"]), source=str(entry.get("source", "")),
+            range=tuple(rng) if rng else None, notes=str(entry.get("notes", "")))
+    return ledger
+
+
+def entries(prefix: str = "", *, path: Path | None = None) -> list[Assumption]:
+    """All assumptions whose key starts with ``prefix`` (e.g. ``"membrane."``)."""
+    return [a for k, a in _load(path or paths.ASSUMPTIONS).items() if k.startswith(prefix)]
+
+
+def get(key: str, *, path: Path | None = None) -> Assumption:
+    """One assumption by key; a clear error lists the known keys."""
+    ledger = _load(path or paths.ASSUMPTIONS)
+    try:
+        return ledger[key]
+    except KeyError:
+        raise ParameterError("assumption", key, "one of the keys of data/paper/assumptions.yaml: "
+                             + ", ".join(sorted(ledger))) from None
+
+
+def value(key: str, unit: str, *, path: Path | None = None) -> float:
+    """The value of assumption ``key`` expressed in ``unit``."""
+    return get(key, path=path).to(unit)
+
+
+def table(prefix: str = "") -> str:
+    """A plain-text table of the assumptions under ``prefix``, for notebooks."""
+    rows = [(a.key, f"{a.value} {a.unit}", a.source or "assumption") for a in entries(prefix)]
+    width = [max(len(r[i]) for r in rows) for i in range(2)] if rows else [0, 0]
+    return "\n".join(f"{k:<{width[0]}}  {v:<{width[1]}}  {s}" for k, v, s in rows)

@@ -1,0 +1,47 @@
+"""Instrument effects added to forward-model spectra: sweeps and noise.
+
+These functions make a model spectrum look like a measurement; they never
+change the physics. All randomness comes from a ``numpy.random.Generator``
+passed in, so that every stand-in is reproducible from its seed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def log_frequency_sweep_hz(start_hz: float, stop_hz: float, points_per_decade: int) -> np.ndarray:
+    """Logarithmic sweep from ``start_hz`` to ``stop_hz`` (inclusive), like ZPlot's.
+
+    A Solartron 1260A controlled by ZPlot sweeps from high to low frequency
+    with a fixed number of points per decade; the paper swept 1 MHz–0.1 Hz.
+    """
+    decades = abs(np.log10(stop_hz) - np.log10(start_hz))
+    n = int(round(decades * points_per_decade)) + 1
+    return np.logspace(np.log10(start_hz), np.log10(stop_hz), n)
+
+
+def analyser_noise(impedance_ohm: np.ndarray, rng: np.random.Generator, *,
+                   magnitude_rel: float, phase_deg: float) -> np.ndarray:
+    """Multiply by random gain and phase errors, as a frequency-response analyser does.
+
+    A frequency-response analyser's error is a relative error of the
+    impedance magnitude and an absolute error of its phase, roughly constant
+    across the mid-frequency range. Each point gets an independent Gaussian
+    error of standard deviation ``magnitude_rel`` (fraction) and ``phase_deg``.
+    """
+    gain = 1.0 + rng.normal(0.0, magnitude_rel, impedance_ohm.shape)
+    phase = np.deg2rad(rng.normal(0.0, phase_deg, impedance_ohm.shape))
+    return impedance_ohm * gain * np.exp(1j * phase)
+
+
+def sweep_elapsed_time_s(frequency_hz: np.ndarray, *, integration_cycles: int = 1,
+                         minimum_integration_s: float = 0.2, settle_cycles: int = 1) -> np.ndarray:
+    """Cumulative measurement time of a sweep (ZPlot's ``Time(Sec)`` column), in s.
+
+    Each point integrates for ``max(cycles / f, minimum)`` after settling for a
+    number of cycles; the time of a point is the end of its integration.
+    """
+    period = 1.0 / np.asarray(frequency_hz, dtype=float)
+    per_point = np.maximum(integration_cycles * period, minimum_integration_s) + settle_cycles * period
+    return np.cumsum(per_point)

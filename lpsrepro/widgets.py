@@ -1,0 +1,68 @@
+"""Small helpers for the notebooks' "Explore" sections (ipywidgets 8).
+
+:func:`explorer` binds sliders to a drawing function without ``interact``:
+the figure is drawn once when the widget is built and again on every change,
+into an ``Output`` widget. Executed headless (papermill, nbval) the notebook
+finishes at once — there is no event loop waiting for input — and the
+drawing lands in the saved widget state, not in the cell's outputs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import ipywidgets as widgets
+from IPython.display import display
+
+from lpsrepro.plots.style import RC
+
+
+def log_slider(description: str, value: float, low: float, high: float, *, readout_format: str = ".3g",
+               steps_per_decade: int = 20) -> widgets.FloatLogSlider:
+    """A logarithmic slider from ``low`` to ``high`` (positive numbers)."""
+    import math
+
+    return widgets.FloatLogSlider(value=value, base=10, min=math.log10(low), max=math.log10(high),
+                                  step=1.0 / steps_per_decade, description=description,
+                                  readout_format=readout_format, continuous_update=False,
+                                  style={"description_width": "11em"}, layout={"width": "34em"})
+
+
+def linear_slider(description: str, value: float, low: float, high: float, step: float, *,
+                  readout_format: str = ".3g") -> widgets.FloatSlider:
+    """A linear slider."""
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                               readout_format=readout_format, continuous_update=False,
+                               style={"description_width": "11em"}, layout={"width": "34em"})
+
+
+def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str | None], *,
+             figsize: tuple[float, float] = (5.0, 4.2)) -> widgets.Widget:
+    """A panel of controls and a figure redrawn by ``draw(ax, **values)`` on every change.
+
+    ``draw`` may return a short text, shown under the figure together with the
+    time the update took.
+    """
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    out = widgets.Output()
+    status = widgets.HTML()
+
+    def update(_change=None):
+        values = {name: control.value for name, control in controls.items()}
+        start = time.perf_counter()
+        with mpl.rc_context(RC):
+            fig = Figure(figsize=figsize, layout="constrained")
+            text = draw(fig.add_subplot(), **values)
+        elapsed_ms = 1e3 * (time.perf_counter() - start)
+        with out:
+            out.clear_output(wait=True)
+            display(fig)
+        status.value = f"<small>{text or ''} &nbsp; (model + drawing: {elapsed_ms:.0f} ms)</small>"
+
+    for control in controls.values():
+        control.observe(update, names="value")
+    update()
+    return widgets.VBox([*controls.values(), out, status])
