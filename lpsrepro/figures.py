@@ -10,6 +10,7 @@ their status (``not_rebuildable`` for schemes and photos, with the reason).
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -27,8 +28,17 @@ _STEM = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _METADATA = {"png": {"Software": None}, "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
 
 
-def save(fig, panel: str, stem: str, caption: str, figures_dir: str | Path = paths.FIGURES,
-         *, dpi: int = 200) -> dict[str, Any]:
+#: Environment variable that redirects :func:`save` (the build points it to a staging
+#: folder, the tests to a temporary one, so that neither touches figures/ half-way).
+FIGURES_DIR_ENV = "LPSREPRO_FIGURES_DIR"
+
+
+def output_dir() -> Path:
+    """Folder that :func:`save` writes into: ``$LPSREPRO_FIGURES_DIR`` or ``figures/``."""
+    return Path(os.environ.get(FIGURES_DIR_ENV) or paths.FIGURES)
+
+
+def save(fig, panel: str, stem: str, caption: str, *, dpi: int = 200) -> dict[str, Any]:
     """Write ``fig`` as ``<stem>.png`` and ``<stem>.pdf`` and announce it.
 
     Parameters
@@ -42,8 +52,10 @@ def save(fig, panel: str, stem: str, caption: str, figures_dir: str | Path = pat
         File name without extension (lower case, digits and underscores).
     caption : str
         One sentence saying what the panel shows.
-    figures_dir : path
-        Output folder (the build points notebooks to a staging folder).
+    dpi : int
+        Resolution of the PNG.
+
+    The files go to :func:`output_dir`.
 
     Returns
     -------
@@ -55,7 +67,7 @@ def save(fig, panel: str, stem: str, caption: str, figures_dir: str | Path = pat
         raise ParameterError("panel", panel, "a panel listed in data/paper/panels.yaml, e.g. 'Fig. 3d'")
     if not _STEM.match(stem):
         raise ParameterError("stem", stem, "a file name of lower-case letters, digits and underscores")
-    out = Path(figures_dir)
+    out = output_dir()
     out.mkdir(parents=True, exist_ok=True)
     files = []
     for ext in ("png", "pdf"):

@@ -53,18 +53,6 @@ def existing_file(name: str, value, *, base: Path | None = None) -> Path:
     return path
 
 
-def output_folder(name: str, value, *, base: Path | None = None) -> Path:
-    """A folder to write outputs into (created if missing; never under data/raw)."""
-    if not isinstance(value, (str, Path)) or not str(value).strip():
-        raise ParameterError(name, value, "a folder path such as '../figures'")
-    path = paths.resolve(value, base=base)
-    raw = paths.RAW.resolve()
-    if path == raw or raw in path.parents:
-        raise ParameterError(name, value, "a folder outside data/raw (raw data are read-only)")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _number(name: str, value, expected: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ParameterError(name, value, expected)

@@ -36,6 +36,9 @@ from skimage import filters
 
 from lpsrepro.errors import InputFileError
 
+#: Thinnest film (in pixels) that is measured: below this, edge blur dominates.
+MIN_FILM_PX = 8
+
 
 @dataclass(frozen=True)
 class FilmThickness:
@@ -115,6 +118,11 @@ def film_thickness_nm(image: xr.DataArray, *, smoothing_px: float = 1.5, scale_u
         y_surface = _crossing_upwards(column, int(np.floor(y_interface)), half_surface, above=False)
         if y_surface is None:
             continue
+        if y_interface - y_surface < MIN_FILM_PX:
+            continue  # an edge pair this close is the blurred side of one edge, not a film
+        inside = column[int(np.ceil(y_surface)):int(np.floor(y_interface)) + 1]
+        if not t_low <= float(np.median(inside)) < t_high:
+            continue  # what lies between the edges is not film-grey: not a film on an electrode
         interface[i], surface[i] = y_interface, y_surface
     thickness_px = interface - surface
     ok = np.isfinite(thickness_px)

@@ -1,0 +1,111 @@
+"""``figures/REPORT.md``: the reproduction report.
+
+Sections: summary; published vs reproduced (every claim, with status and
+deviation); the figure gallery by paper panel; consistency of the paper
+(computed by :mod:`lpsrepro.consistency`). The text is deterministic — no
+dates, no timings — so that the committed report changes only when a result
+does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lpsrepro import consistency
+from lpsrepro.fileio import write_text
+
+_STATUS_MARK = {"reproduced": "✅ reproduced", "deviates": "⚠️ deviates", "not_attempted": "· not attempted"}
+
+
+def _fmt(value: float | None, digits: int = 4) -> str:
+    """Compact number: 0.82, 550, 6.741e-5 (scientific below 0.01 and from 1e5)."""
+    if value is None:
+        return ""
+    if value != 0 and not 1e-2 <= abs(value) < 1e5:
+        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+    return f"{value:.{digits}g}"
+
+
+def _published(entry: dict[str, Any]) -> str:
+    pub = entry["published"]
+    if pub["relation"] == "range":
+        return f"{_fmt(pub['low'])}–{_fmt(pub['high'])} {pub['unit']}"
+    rel = "" if pub["relation"] == "=" else pub["relation"] + " "
+    return f"{rel}{_fmt(pub['value'])} {pub['unit']}"
+
+
+def _reproduced(entry: dict[str, Any]) -> str:
+    rep = entry["reproduced"]
+    if rep is None:
+        return "—"
+    text = _fmt(rep["value"])
+    if rep.get("uncertainty") is not None:
+        text += f" ± {_fmt(rep['uncertainty'], 2)}"
+    return f"{text} {rep['unit']}"
+
+
+def _tolerance(entry: dict[str, Any]) -> str:
+    tol = entry["tolerance"]
+    return f"±{_fmt(tol['atol'], 3)}" if "atol" in tol else f"±{100 * tol['rtol']:.3g} %"
+
+
+def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
+           variant: dict[str, Any] | None = None) -> str:
+    """The report as Markdown text."""
+    summary = claims_doc["summary"]
+    lines = ["# Reproduction report — Wu et al., J. Am. Ceram. Soc. 105 (2022) 7344", ""]
+    if variant:
+        params = ", ".join(f"{k} = {v!r}" for k, v in variant["parameters"].items())
+        lines += [f"> **Variant build** of `{variant['notebook']}` with {params}. "
+                  "These are not the compendium's reference results.", ""]
+    lines += [
+        "Written by `lpsrepro build` from the executed notebooks; do not edit by hand.",
+        "",
+        "**Data are simulated stand-ins.** The authors did not publish their measurements; every analysed file was "
+        "made by a documented forward model (see `data/README.md`) and says so in its own metadata. A "
+        "*reproduced* number therefore shows that the paper's analysis, run on data that behave like the "
+        "paper's, returns the paper's number — and that the same code is ready for real measurements.",
+        "",
+        f"**Summary:** {summary['reproduced']} reproduced, {summary['deviates']} deviate, "
+        f"{summary['not_attempted']} not attempted (of {sum(summary.values())} published numbers).",
+        "",
+        "## Published vs reproduced",
+        "",
+        "Tolerance: half a unit of the last printed digit unless the registry gives a reason for another "
+        "(`data/paper/claims.yaml`). Deviation = (reproduced − published) / published.",
+        "",
+        "| claim | where | published | reproduced | tolerance | deviation | status |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for entry in claims_doc["claims"]:
+        dev = "" if entry["deviation"] is None else f"{100 * entry['deviation']:+.2g} %"
+        lines.append(f"| `{entry['id']}` — {entry['statement']} | {entry['source']} | {_published(entry)} | "
+                     f"{_reproduced(entry)} | {_tolerance(entry)} | {dev} | {_STATUS_MARK[entry['status']]} |")
+
+    lines += ["", "## Figures by paper panel", ""]
+    for panel, entry in manifest_doc.items():
+        status = entry["status"]
+        if status == "rebuilt":
+            pngs = [f for f in entry["files"] if f.endswith(".png")]
+            lines += [f"### {panel} — {entry['caption']}", "",
+                      f"Rebuilt by `{entry['notebook']}`: {entry['rebuilt_as']}", ""]
+            lines += [f"![{panel}]({Path(f).name})" for f in pngs] + [""]
+        elif status == "not_rebuildable":
+            lines += [f"### {panel} — {entry['caption']}", "", f"Not rebuildable: {entry['reason']}.", ""]
+        else:
+            lines += [f"### {panel} — {entry['caption']}", "",
+                      f"Not attempted yet (planned in `{entry.get('notebook')}`).", ""]
+
+    lines += ["## Consistency of the paper", "",
+              "Each check below is computed from the published numbers by `lpsrepro.consistency`.", ""]
+    for check in consistency.run_all():
+        lines += [f"### {check.title}", "", f"{check.computation}", "", f"Verdict: **{check.verdict}**. {check.comment}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_report(target: Path, claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
+                 variant: dict[str, Any] | None = None) -> None:
+    """Write :func:`render`'s text to ``target`` atomically."""
+    write_text(target, render(claims_doc, manifest_doc, variant))

@@ -1,0 +1,106 @@
+"""Claims registry, tolerance rule, comparison and the claims.json document."""
+
+import textwrap
+
+import pytest
+
+from lpsrepro import claims
+from lpsrepro.errors import InputFileError, ParameterError
+
+
+def write_registry(tmp_path, body):
+    path = tmp_path / "claims.yaml"
+    path.write_text("claims:\n" + textwrap.indent(textwrap.dedent(body), "  "))
+    claims._load_registry.cache_clear()
+    return path
+
+
+def entry(cid, published, tolerance=""):
+    return f"""
+    - id: {cid}
+      source: test
+      statement: a number
+      notebook: notebooks/x.ipynb
+      published: {published}
+    """ + (f"  tolerance: {tolerance}\n" if tolerance else "")
+
+
+def test_tolerance_is_half_a_unit_of_the_last_printed_digit():
+    reg = claims.registry()
+    assert reg["membrane_conductivity"].atol == pytest.approx(0.05e-5)
+    assert reg["membrane_asr"].atol == pytest.approx(0.05)
+    assert reg["li_s_loading_400whkg_30um"].atol == pytest.approx(0.5)
+    assert reg["li3au_plateau_voltage"].atol == pytest.approx(0.005)  # "0.10" keeps its trailing zero
+
+
+def test_every_published_claim_has_a_pint_unit_and_a_notebook():
+    reg = claims.registry()
+    assert len(reg) >= 35
+    for claim in reg.values():
+        assert claim.notebook.startswith("notebooks/") and claim.notebook.endswith(".ipynb")
+
+
+@pytest.mark.parametrize("relation,value,reproduced,status", [
+    ("=", "6.7e-5", 6.74e-5, "reproduced"),
+    ("=", "6.7e-5", 6.76e-5, "deviates"),
+    ("<=", "50", 49.0, "reproduced"),
+    ("<=", "50", 50.4, "reproduced"),   # within the printed precision of the bound
+    ("<=", "50", 51.0, "deviates"),
+    (">", "1", 1.7, "reproduced"),
+    (">", "1", 0.2, "deviates"),
+])
+def test_relations(tmp_path, relation, value, reproduced, status):
+    path = write_registry(tmp_path, entry("x", f'{{value: "{value}", unit: S/cm, relation: "{relation}"}}'))
+    rec = claims.make_record("x", reproduced, "S/cm", registry_path=path)
+    assert claims.compare(claims.registry(path)["x"], rec)["status"] == status
+
+
+def test_range_and_rtol(tmp_path):
+    path = write_registry(tmp_path, entry("r", '{low: "460", high: "480", unit: 1/cm, relation: range}')
+                          + entry("a", '{value: "550", unit: nm, relation: "~"}', '{rtol: 0.02, reason: about}'))
+    reg = claims.registry(path)
+    assert claims.compare(reg["r"], claims.make_record("r", 470, "1/cm", registry_path=path))["status"] == "reproduced"
+    assert claims.compare(reg["r"], claims.make_record("r", 490, "1/cm", registry_path=path))["status"] == "deviates"
+    assert claims.compare(reg["a"], claims.make_record("a", 560, "nm", registry_path=path))["status"] == "reproduced"
+    assert claims.compare(reg["a"], claims.make_record("a", 570, "nm", registry_path=path))["status"] == "deviates"
+
+
+def test_units_are_converted_and_slips_refused():
+    rec = claims.make_record("membrane_conductivity", 6.7e-3, "S/m")
+    assert rec["value"] == pytest.approx(6.7e-5) and rec["unit"] == "S/cm"
+    with pytest.raises(ParameterError, match="unit convertible to S/cm"):
+        claims.make_record("membrane_conductivity", 0.82, "ohm*cm**2")
+
+
+def test_unknown_id_and_non_finite_values_are_refused():
+    with pytest.raises(ParameterError, match="claim_id"):
+        claims.make_record("no_such_claim", 1.0, "nm")
+    with pytest.raises(ParameterError, match="finite"):
+        claims.make_record("membrane_thickness", float("nan"), "nm")
+
+
+def test_registry_demands_quoted_values_and_reasons(tmp_path):
+    path = write_registry(tmp_path, entry("x", "{value: 6.7, unit: nm, relation: '='}"))
+    with pytest.raises(InputFileError, match="quoted strings"):
+        claims.registry(path)
+    path = write_registry(tmp_path, entry("y", '{value: "6.7", unit: nm, relation: "="}', "{rtol: 0.1}"))
+    with pytest.raises(InputFileError, match="needs a written reason"):
+        claims.registry(path)
+    path = write_registry(tmp_path, entry("z", '{value: "6.7", unit: parsecs_per_fortnight, relation: "="}'))
+    with pytest.raises(ParameterError, match="unit"):
+        claims.registry(path)
+
+
+def test_document_lists_every_claim_once_and_refuses_duplicates():
+    rec = claims.make_record("membrane_asr", 0.82, "ohm*cm**2", 0.001)
+    doc = claims.claims_document([rec])
+    ids = [c["id"] for c in doc["claims"]]
+    assert ids == list(claims.registry()) and len(set(ids)) == len(ids)
+    assert doc["summary"]["reproduced"] == 1 and doc["summary"]["not_attempted"] == len(ids) - 1
+    with pytest.raises(ParameterError, match="recorded twice"):
+        claims.claims_document([rec, rec])
+
+
+def test_record_prints_one_deterministic_line(capsys):
+    claims.record("membrane_asr", 0.819712345, "ohm*cm**2", 0.000751)
+    assert capsys.readouterr().out == "claim membrane_asr = 0.8197 ± 0.00075 ohm*cm**2\n"
