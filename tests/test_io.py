@@ -142,3 +142,17 @@ def test_colour_blank_and_empty_images_are_refused(tmp_path):
     (tmp_path / "e.tif").write_bytes(b"")
     with pytest.raises(InputFileError, match="empty"):
         read_sem_image(tmp_path / "e.tif")
+
+
+def test_image_scale_from_zeiss_smartsem_metadata(tmp_path):
+    # Zeiss SmartSEM (the paper's Supra 55) writes the pixel size into TIFF tag 34118 (CZ_SEM)
+    cz_sem = "\r\n".join(["0", "AP_IMAGE_PIXEL_SIZE", "Image Pixel Size = 3.721 nm",
+                          "AP_MAG", "Mag = 50.00 K X"]) + "\r\n"
+    pixels = np.arange(100, dtype=np.uint8).reshape(10, 10)
+    tifffile.imwrite(tmp_path / "zeiss.tif", pixels, extratags=[(34118, 2, 0, cz_sem, True)])
+    da = read_sem_image(tmp_path / "zeiss.tif")
+    assert da.attrs["pixel_size_nm"] == pytest.approx(3.721)
+    assert da.attrs["scale_from"] == "Zeiss CZ_SEM ap_image_pixel_size"
+    cz_um = cz_sem.replace("3.721 nm", "0.012 µm")
+    tifffile.imwrite(tmp_path / "zeiss_um.tif", pixels, extratags=[(34118, 2, 0, cz_um.encode("cp1252"), True)])
+    assert read_sem_image(tmp_path / "zeiss_um.tif").attrs["pixel_size_nm"] == pytest.approx(12.0)
