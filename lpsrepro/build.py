@@ -24,6 +24,7 @@ never overwrites the paper's reproduction.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -110,12 +111,55 @@ def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
                                  f"a parameter of {notebook.name}; it has: " + ", ".join(declared))
 
 
-def _strip_volatile_metadata(nb) -> None:
-    """Remove timings that papermill writes, so that rebuilt notebooks differ only in content."""
+def _strip_volatile_metadata(nb):
+    """Make a rebuilt notebook differ from the previous one only where a result changed.
+
+    Removes papermill's timings and replaces the random ids of ipywidgets models
+    (in the saved widget state and in the widget-view outputs) by ids numbered in
+    creation order. Returns the cleaned notebook node.
+    """
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+    saved = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    state = saved.get("state", {})
+    if not state:
+        return nb
+    order = _widget_ids_in_reading_order(nb, state)
+    text = json.dumps(nb)
+    for i, model_id in enumerate(order):
+        text = text.replace(model_id, f"lpsrepro{i:024d}")
+    clean = nbformat.from_dict(json.loads(text))
+    widgets_state = clean.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]
+    widgets_state["state"] = dict(sorted(widgets_state["state"].items()))
+    return clean
+
+
+_MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+
+
+def _widget_ids_in_reading_order(nb, state: dict) -> list[str]:
+    """Widget model ids ordered by a walk from the displayed widgets through their references.
+
+    The ids themselves are random, and so is the order of the saved state; the
+    structure is not. Numbering models in the order a reader meets them gives
+    the same labels at every build.
+    """
+    roots = [out["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+             for cell in nb.cells for out in cell.get("outputs", [])
+             if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+    order: list[str] = []
+    queue = [r for r in roots if r in state]
+    while queue:
+        model_id = queue.pop(0)
+        if model_id in order:
+            continue
+        order.append(model_id)
+        queue.extend(ref for ref in _MODEL_REF.findall(json.dumps(state[model_id], sort_keys=True))
+                     if ref in state and ref not in order)
+    rest = sorted((m for m in state if m not in order), key=lambda m: json.dumps(state[m], sort_keys=True))
+    return order + rest
 
 
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any], figures_dir: Path,
@@ -148,9 +192,7 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], figures_d
             os.environ.pop(figures_mod.FIGURES_DIR_ENV, None)
         else:
             os.environ[figures_mod.FIGURES_DIR_ENV] = previous
-    nb = nbformat.read(output, as_version=4)
-    _strip_volatile_metadata(nb)
-    nbformat.write(nb, output)
+    nbformat.write(_strip_volatile_metadata(nbformat.read(output, as_version=4)), output)
 
 
 def collect(notebook_files: dict[str, Path]) -> tuple[dict[str, Any], dict[str, Any]]:

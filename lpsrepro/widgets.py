@@ -9,7 +9,6 @@ drawing lands in the saved widget state, not in the cell's outputs.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import ipywidgets as widgets
@@ -41,8 +40,9 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
              figsize: tuple[float, float] = (5.0, 4.2)) -> widgets.Widget:
     """A panel of controls and a figure redrawn by ``draw(ax, **values)`` on every change.
 
-    ``draw`` may return a short text, shown under the figure together with the
-    time the update took.
+    ``draw`` may return a short text, shown under the figure. (The time an
+    update takes is measured by ``benchmarks/widgets.py``, not shown here, so
+    that the saved widget state is the same at every build.)
     """
     import matplotlib as mpl
     from matplotlib.figure import Figure
@@ -52,15 +52,13 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
 
     def update(_change=None):
         values = {name: control.value for name, control in controls.items()}
-        start = time.perf_counter()
         with mpl.rc_context(RC):
             fig = Figure(figsize=figsize, layout="constrained")
             text = draw(fig.add_subplot(), **values)
-        elapsed_ms = 1e3 * (time.perf_counter() - start)
         with out:
             out.clear_output(wait=True)
             display(fig)
-        status.value = f"<small>{text or ''} &nbsp; (model + drawing: {elapsed_ms:.0f} ms)</small>"
+        status.value = f"<small>{text or ''}</small>"
 
     for control in controls.values():
         control.observe(update, names="value")

@@ -1,6 +1,7 @@
 """The build: fresh outputs equal the committed ones; failures keep previous outputs."""
 
 import json
+import re
 
 import pytest
 
@@ -91,3 +92,13 @@ def test_cli_unknown_notebook(capsys):
                                         ("my.z", "my.z"), ("550.0", 550.0)])
 def test_parameter_values_are_parsed_like_papermill(text, value):
     assert build_mod.parse_parameter_value(text) == value
+
+
+def test_committed_notebooks_carry_no_random_widget_ids_or_timings():
+    import nbformat
+
+    for path in build_mod.default_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        text = path.read_text()
+        assert not re.search(r'"model_id": "[0-9a-f]{32}"', text), f"{path.name}: random widget ids"
+        assert nbformat.writes(build_mod._strip_volatile_metadata(nb)) == nbformat.writes(nb)
