@@ -127,16 +127,16 @@ def _strip_volatile_metadata(nb):
     if not state:
         return nb
     order = _widget_ids_in_reading_order(nb, state)
-    text = json.dumps(nb)
-    for i, model_id in enumerate(order):
-        text = text.replace(model_id, f"lpsrepro{i:024d}")
+    labels = {model_id: f"lpsrepro{i:024d}" for i, model_id in enumerate(order)}
+    any_id = re.compile("|".join(re.escape(m) for m in sorted(labels, key=len, reverse=True)))
+    text = any_id.sub(lambda match: labels[match.group(0)], json.dumps(nb))  # one pass: no chained renames
     clean = nbformat.from_dict(json.loads(text))
     widgets_state = clean.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]
     widgets_state["state"] = dict(sorted(widgets_state["state"].items()))
     return clean
 
 
-_MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+_MODEL_REF = re.compile(r"IPY_MODEL_([^\"]+)")
 
 
 def _widget_ids_in_reading_order(nb, state: dict) -> list[str]:
