@@ -14,7 +14,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 from IPython.display import display
 
-from lpsrepro.plots.style import RC
+from lpsrepro.plots.style import RC, enable_inline_figures
 
 
 def log_slider(description: str, value: float, low: float, high: float, *, readout_format: str = ".3g",
@@ -47,6 +47,7 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
+    enable_inline_figures()
     out = widgets.Output()
     status = widgets.HTML()
 

@@ -50,3 +50,12 @@ def test_committed_with_outputs_and_an_explore_section(path):
     assert sum(len(c.outputs) for c in code) > len(code) // 2
     assert any(c.cell_type == "markdown" and "Explore" in c.source for c in nb.cells)
     assert "papermill" not in nb.metadata, "timings are stripped by the build"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_saved_figure_is_also_shown_as_an_image(path):
+    from lpsrepro.figures import notes_from_notebook
+
+    nb = nbformat.read(path, as_version=4)
+    images = sum("image/png" in out.get("data", {}) for c in nb.cells for out in c.get("outputs", []))
+    assert images >= len(notes_from_notebook(nb)) > 0, "display(fig) must show a PNG, not only <Figure ...>"

@@ -39,10 +39,29 @@ ACCENT = "#009E73"
 GREY = "#7f7f7f"
 
 
+def enable_inline_figures() -> None:
+    """Let IPython show ``Figure`` objects as PNG (in cells and in widget outputs).
+
+    Panels are plain ``Figure`` objects, not pyplot figures, so the inline
+    backend's formatters are not registered until something asks for them;
+    without this, ``display(fig)`` shows only ``<Figure size ...>``. Does
+    nothing outside IPython; safe to call repeatedly.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import select_figure_formats
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    shell = get_ipython()
+    if shell is not None:
+        select_figure_formats(shell, {"png"}, dpi=110)
+
+
 def new_figure(width_in: float, height_in: float, **kwargs) -> Figure:
     """A Figure with the compendium's style applied to everything drawn on it."""
     import matplotlib as mpl
 
+    enable_inline_figures()
     with mpl.rc_context(RC):
         fig = Figure(figsize=(width_in, height_in), layout="constrained", **kwargs)
     return fig
