@@ -213,3 +213,22 @@ def draw_lfp_model(ax, *, preplated_uah_cm2: float, first_loss_fraction: float, 
     lost = float(book.lost_uah_cm2.sum())
     return (f"cycle 20: discharge {book.discharge_uah_cm2[-1] * area_to_mass:.1f} mAh/g, "
             f"CE {100 * book.coulombic_efficiency[-1]:.1f} %; Li lost in 20 cycles {lost:.1f} µAh/cm²")
+
+
+@styled
+def table_figure(rows: list[list[str]], columns: list[str], title: str, *, col_widths: list[float] | None = None,
+                 width_in: float = TWO_COLUMN_IN) -> Figure:
+    """A table as a figure panel (for the paper's tables, Tab. S1 and S2)."""
+    fig = new_figure(width_in, 0.35 + 0.22 * (len(rows) + 1))
+    ax = fig.add_subplot()
+    ax.axis("off")
+    table = ax.table(cellText=rows, colLabels=columns, loc="upper left", cellLoc="left", colLoc="left",
+                     colWidths=col_widths)
+    table.auto_set_font_size(False)
+    table.set_fontsize(6.5)
+    for (r, _), cell in table.get_celld().items():
+        cell.set_linewidth(0.3)
+        if r == 0:
+            cell.set_text_props(fontweight="bold")
+    ax.set_title(title, fontsize=8, loc="left")
+    return fig
