@@ -148,11 +148,12 @@ def fig5a_voltage_profiles(ds: xr.Dataset, cycles, active_mass_mg: float, platea
                     label=f"cycle {cycle}" if kind == "discharge" else None)
     for p in plateaus:
         ax.axhline(p.voltage_v, color=GREY, lw=0.6, ls=":")
-        ax.text(1.0, p.voltage_v + 0.01, f"{p.voltage_v:.3f} V", fontsize=7, color=GREY)
+        ax.text(0.99, p.voltage_v - 0.012, f"{p.voltage_v:.3f} V", fontsize=7, color=GREY, ha="right", va="top",
+                transform=ax.get_yaxis_transform())
     ax.set_ylim(2.4, 4.1)
     ax.set_xlabel("specific capacity (mAh/g LiFePO4)")
     ax.set_ylabel("cell voltage (V)")
-    ax.legend(loc="upper right", frameon=False, title="— discharge, -- charge", fontsize=7)
+    ax.legend(loc="upper center", frameon=False, title="solid: discharge, dashed: charge", fontsize=7, ncols=3)
     panel_label(ax, "a")
     first = half_cycle(ds, cycles[0], "discharge")
     dq = np.diff(np.concatenate([[0.0], first["passed_charge"].values])) * 1e6 / active_mass_mg
