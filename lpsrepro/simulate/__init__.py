@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lpsrepro import paths
-from lpsrepro.simulate import membrane
+from lpsrepro.simulate import membrane, performance
 
 #: name → function(out_dir) -> list of written paths. Sections add their generators here.
 GENERATORS: dict[str, Callable[[Path], list[Path]]] = {
     "membrane_eis": membrane.generate,
     "membrane_cross_section": membrane.generate_cross_section,
+    "li_plating": performance.generate_plating,
+    "lfp_cycling": performance.generate_lfp_cycling,
 }
 
 

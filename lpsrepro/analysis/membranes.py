@@ -1,0 +1,65 @@
+"""Comparison of sulfide membranes (Fig. 4a, Tab. S1): ASR from σ and L, thickness ratios.
+
+ASR = L / σ (Ω cm² with L in cm and σ in S/cm) is the resistance one square
+centimetre of membrane adds to a cell; thinner membranes of a poorer
+conductor can beat thicker ones of a better one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lpsrepro.errors import ParameterError
+
+
+def asr_from_conductivity_ohm_cm2(thickness_um, conductivity_s_cm):
+    """ASR = L / σ, Ω cm² (NaN where either is unknown)."""
+    return np.asarray(thickness_um, dtype=float) * 1e-4 / np.asarray(conductivity_s_cm, dtype=float)
+
+
+def with_derived_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """Add ``thickness_min_um`` (the smallest stated thickness of a row) and ``asr_used_ohm_cm2``.
+
+    ``asr_used_ohm_cm2`` is the stated ASR, or L / σ where only σ is stated;
+    ``asr_from`` says which.
+    """
+    out = table.copy()
+    out["thickness_min_um"] = out["thickness_um"].where(out["thickness_um"].notna(), out["thickness_low_um"])
+    computed = asr_from_conductivity_ohm_cm2(out["thickness_min_um"], out["conductivity_s_cm"])
+    stated = out["asr_ohm_cm2"].notna()
+    out["asr_used_ohm_cm2"] = np.where(stated, out["asr_ohm_cm2"], computed)
+    out["asr_from"] = np.where(stated, "stated", np.where(np.isfinite(computed), "L / sigma", "unknown"))
+    return out
+
+
+@dataclass(frozen=True)
+class ThicknessComparison:
+    """This work's thickness against the thinnest other membrane with a stated thickness."""
+
+    this_work_um: float
+    thinnest_other_um: float
+    thinnest_ref: str
+    ratio: float
+    compared_refs: tuple[str, ...]
+    bounded_only_refs: tuple[str, ...]   # rows with only an upper bound (cannot enter a minimum)
+
+
+def thickness_reduction(table: pd.DataFrame, *, this_work: str = "this work") -> ThicknessComparison:
+    """Ratio of the thinnest other membrane (its smallest stated thickness) to this work's."""
+    derived = with_derived_columns(table)
+    mine = derived[derived["ref"] == this_work]
+    if mine.empty or not np.isfinite(mine["thickness_min_um"].iloc[0]):
+        raise ParameterError("this_work", this_work, "a row of the table with a thickness")
+    others = derived[(derived["ref"] != this_work)]
+    known = others[others["thickness_min_um"].notna()]
+    if known.empty:
+        raise ParameterError("table", table.attrs.get("source_file", "table"), "at least one other membrane with a thickness")
+    best = known.loc[known["thickness_min_um"].idxmin()]
+    bounded = others[others["thickness_min_um"].isna() & others["thickness_high_um"].notna()]
+    this_um = float(mine["thickness_min_um"].iloc[0])
+    return ThicknessComparison(this_work_um=this_um, thinnest_other_um=float(best["thickness_min_um"]),
+                               thinnest_ref=str(best["ref"]), ratio=float(best["thickness_min_um"]) / this_um,
+                               compared_refs=tuple(known["ref"]), bounded_only_refs=tuple(bounded["ref"]))
