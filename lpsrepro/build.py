@@ -43,6 +43,9 @@ from lpsrepro import paths
 from lpsrepro.errors import LpsreproError, ParameterError
 from lpsrepro.fileio import write_json
 
+#: Limits that turn a hung kernel into an error naming the cell, instead of a silent wait.
+CELL_TIMEOUT_S = 600
+KERNEL_START_TIMEOUT_S = 120
 #: Exceptions raised inside a notebook that are the user's to fix: shown as one line.
 USER_ERRORS = {"ParameterError", "InputFileError", "LpsreproError", "FileNotFoundError"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -162,6 +165,20 @@ def _widget_ids_in_reading_order(nb, state: dict) -> list[str]:
     return order + rest
 
 
+def _display_name(notebook: Path) -> str:
+    return str(notebook.relative_to(paths.ROOT) if notebook.is_relative_to(paths.ROOT) else notebook)
+
+
+def _keep_failed(notebook: Path, output: Path) -> str:
+    """Copy a failed notebook to build/failed/ and say so."""
+    failed = paths.ROOT / "build" / "failed" / notebook.name
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    if output.exists():
+        shutil.copyfile(output, failed)
+        return f"\nThe executed notebook is saved in {failed.relative_to(paths.ROOT)}; no output of this build was kept."
+    return "\nNo output of this build was kept."
+
+
 def _execute(notebook: Path, output: Path, parameters: dict[str, Any], figures_dir: Path,
              progress_bar: bool) -> None:
     import papermill
@@ -172,21 +189,18 @@ def _execute(notebook: Path, output: Path, parameters: dict[str, Any], figures_d
     try:
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters or None,
                                    kernel_name="python3", cwd=str(notebook.parent),
-                                   progress_bar=progress_bar, log_output=False)
+                                   progress_bar=progress_bar, log_output=False,
+                                   execution_timeout=CELL_TIMEOUT_S, start_timeout=KERNEL_START_TIMEOUT_S)
     except PapermillExecutionError as exc:
-        failed = paths.ROOT / "build" / "failed" / notebook.name
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        if output.exists():
-            shutil.copyfile(output, failed)
-        where = f"{notebook.relative_to(paths.ROOT) if notebook.is_relative_to(paths.ROOT) else notebook}"
-        message = f"{where} failed in cell {exc.cell_index + 1} (execution count {exc.exec_count}): " \
-                  f"{exc.ename}: {exc.evalue}"
+        message = f"{_display_name(notebook)} failed in cell {exc.cell_index + 1} " \
+                  f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
         if exc.ename not in USER_ERRORS:
             tail = "\n".join(_ANSI.sub("", line) for line in exc.traceback[-6:])
             message += f"\n--- end of the traceback ---\n{tail}"
-        message += f"\nThe executed notebook is saved in {failed.relative_to(paths.ROOT)}; " \
-                   "no output of this build was kept."
-        raise NotebookFailed(message, user_error=exc.ename in USER_ERRORS) from None
+        raise NotebookFailed(message + _keep_failed(notebook, output), user_error=exc.ename in USER_ERRORS) from None
+    except (TimeoutError, RuntimeError) as exc:  # a cell over CELL_TIMEOUT_S, a dead or silent kernel
+        message = f"{_display_name(notebook)} did not finish: {type(exc).__name__}: {exc}"
+        raise NotebookFailed(message + _keep_failed(notebook, output), user_error=False) from None
     finally:
         if previous is None:
             os.environ.pop(figures_mod.FIGURES_DIR_ENV, None)
