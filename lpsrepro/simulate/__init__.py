@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lpsrepro import paths
-from lpsrepro.simulate import membrane
+from lpsrepro.simulate import kinetics, membrane
 
 #: name → function(out_dir) -> list of written paths. Sections add their generators here.
 GENERATORS: dict[str, Callable[[Path], list[Path]]] = {
     "membrane_eis": membrane.generate,
     "membrane_cross_section": membrane.generate_cross_section,
+    "kinetics_xrd": kinetics.generate_xrd,
+    "kinetics_raman": kinetics.generate_raman,
 }
 
 
