@@ -265,7 +265,7 @@ def _raman_units(route: str, moles: dict[str, float]) -> dict[str, float]:
     return {"PS4": moles.get("beta-Li3PS4", 0.0), "P2S6": moles.get("Li4P2S6", 0.0), li2s_key: moles.get("Li2S", 0.0)}
 
 
-def _raman_sample(route: str, units: dict[str, float], rng, *, band_counts: float = 2.2e4):
+def _raman_sample(route: str, units: dict[str, float], rng, *, band_counts: float = 4.0e4):
     shift = raman_grid_per_cm()
     bands = raman_bands()
     total = sum(units.values())
@@ -312,7 +312,7 @@ def generate_raman(out_dir: Path, seed: int = 311) -> list[Path]:
                                                      "(paper Fig. 2b/2d), 532 nm"), route=route)
         written.append(write_netcdf(ds, out_dir / f"{stem}_series.nc"))
     for name, units in (("nano_li2s", {"nano-Li2S": 1.0}), ("commercial_li2s", {"Li2S": 1.0})):
-        counts, truth = _raman_sample(name, units, rng, band_counts=2.0e4)
+        counts, truth = _raman_sample(name, units, rng, band_counts=1.2e5)
         attrs = provenance_attrs(model="lpsrepro.models.raman.spectrum", parameters={**truth, "bands": band_params},
                                  seed=seed, description=f"Raman spectrum of {name.replace('_', ' ')} (paper Fig. S1)")
         written.append(write_raman_txt(out_dir / f"raman_{name}.txt", spectrum_array(shift, counts), header=attrs))
