@@ -123,7 +123,7 @@ def _chebyshev_basis(x: np.ndarray, n: int) -> np.ndarray:
 def fit_pattern(pattern: xr.DataArray, phases: list[str], *, caglioti_uvw: tuple[float, float, float],
                 initial_sizes_nm: dict[str, float] | None = None, background_terms: int = 10,
                 size_bounds_nm: tuple[float, float] = (8.0, 1000.0), max_zero_shift_deg: float = 0.15,
-                hump_shapes_deg=HUMP_SHAPES_DEG) -> PatternFit:
+                hump_shapes_deg=HUMP_SHAPES_DEG, wavelength_angstrom: float = xrd.CU_KA1_ANGSTROM) -> PatternFit:
     """Fit reference phases to a pattern; weight fractions, uncertainties and detection limits.
 
     Parameters
@@ -140,6 +140,9 @@ def fit_pattern(pattern: xr.DataArray, phases: list[str], *, caglioti_uvw: tuple
         the detection limit of an absent phase is evaluated. Default 50 nm.
     background_terms : int
         Number of Chebyshev terms of the smooth background.
+    wavelength_angstrom : float
+        Wavelength the reference sticks are computed for; a pattern measured
+        at another one is refused.
     hump_shapes_deg : sequence of (centre, FWHM)
         Shapes of the polyimide window's humps; only their heights are fitted.
 
@@ -148,8 +151,8 @@ def fit_pattern(pattern: xr.DataArray, phases: list[str], *, caglioti_uvw: tuple
     PatternFit
     """
     phases = xrd.check_phase_names(phases)
-    wavelength = float(pattern.attrs.get("wavelength_angstrom", np.nan))
-    check_wavelength(pattern, wavelength if np.isfinite(wavelength) else xrd.CU_KA1_ANGSTROM)
+    wavelength = float(wavelength_angstrom)
+    check_wavelength(pattern, wavelength)
     refs = {p: xrd.sticks(p, wavelength) for p in phases}
     if not 2 <= background_terms <= 16:
         raise ParameterError("background_terms", background_terms, "an integer between 2 and 16")
