@@ -36,7 +36,7 @@ def test_one_parameters_cell_first_and_fully_parsed(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_defaults_named_after_an_assumption_equal_the_ledger(path):
     for name, info in notebook_parameters(path).items():
-        match = re.search(r"assumption ([a-z_]+\.[a-z_]+)", info["help"])
+        match = re.search(r"assumption ([a-z0-9_]+\.[a-z0-9_]+)", info["help"])
         if not match:
             continue
         unit = next((u for suffix, u in UNIT_OF_SUFFIX.items() if name.endswith(suffix)), "dimensionless")

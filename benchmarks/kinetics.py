@@ -1,0 +1,58 @@
+"""Benchmark of §3.1: whole-pattern quantification of a 20-pattern series, and one Explore update.
+
+Run:  .venv/bin/python benchmarks/kinetics.py
+Prints the wall time of quantifying 20 patterns (the bundled 10 analysed twice) and the median compute time of
+one widget update (model only, and model + drawing); the goal for the update is ≤ 50 ms of compute.
+"""
+
+from __future__ import annotations
+
+import glob
+import statistics
+import time
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from lpsrepro import paths
+from lpsrepro.analysis import xrd as ax
+from lpsrepro.io.xrd import read_xy
+from lpsrepro.models import raman
+from lpsrepro.plots.kinetics import ExploreModel, draw_explore
+
+UVW = (0.004, -0.002, 0.0025)
+PHASES = ["beta-Li3PS4", "Li2S", "Li4P2S6"]
+
+
+def series_seconds(n: int = 20) -> float:
+    files = sorted(glob.glob(str(paths.RAW / "xrd_*min.xy")))
+    files = (files * (n // len(files) + 1))[:n]
+    ax.fit_pattern(read_xy(files[0]), PHASES, caglioti_uvw=UVW)  # warm the stick cache (pymatgen, once per phase)
+    start = time.perf_counter()
+    for f in files:
+        ax.fit_pattern(read_xy(f), PHASES, caglioti_uvw=UVW, initial_sizes_nm={"Li2S": 20 if "dual" in f else 100})
+    return time.perf_counter() - start
+
+
+def widget_ms() -> tuple[float, float]:
+    bands = {"PS4": [raman.Band("PS4", 420, 9, 1)], "P2S6": [raman.Band("P2S6", 389, 10, 1.2)],
+             "Li2S": [raman.Band("Li2S", 375, 6, 0.25)], "nano-Li2S": [raman.Band("n", 372, 14, 0.25)]}
+    model = ExploreModel(UVW, bands, 2.5)
+    compute, total = [], []
+    for d in [18, 40, 200, 1000, 15000] * 4:
+        t0 = time.perf_counter()
+        model.compute(d, 12.0, 50.0)
+        compute.append(1e3 * (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        fig = Figure(figsize=(9, 3))
+        FigureCanvasAgg(fig)
+        draw_explore(fig.add_subplot(), model, diameter_nm=d, rate_nm_per_min=12.0, time_min=50.0)
+        fig.canvas.draw()
+        total.append(1e3 * (time.perf_counter() - t0))
+    return statistics.median(compute), statistics.median(total)
+
+
+if __name__ == "__main__":
+    print(f"31b_reaction_kinetics: 20-pattern quantification {series_seconds():.1f} s")
+    model_ms, draw_ms = widget_ms()
+    print(f"31b_reaction_kinetics Explore: model {model_ms:.1f} ms, model + drawing {draw_ms:.0f} ms (median per update)")

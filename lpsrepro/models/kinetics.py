@@ -1,0 +1,241 @@
+"""Kinetics of Li2S + Li2S·P2S5 → Li3PS4: shrinking Li2S particles in a reacting solution.
+
+The paper's central claim (§3.1) is kinetic: the second step of the
+liquid-phase synthesis, solid Li2S attacked by dissolved Li2S·P2S5, is slow
+because it happens at the surface of insoluble Li2S particles, and the dual
+precursor route speeds it up by offering the surface of 18-nm particles
+instead of micron-sized commercial powder.
+
+Model
+-----
+Shrinking particles with surface-reaction control (the "shrinking core" model
+without a product layer) [1]_: every Li2S particle loses material at a rate
+per unit area proportional to the concentration ``c`` of Li2S·P2S5 in
+solution, so its radius recedes at the same speed whatever its size,
+
+    dr/dt = −v₀ · c/c₀,
+
+with ``v₀`` (nm/min) the recession speed at the initial concentration — the
+product of the area-specific rate constant, the molar volume of Li2S and
+``c₀``. A population with number-weighted diameters ``Dᵢ`` has, after a
+recession ``τ = ∫ v₀ c/c₀ dt``, the unreacted volume fraction
+
+    U(τ) = Σ wᵢ max(Dᵢ − 2τ, 0)³ / Σ wᵢ Dᵢ³,
+
+and the conversion of the Li2S is ``X = 1 − U``. Li2S and Li2S·P2S5 react
+2 : 1 (``Li2P2S6 + 2 Li2S → 2 Li3PS4``) and are mixed in that ratio, so the
+dissolved reactant left is ``c/c₀ = S(t) − X``, where ``S(t)`` is the
+fraction of it ever supplied: 1 from the start when the Li2S·P2S5 solution
+is prepared in advance (dual precursor, conventional suspension — the first
+step is fast [2]_), or the dissolved fraction of P2S5 grains when P2S5
+powder is added as such (Fig. S6), modelled as shrinking particles of
+recession speed ``v_P``. Hence one ordinary differential equation,
+
+    dτ/dt = v₀ · max(S(t) − X(τ), 0).
+
+With S ≡ 1 it separates, ``t(τ) = ∫₀^τ dτ′ / (v₀ U(τ′))``, which is how
+:func:`conversion` evaluates it (a quadrature, fast enough for widgets);
+:func:`conversion_ode` integrates the general case with scipy. Conversion
+depends on time only through ``v₀ t / D``: the time to a given conversion
+scales with particle size, 18 nm against micrometres.
+
+After the sol is dried and heat-treated at 250 °C, the reacted part is
+Li3PS4 and the unreacted Li2S·P2S5 takes up Li2S to become Li4P2S6 (with loss
+of sulfur), as the paper states after Wang et al. [2]_:
+``Li2P2S6 + Li2S → Li4P2S6 + S``. :func:`heat_treated_moles` gives that mass
+balance, and :func:`conversion_from_weight_ratio` inverts it for a measured
+weight ratio.
+
+References
+----------
+.. [1] O. Levenspiel, *Chemical Reaction Engineering*, 3rd ed., Wiley (1999),
+   ch. 25 (fluid–particle reactions, shrinking particles, reaction control).
+.. [2] Y. Wang, D. Lu, M. Bowden et al., "Mechanism of formation of Li7P3S11 solid
+   electrolytes through liquid phase synthesis", Chem. Mater. 30 (2018) 990,
+   doi:10.1021/acs.chemmater.7b04842 (the paper's ref. 17).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+from scipy.integrate import cumulative_trapezoid, solve_ivp
+from scipy.optimize import brentq
+
+from lpsrepro.errors import ParameterError
+
+#: Number of equal-probability size classes that represent a distribution.
+SIZE_CLASSES = 64
+
+
+@dataclass(frozen=True)
+class SizeDistribution:
+    """Particle diameters (nm) with number weights (summing to 1)."""
+
+    diameters_nm: np.ndarray
+    weights: np.ndarray
+
+    @property
+    def mean_nm(self) -> float:
+        return float(np.sum(self.weights * self.diameters_nm))
+
+    def scaled(self, factor: float) -> SizeDistribution:
+        return SizeDistribution(self.diameters_nm * factor, self.weights)
+
+
+def normal_sizes(mean_nm: float, sd_nm: float, n: int = SIZE_CLASSES) -> SizeDistribution:
+    """A normal number distribution of diameters (truncated at 1 % of the mean), in equal-probability classes."""
+    if not mean_nm > 0 or not sd_nm >= 0:
+        raise ParameterError("particle size", (mean_nm, sd_nm), "a positive mean and a non-negative sd in nm")
+    q = (np.arange(n) + 0.5) / n
+    d = np.clip(stats.norm.ppf(q, loc=mean_nm, scale=max(sd_nm, 1e-12)), 0.01 * mean_nm, None)
+    return SizeDistribution(d, np.full(n, 1.0 / n))
+
+
+def lognormal_sizes(median_nm: float, geometric_sd: float, n: int = SIZE_CLASSES) -> SizeDistribution:
+    """A log-normal number distribution of diameters (median, geometric standard deviation ≥ 1)."""
+    if not median_nm > 0 or not geometric_sd >= 1:
+        raise ParameterError("particle size", (median_nm, geometric_sd),
+                             "a positive median in nm and a geometric standard deviation ≥ 1")
+    q = (np.arange(n) + 0.5) / n
+    d = median_nm * np.exp(np.log(geometric_sd) * stats.norm.ppf(q))
+    return SizeDistribution(d, np.full(n, 1.0 / n))
+
+
+def unreacted_fraction(recession_nm, sizes: SizeDistribution):
+    """Volume fraction U(τ) of a particle population left after its surfaces receded by τ (nm)."""
+    tau = np.atleast_1d(np.asarray(recession_nm, dtype=float))
+    d, w = sizes.diameters_nm, sizes.weights
+    left = np.clip(d[None, :] - 2.0 * tau[:, None], 0.0, None) ** 3
+    out = left @ w / np.sum(w * d**3)
+    return out if np.ndim(recession_nm) else float(out[0])
+
+
+def _recession_grid_nm(sizes: SizeDistribution, n: int = 1500) -> np.ndarray:
+    # Dense near the end, where the last (largest) particles vanish and t(τ) diverges.
+    r_max = 0.5 * float(sizes.diameters_nm.max())
+    u = np.linspace(0.0, 1.0, n)
+    return r_max * (1.0 - (1.0 - u) ** 3) * (1.0 - 1e-9)
+
+
+def conversion(times_min, sizes: SizeDistribution, rate_nm_per_min: float):
+    """Conversion X(t) of Li2S with the Li2S·P2S5 solution prepared in advance (S ≡ 1).
+
+    Parameters
+    ----------
+    times_min : array_like
+        Reaction times in minutes (≥ 0).
+    sizes : SizeDistribution
+        Li2S particle diameters entering the second step.
+    rate_nm_per_min : float
+        Recession speed v₀ of the particle surfaces at the initial Li2S·P2S5
+        concentration, nm/min.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Conversion between 0 and 1 (same shape as ``times_min``).
+    """
+    if not rate_nm_per_min > 0:
+        raise ParameterError("rate_nm_per_min", rate_nm_per_min, "a positive recession speed in nm/min")
+    tau = _recession_grid_nm(sizes)
+    u = unreacted_fraction(tau, sizes)
+    t_of_tau = cumulative_trapezoid(1.0 / (rate_nm_per_min * np.maximum(u, 1e-300)), tau, initial=0.0)
+    finite = np.isfinite(t_of_tau)
+    t = np.asarray(times_min, dtype=float)
+    x = 1.0 - np.interp(t, t_of_tau[finite], u[finite], right=float(u[finite][-1]))
+    return x if np.ndim(times_min) else float(x)
+
+
+def conversion_ode(times_min, sizes: SizeDistribution, rate_nm_per_min: float, supply=None):
+    """Conversion X(t) for a general supply S(t) of dissolved Li2S·P2S5 (see module docstring).
+
+    ``supply`` is a function of time (min) returning the fraction supplied so
+    far, e.g. :func:`dissolution_supply`; ``None`` means S ≡ 1 (then the
+    result equals :func:`conversion`). Here X counts *all* the Li2S that the
+    supplied phosphorus sulfide can take up.
+    """
+    supply = supply or (lambda t: 1.0)
+    t = np.atleast_1d(np.asarray(times_min, dtype=float))
+
+    def rhs(time, y):
+        x = 1.0 - unreacted_fraction(y[0], sizes)
+        return [rate_nm_per_min * max(supply(time) - x, 0.0)]
+
+    t_end = float(t.max()) if t.size else 0.0
+    if t_end <= 0:
+        return np.zeros_like(t) if np.ndim(times_min) else 0.0
+    sol = solve_ivp(rhs, (0.0, t_end), [0.0], t_eval=np.sort(np.unique(t)), rtol=1e-7, atol=1e-9,
+                    method="LSODA")
+    tau = np.interp(t, sol.t, sol.y[0])
+    x = 1.0 - unreacted_fraction(tau, sizes)
+    return x if np.ndim(times_min) else float(x[0])
+
+
+def dissolution_supply(p2s5_sizes: SizeDistribution, dissolution_nm_per_min: float):
+    """S(t) of P2S5 powder whose grains dissolve at a constant recession speed (nm/min)."""
+    def supply(time_min):
+        return 1.0 - unreacted_fraction(dissolution_nm_per_min * time_min, p2s5_sizes)
+    return supply
+
+
+def time_to_conversion_min(target: float, sizes: SizeDistribution, rate_nm_per_min: float) -> float:
+    """Time (min) at which the conversion reaches ``target`` (e.g. 0.99), solution route (S ≡ 1)."""
+    if not 0 < target < 1:
+        raise ParameterError("target", target, "a conversion between 0 and 1, such as 0.99")
+    tau = _recession_grid_nm(sizes)
+    u = unreacted_fraction(tau, sizes)
+    tau_star = brentq(lambda s: unreacted_fraction(s, sizes) - (1.0 - target), 0.0, tau[-1])
+    grid = tau[tau < tau_star]
+    grid = np.append(grid, tau_star)
+    integrand = 1.0 / (rate_nm_per_min * unreacted_fraction(grid, sizes))
+    return float(np.trapezoid(integrand, grid))
+
+
+# --------------------------------------------------------------------------- mass balance
+#: Moles per mole of Li2S·P2S5 (= Li2P2S6) of the phases after drying and 250 °C, solution routes.
+def heat_treated_moles(conversion_fraction: float) -> dict[str, float]:
+    """Crystalline phases after heat treatment, per mole of Li2S·P2S5, for Li2S conversion X.
+
+    ``2X Li3PS4`` formed; unreacted ``(1−X) Li2P2S6`` takes ``(1−X) Li2S`` and
+    becomes ``(1−X) Li4P2S6``; ``(1−X) Li2S`` remains. (Sulfur released by the
+    Li4P2S7 → Li4P2S6 step is not crystalline and is not counted.)
+    """
+    x = float(np.clip(conversion_fraction, 0.0, 1.0))
+    return {"beta-Li3PS4": 2.0 * x, "Li2S": 1.0 - x, "Li4P2S6": 1.0 - x}
+
+
+def powder_route_moles(conversion_fraction: float) -> dict[str, float]:
+    """Phases after heat treatment per mole of P2S5 added as powder (Fig. S6 route), for Li2S conversion F.
+
+    3 Li2S per P2S5; ``3F`` Li2S have formed ``2F`` Li3PS4; ``3(1−F)`` Li2S remain
+    and the ``(1−F)`` P2S5 not yet dissolved stays as an amorphous residue
+    (no Bragg peaks; key ``"amorphous P2S5"``).
+    """
+    f = float(np.clip(conversion_fraction, 0.0, 1.0))
+    return {"beta-Li3PS4": 2.0 * f, "Li2S": 3.0 * (1.0 - f), "amorphous P2S5": 1.0 - f}
+
+
+def weight_fractions(moles: dict[str, float], molar_masses_g_per_mol: dict[str, float]) -> dict[str, float]:
+    """Mass fractions from moles and molar masses (every key of ``moles`` needs a molar mass)."""
+    masses = {k: n * molar_masses_g_per_mol[k] for k, n in moles.items()}
+    total = sum(masses.values())
+    return {k: m / total for k, m in masses.items()}
+
+
+def conversion_from_weight_ratio(ratio: float, *, moles_minor_per_unreacted: float,
+                                 molar_mass_minor: float, molar_mass_li3ps4: float,
+                                 moles_li3ps4_per_converted: float = 2.0) -> float:
+    """Invert a mass balance: conversion X from the measured weight ratio w_minor / w_Li3PS4.
+
+    With ``n_minor = a (1−X)`` and ``n_Li3PS4 = b X`` the ratio is
+    ``R = a (1−X) M_minor / (b X M_Li3PS4)``, so ``X = 1 / (1 + R b M_Li3PS4 / (a M_minor))``.
+    For the solution routes ``a = 1`` (Li2S and Li4P2S6 alike), ``b = 2``; for the P2S5
+    powder route ``a = 3`` for Li2S.
+    """
+    if not ratio >= 0:
+        return float("nan")
+    return 1.0 / (1.0 + ratio * moles_li3ps4_per_converted * molar_mass_li3ps4
+                  / (moles_minor_per_unreacted * molar_mass_minor))

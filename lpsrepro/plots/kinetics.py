@@ -1,0 +1,215 @@
+"""§3.1 figure panels: offset XRD and Raman stacks with phase markers, conversion curves, Fig. S1.
+
+Each ``fig*`` function returns a new Figure; ``draw_*`` functions draw into
+given axes and are shared with the "Explore" widget.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from lpsrepro.models import kinetics, xrd
+from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, ONE_COLUMN_IN, TWO_COLUMN_IN, new_figure, panel_label, styled
+
+#: Okabe–Ito colours of the phases' markers.
+PHASE_COLOURS = {"beta-Li3PS4": "#0072B2", "Li2S": "#D55E00", "Li4P2S6": "#009E73"}
+PHASE_MARKERS = {"beta-Li3PS4": "o", "Li2S": "v", "Li4P2S6": "s"}
+
+
+def draw_xrd_stack(ax, patterns: list[tuple[str, object]], fits=None, *, phases=("beta-Li3PS4", "Li2S", "Li4P2S6"),
+                   offset_fraction: float = 0.75, reference_sticks: bool = True) -> None:
+    """Offset stack of patterns (bottom to top in list order) with markers on each phase's strongest lines."""
+    top = max(float(p.values.max()) for _, p in patterns)
+    step = offset_fraction * top
+    for k, (label, pattern) in enumerate(patterns):
+        x, y = pattern["two_theta"].values, pattern.values + k * step
+        ax.plot(x, y, color="k", lw=0.6)
+        ax.text(59.5, k * step + 0.35 * step, label, ha="right", va="bottom", fontsize=7)
+        fit = fits[k] if fits else None
+        if fit is None:
+            continue
+        for name in phases:
+            if name in fit.phases and fit.phases[name].observed:
+                st = xrd.sticks(name)
+                strong = st.two_theta_deg[(st.intensity > 0.25 * st.intensity.max())
+                                          & (st.two_theta_deg > 10) & (st.two_theta_deg < 60)]
+                yy = np.interp(strong + fit.zero_shift_deg, x, y) + 0.06 * step
+                ax.plot(strong, yy, PHASE_MARKERS[name], color=PHASE_COLOURS[name], ms=3.5, mfc="none", mew=0.9)
+    if reference_sticks:
+        base = -0.25 * step
+        for j, name in enumerate(phases):
+            st = xrd.sticks(name)
+            sel = (st.two_theta_deg > 10) & (st.two_theta_deg < 60)
+            h = 0.2 * step * st.intensity[sel] / st.intensity.max()
+            y0 = base - j * 0.28 * step
+            ax.vlines(st.two_theta_deg[sel], y0, y0 + h, color=PHASE_COLOURS[name], lw=0.8)
+            ax.plot([], [], PHASE_MARKERS[name], color=PHASE_COLOURS[name], mfc="none", label=xrd.phase_label(name))
+        ax.legend(loc="upper left", frameon=False, ncol=3, fontsize=7, bbox_to_anchor=(0.0, 1.09))
+    ax.set_xlim(10, 60)
+    ax.set_yticks([])
+    ax.set_xlabel("2θ (degree, Cu Kα)")
+    ax.set_ylabel("intensity (counts, offset)")
+    ax.axvspan(10, 22, color=GREY, alpha=0.06, lw=0)
+
+
+@styled
+def fig_xrd_stack(patterns, fits, panel: str, *, title: str = "") -> Figure:
+    """An offset XRD stack (Fig. 1g, 2a, 2c, S6, S8) with phase markers of the phases found above their DL."""
+    fig = new_figure(ONE_COLUMN_IN * 1.25, 0.8 + 0.75 * len(patterns) + 0.9)
+    ax = fig.add_subplot()
+    draw_xrd_stack(ax, patterns, fits)
+    if title:
+        ax.set_title(title, fontsize=8, pad=14)
+    panel_label(ax, panel)
+    return fig
+
+
+def draw_raman_stack(ax, spectra: list[tuple[str, object]], fits=None, *, offset_fraction: float = 0.6) -> None:
+    """Offset stack of Raman spectra, fitted curves and the positions of bands found present."""
+    top = max(float(s.values.max() - s.values.min()) for _, s in spectra)
+    for k, (label, s) in enumerate(spectra):
+        x = s["raman_shift"].values
+        base = k * offset_fraction * top - float(s.values.min())
+        ax.plot(x, s.values + base, color="k", lw=0.6)
+        if fits:
+            ax.plot(x, fits[k].fitted + base, color=FIT, lw=0.8)
+            for band in fits[k].bands.values():
+                if band.present:
+                    yb = float(np.interp(band.center_per_cm, x, fits[k].fitted)) + base
+                    ax.plot([band.center_per_cm] * 2, [yb + 0.05 * top, yb + 0.15 * top], color=ACCENT, lw=0.8)
+        ax.text(x.max() - 3, base + float(s.values[-1]) + 0.08 * top, label, ha="right", fontsize=7)
+    for pos, name in ((420, "PS$_4^{3-}$"), (389, "P$_2$S$_6^{4-}$"), (375, "Li$_2$S")):
+        ax.axvline(pos, color=GREY, lw=0.5, ls=":")
+        ax.text(pos, 1.01, name, transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=6.5)
+    ax.set_yticks([])
+    ax.set_xlabel("Raman shift (cm$^{-1}$)")
+    ax.set_ylabel("intensity (counts, offset)")
+
+
+@styled
+def fig_raman_stack(spectra, fits, panel: str) -> Figure:
+    fig = new_figure(ONE_COLUMN_IN * 1.25, 0.9 + 0.7 * len(spectra) + 0.6)
+    ax = fig.add_subplot()
+    draw_raman_stack(ax, spectra, fits)
+    panel_label(ax, panel)
+    return fig
+
+
+def draw_conversion(ax, *, measured: dict[str, tuple], curves: dict[str, tuple], t_max_min: float = 5000.0) -> None:
+    """Conversion vs time (log axis): measured points with errors and model curves per route."""
+    colours = {"dual": DATA, "conventional": FIT, "nano-Li2S + P2S5": ACCENT, "Li-naphthalene": GREY}
+    for route, (t, x) in curves.items():
+        ax.plot(t, 100 * np.asarray(x), color=colours.get(route, "k"), lw=1.1, label=f"model, {route}")
+    for route, (t, x, s) in measured.items():
+        ax.errorbar(t, 100 * np.asarray(x), yerr=100 * np.asarray(s), fmt="o", mfc="white", ms=4,
+                    color=colours.get(route, "k"), capsize=2, label=f"XRD, {route}")
+    ax.axhline(99, color=GREY, lw=0.6, ls="--")
+    ax.text(1.2, 99.3, "99 %", fontsize=7, color=GREY)
+    ax.set_xscale("log")
+    ax.set_xlim(1, t_max_min)
+    ax.set_ylim(0, 102)
+    ax.set_xlabel("reaction time (min)")
+    ax.set_ylabel("Li$_2$S conversion (%)")
+    ax.legend(loc="lower right", frameon=False, fontsize=6.5)
+
+
+@styled
+def fig_conversion(measured, curves) -> Figure:
+    fig = new_figure(ONE_COLUMN_IN * 1.25, 3.0)
+    draw_conversion(fig.add_subplot(), measured=measured, curves=curves)
+    return fig
+
+
+@styled
+def fig_s1_nano_li2s(pattern, lines, raman_nano, raman_bulk, fit_nano, fit_bulk) -> Figure:
+    """Fig. S1: XRD of nano-Li2S with bulk-Li2S sticks and per-line Scherrer sizes; Raman nano vs commercial."""
+    fig = new_figure(TWO_COLUMN_IN, 2.8)
+    ax1, ax2 = fig.subplots(1, 2)
+    x = pattern["two_theta"].values
+    ax1.plot(x, pattern.values, color="k", lw=0.6, label="nano-Li$_2$S (stand-in)")
+    st = xrd.sticks("Li2S")
+    sel = (st.two_theta_deg > 10) & (st.two_theta_deg < 60)
+    ax1.vlines(st.two_theta_deg[sel], 0, 0.9 * pattern.values.max() * st.intensity[sel] / st.intensity.max(),
+               color=PHASE_COLOURS["Li2S"], lw=1.0, label="Li$_2$S, computed (a = 5.708 Å)")
+    for line in lines:
+        ax1.annotate(f"{line.hkl}\n{line.column_length_nm:.1f} nm", (line.two_theta_deg,
+                     float(np.interp(line.two_theta_deg, x, pattern.values))), xytext=(0, 8),
+                     textcoords="offset points", ha="center", fontsize=6.5)
+    ax1.set_xlim(10, 60)
+    ax1.set_xlabel("2θ (degree, Cu Kα)")
+    ax1.set_ylabel("intensity (counts)")
+    ax1.legend(loc="upper right", frameon=False, fontsize=6.5)
+    panel_label(ax1, "a")
+    for s, fit, colour, label in ((raman_bulk, fit_bulk, GREY, "commercial Li$_2$S"),
+                                  (raman_nano, fit_nano, FIT, "nano-Li$_2$S")):
+        xr_ = s["raman_shift"].values
+        bg = fit.background
+        band = fit.bands["Li2S"]
+        ax2.plot(xr_, s.values - bg, color=colour, lw=0.7,
+                 label=f"{label}: {band.center_per_cm:.1f} cm$^{{-1}}$, FWHM {band.fwhm_per_cm:.1f}")
+    ax2.set_xlim(330, 420)
+    ax2.set_xlabel("Raman shift (cm$^{-1}$)")
+    ax2.set_ylabel("intensity − background (counts)")
+    ax2.legend(loc="upper left", frameon=False, fontsize=6.5)
+    panel_label(ax2, "b")
+    return fig
+
+
+def model_curve(sizes: kinetics.SizeDistribution, rate_nm_per_min: float, t_max_min: float = 5000.0):
+    t = np.logspace(0, np.log10(t_max_min), 200)
+    return t, kinetics.conversion(t, sizes, rate_nm_per_min)
+
+
+class ExploreModel:
+    """Precomputed pieces for the Explore widget: one update is a cheap weighted sum."""
+
+    def __init__(self, caglioti_uvw, raman_bands: dict, instrument_fwhm_per_cm: float):
+        from lpsrepro.models import raman
+
+        self.x = np.arange(10.0, 60.0001, 0.02)
+        self.uvw = caglioti_uvw
+        self.fixed = {name: xrd.phase_profile(self.x, xrd.sticks(name), column_length_nm=size, caglioti_uvw=caglioti_uvw)
+                      for name, size in (("beta-Li3PS4", 40.0), ("Li4P2S6", 60.0))}
+        self.mm = {name: xrd.molar_mass_g_per_mol(name) for name in ("beta-Li3PS4", "Li2S", "Li4P2S6")}
+        self.shift = np.arange(250.0, 550.0, 1.0)
+        self.units = {unit: sum(raman.band_profile(self.shift, b, moles=1.0, instrument_fwhm_per_cm=instrument_fwhm_per_cm)
+                                for b in bands) for unit, bands in raman_bands.items()}
+
+    def compute(self, diameter_nm: float, rate_nm_per_min: float, time_min: float, relative_sd: float = 0.17):
+        sizes = kinetics.normal_sizes(diameter_nm, relative_sd * diameter_nm, n=24)
+        t = np.logspace(-1, 4, 120)
+        curve = kinetics.conversion(t, sizes, rate_nm_per_min)
+        x_now = float(np.interp(time_min, t, curve))
+        wf = kinetics.weight_fractions(kinetics.heat_treated_moles(x_now), self.mm)
+        li2s = xrd.phase_profile(self.x, xrd.sticks("Li2S"), caglioti_uvw=self.uvw,
+                                 column_length_nm=min(0.75 * diameter_nm, 150.0))
+        pattern = 0.08 * (wf["beta-Li3PS4"] * self.fixed["beta-Li3PS4"] + wf["Li4P2S6"] * self.fixed["Li4P2S6"]
+                          + wf["Li2S"] * li2s)
+        moles = kinetics.heat_treated_moles(x_now)
+        li2s_unit = "nano-Li2S" if diameter_nm < 100 else "Li2S"
+        total = sum(moles.values())
+        spectrum = 4e4 * (moles["beta-Li3PS4"] * self.units["PS4"] + moles["Li4P2S6"] * self.units["P2S6"]
+                          + moles["Li2S"] * self.units[li2s_unit]) / total
+        return t, curve, x_now, wf, pattern, spectrum
+
+
+def draw_explore(ax, model: ExploreModel, *, diameter_nm: float, rate_nm_per_min: float, time_min: float) -> str:
+    """Conversion curve, XRD pattern and Raman spectrum of the heat-treated product at ``time_min``."""
+    t, curve, x_now, wf, pattern, spectrum = model.compute(diameter_nm, rate_nm_per_min, time_min)
+    fig = ax.figure
+    ax.remove()
+    a1, a2, a3 = fig.subplots(1, 3)
+    a1.semilogx(t, 100 * curve, color=DATA)
+    a1.plot([time_min], [100 * x_now], "o", color=FIT)
+    a1.axhline(99, color=GREY, lw=0.6, ls="--")
+    a1.set_xlabel("reaction time (min)")
+    a1.set_ylabel("Li$_2$S conversion (%)")
+    a2.plot(model.x, pattern, color="k", lw=0.6)
+    a2.set_xlabel("2θ (degree)")
+    a2.set_ylabel("counts above background")
+    a3.plot(model.shift, spectrum, color="k", lw=0.7)
+    a3.set_xlabel("Raman shift (cm$^{-1}$)")
+    a3.set_ylabel("counts above fluorescence")
+    return (f"X = {100 * x_now:.2f} %: Li2S {100 * wf['Li2S']:.2f} wt%, Li4P2S6 {100 * wf['Li4P2S6']:.2f} wt% "
+            "after 250 °C")
