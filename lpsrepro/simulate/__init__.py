@@ -17,11 +17,14 @@ from pathlib import Path
 
 from lpsrepro import paths
 from lpsrepro.simulate import membrane
+from lpsrepro.simulate import nanoparticles
 
 #: name → function(out_dir) -> list of written paths. Sections add their generators here.
 GENERATORS: dict[str, Callable[[Path], list[Path]]] = {
     "membrane_eis": membrane.generate,
     "membrane_cross_section": membrane.generate_cross_section,
+    "nanoparticle_images": nanoparticles.generate_particle_images,
+    "pellet_eis": nanoparticles.generate_pellets,
 }
 
 
