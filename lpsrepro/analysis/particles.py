@@ -165,6 +165,11 @@ def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_
             continue
         kept.append(region.label)
         diameters.append(d_nm)
+    if not kept:
+        raise InputFileError(source, f"no particles found ({small} regions smaller than {min_diameter_nm:g} nm, "
+                             f"{len(border)} cut by the frame)",
+                             field="image", expected="bright particles on a darker substrate; check the image, "
+                             "or lower min_diameter_nm if the particles are that small")
     da = xr.DataArray(np.asarray(diameters, dtype=float), dims="particle", name="diameter",
                       attrs={"units": "nm", "long_name": "equivalent circle diameter",
                              "source_file": source})
