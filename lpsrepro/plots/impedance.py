@@ -115,3 +115,33 @@ def draw_membrane_model_nyquist(ax, *, thickness_nm: float, conductivity_s_per_c
     ax.legend(loc="upper left", frameon=False)
     ax.set_title(f"ASR {asr:.3g} Ω cm², apex {f_apex / 1e6:.3g} MHz", fontsize=8)
     return {"asr_ohm_cm2": asr, "apex_frequency_hz": f_apex}
+
+
+@styled
+def fig_pellet_impedance(spectrum: xr.Dataset, result, *, label: str, title: str) -> Figure:
+    """Fig. S4/S5/S9: Nyquist plot (Ω, equal axes) of a pellet with its circuit fit and total resistance.
+
+    ``result`` is a :class:`lpsrepro.analysis.impedance.PelletConductivity`.
+    """
+    fig = new_figure(TWO_COLUMN_IN * 0.55, 3.0)
+    ax = fig.subplots()
+    f = spectrum["frequency"].values
+    z = complex_impedance(spectrum)
+    f_dense = np.logspace(np.log10(f.min()), np.log10(f.max()), 400)
+    z_fit = result.fit.predict(f_dense)
+    window = 2.2 * result.resistance_ohm
+    ax.plot(z.real, -z.imag, "o", mfc="none", color=DATA, label="data (stand-in)")
+    ax.plot(z_fit.real, -z_fit.imag, "-", color=FIT, label=f"fit {result.fit.circuit}")
+    ax.plot([result.resistance_ohm], [0], "kx", ms=7, mew=1.5, zorder=5)
+    ax.annotate(f"R0 + R1 = {result.resistance_ohm:.0f} Ω\nσ = {result.conductivity_s_per_cm:.3g} S/cm",
+                (result.resistance_ohm, 0), xytext=(0.45 * window, 0.25 * window),
+                arrowprops={"arrowstyle": "-", "color": "k", "lw": 0.6})
+    ax.set_xlim(0, window)
+    ax.set_ylim(0, window)
+    ax.set_aspect("equal")
+    ax.set_xlabel("Z′ (Ω)")
+    ax.set_ylabel("−Z″ (Ω)")
+    ax.set_title(title, fontsize=8)
+    ax.legend(loc="upper left", frameon=False, fontsize=6.5)
+    panel_label(ax, label)
+    return fig

@@ -16,16 +16,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lpsrepro import paths
-from lpsrepro.simulate import kinetics, membrane, performance
+from lpsrepro.simulate import kinetics, membrane, nanoparticles, performance
 
 #: name → function(out_dir) -> list of written paths. Sections add their generators here.
 GENERATORS: dict[str, Callable[[Path], list[Path]]] = {
+    "nanoparticle_images": nanoparticles.generate_particle_images,
+    "pellet_eis": nanoparticles.generate_pellets,
+    "kinetics_xrd": kinetics.generate_xrd,
+    "kinetics_raman": kinetics.generate_raman,
     "membrane_eis": membrane.generate,
     "membrane_cross_section": membrane.generate_cross_section,
     "li_plating": performance.generate_plating,
     "lfp_cycling": performance.generate_lfp_cycling,
-    "kinetics_xrd": kinetics.generate_xrd,
-    "kinetics_raman": kinetics.generate_raman,
 }
 
 

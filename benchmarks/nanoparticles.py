@@ -1,0 +1,50 @@
+"""Benchmark of §3.1: model solve, one Explore update, image analysis per image.
+
+Run:  .venv/bin/python benchmarks/nanoparticles.py
+Prints medians; the Explore update (drawing a precomputed grid point) must stay well under 200 ms.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from lpsrepro import paths
+from lpsrepro.analysis.particles import fit_normal, segment_particles
+from lpsrepro.io.images import read_sem_image
+from lpsrepro.models import nucleation
+from lpsrepro.plots.particles import draw_width_map
+
+
+def median_ms(fn, repeat: int = 7) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(1e3 * (time.perf_counter() - start))
+    return statistics.median(times)
+
+
+if __name__ == "__main__":
+    image = read_sem_image(paths.RAW / "nano_li2s_sem.tif")
+    params = nucleation.PrecipitationParameters(**json.loads(image.attrs["model_parameters"])["precipitation"])
+    print(f"model solve (nano-Li2S, calibrated): {median_ms(lambda: nucleation.simulate_precipitation(params)):.0f} ms")
+    grid = {"supply_rates_per_s": [params.supply_rate_per_s], "solubilities_mol_per_m3": [params.solubility_mol_per_m3],
+            "results": {(params.supply_rate_per_s, params.solubility_mol_per_m3): nucleation.simulate_precipitation(params)}}
+
+    def update():
+        fig = Figure(figsize=(5, 4.2))
+        FigureCanvasAgg(fig)
+        draw_width_map(fig.add_subplot(), grid, params.supply_rate_per_s, params.solubility_mol_per_m3)
+        fig.canvas.draw()
+
+    print(f"Explore update (precomputed grid point, drawing): {median_ms(update):.0f} ms")
+    for name, d_min in (("nano_li2s_sem.tif", 6.0), ("lps_precursor_sem.tif", 15.0), ("lps_naph_sem.tif", 15.0)):
+        img = read_sem_image(paths.RAW / name)
+        ms = median_ms(lambda: fit_normal(segment_particles(img, min_diameter_nm=d_min).diameters_nm))
+        print(f"image analysis {name}: {ms:.0f} ms")

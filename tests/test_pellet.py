@@ -1,0 +1,67 @@
+"""Pellet impedance: geometry, forward model and the σ fit on noisy synthetic spectra."""
+
+import numpy as np
+import pytest
+
+from lpsrepro import paths
+from lpsrepro.analysis import impedance as an
+from lpsrepro.io.impedance import impedance_dataset, read_impedance
+from lpsrepro.models.impedance import pellet_cell_impedance_ohm, pellet_thickness_cm
+from lpsrepro.simulate.instruments import analyser_noise, log_frequency_sweep_hz
+
+AREA = np.pi * 1.5**2 / 4
+
+
+def test_thickness_from_mass_density_porosity():
+    assert pellet_thickness_cm(200, 15, 1.85, 0.2) == pytest.approx(0.2 / (1.85 * 0.8 * AREA))
+
+
+def spectrum(sigma, seed, gb_fraction=0.35, apex_hz=3e4):
+    L = pellet_thickness_cm(200, 15, 1.85, 0.2)
+    total = L / (sigma * AREA)
+    r_gb = gb_fraction * total
+    f = log_frequency_sweep_hz(1e6, 0.1, 10)
+    z = pellet_cell_impedance_ohm(f, thickness_cm=L, area_cm2=AREA, bulk_conductivity_s_per_cm=L / ((total - r_gb - 0.3) * AREA),
+                                  relative_permittivity=30, grain_boundary_resistance_ohm=r_gb,
+                                  grain_boundary_q_f=1 / (r_gb * (2 * np.pi * apex_hz) ** 0.85), grain_boundary_alpha=0.85,
+                                  electrode_q_f=4.4e-6, electrode_alpha=0.85, lead_resistance_ohm=0.3, lead_inductance_h=1e-7)
+    return impedance_dataset(f, analyser_noise(z, np.random.default_rng(seed), magnitude_rel=1e-3, phase_deg=0.05)), L
+
+
+def test_low_frequency_limit_without_electrodes_is_total_resistance():
+    L = 0.08
+    z = pellet_cell_impedance_ohm(np.array([1e-4]), thickness_cm=L, area_cm2=AREA, bulk_conductivity_s_per_cm=1e-4,
+                                  relative_permittivity=30, grain_boundary_resistance_ohm=200.0, grain_boundary_q_f=1e-8,
+                                  grain_boundary_alpha=0.85, electrode_q_f=1e30, electrode_alpha=0.85)[0]
+    assert z.real == pytest.approx(L / (1e-4 * AREA) + 200.0, rel=1e-4)
+
+
+@pytest.mark.parametrize("sigma,seed", [(3.87e-5, 1), (1.69e-4, 2), (2.8e-5, 3)])
+def test_conductivity_is_recovered_within_one_percent(sigma, seed):
+    data, L = spectrum(sigma, seed)
+    result = an.pellet_conductivity(data, thickness_cm=L, area_cm2=AREA)
+    assert result.conductivity_s_per_cm == pytest.approx(sigma, rel=0.01)
+    assert result.resistance_ohm == pytest.approx(result.bulk_ohm + result.grain_boundary_ohm)
+
+
+def test_thickness_uncertainty_propagates():
+    data, L = spectrum(3.87e-5, 4)
+    a = an.pellet_conductivity(data, thickness_cm=L, area_cm2=AREA)
+    b = an.pellet_conductivity(data, thickness_cm=L, area_cm2=AREA, thickness_std_cm=0.05 * L)
+    assert b.conductivity_std_s_per_cm > a.conductivity_std_s_per_cm
+    assert b.conductivity_std_s_per_cm >= 0.05 * b.conductivity_s_per_cm
+
+
+def test_bad_geometry_is_refused():
+    data, _ = spectrum(3.87e-5, 5)
+    with pytest.raises(ValueError, match="pellet geometry"):
+        an.pellet_conductivity(data, thickness_cm=0.0, area_cm2=AREA)
+
+
+def test_membrane_conductivity_helper_matches_notebook_32_numbers():
+    from lpsrepro.io.images import read_sem_image
+    result = an.membrane_conductivity(read_impedance(paths.RAW / "membrane_550nm_eis.z"),
+                                      read_sem_image(paths.RAW / "membrane_550nm_cross_section.tif"),
+                                      area_cm2=np.pi * 0.1**2 / 4, scale_uncertainty_rel=0.02)
+    assert result.thickness_nm == pytest.approx(550, rel=0.02)
+    assert result.conductivity_s_per_cm == pytest.approx(result.thickness_nm * 1e-7 / result.asr_ohm_cm2)
