@@ -220,7 +220,10 @@ def collect(notebook_files: dict[str, Path]) -> tuple[dict[str, Any], dict[str, 
         nb = nbformat.read(path, as_version=4)
         records.extend(claims_mod.records_from_notebook(nb))
         notes[name] = figures_mod.notes_from_notebook(nb)
-    return claims_mod.claims_document(records), figures_mod.manifest(notes)
+    from lpsrepro.simulate import calibration_targets
+
+    return (claims_mod.claims_document(records, calibrated=calibration_targets()),
+            figures_mod.manifest(notes))
 
 
 def build(notebooks: list[str | Path] | None = None, parameters: dict[str, Any] | None = None, *,

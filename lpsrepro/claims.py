@@ -240,7 +240,7 @@ def compare(claim: PublishedClaim, rec: dict[str, Any] | None) -> dict[str, Any]
     if rec.get("note"):
         entry["method"] = rec["note"]
     entry["status"] = "reproduced" if _holds(claim, value) else "deviates"
-    if claim.value is not None and float(claim.value) != 0:
+    if claim.relation in ("=", "~") and float(claim.value) != 0:  # a ratio means nothing for bounds
         entry["deviation"] = _round_sig((value - float(claim.value)) / float(claim.value), 3)
     return entry
 
@@ -261,12 +261,16 @@ def _holds(claim: PublishedClaim, value: float) -> bool:
     raise AssertionError(rel)  # registry loading has checked the relation
 
 
-def claims_document(records: list[dict[str, Any]], *, registry_path: Path | None = None) -> dict:
+def claims_document(records: list[dict[str, Any]], *, calibrated: dict[str, str] | None = None,
+                    registry_path: Path | None = None) -> dict:
     """Build ``figures/claims.json`` from the collected records.
 
     Every published claim appears exactly once, in registry order; claims
     without a record are ``not_attempted``. A record for an unknown id, or two
     records of one id, is an error (a notebook bug, not something to hide).
+    ``calibrated`` maps claim ids to how the stand-in data were made to match
+    them (``lpsrepro.simulate.calibration_targets``); such entries get
+    ``"stand_in_calibrated_to_it": <how>`` and are counted apart in the summary.
     """
     claims = registry(registry_path)
     by_id: dict[str, dict[str, Any]] = {}
@@ -276,6 +280,14 @@ def claims_document(records: list[dict[str, Any]], *, registry_path: Path | None
         if rec["id"] in by_id:
             raise ParameterError("claim_id", rec["id"], "recorded once only (it was recorded twice)")
         by_id[rec["id"]] = rec
+    calibrated = calibrated or {}
+    unknown = sorted(set(calibrated) - set(claims))
+    if unknown:
+        raise ParameterError("calibration target", unknown[0], "an id of data/paper/claims.yaml")
     items = [compare(claim, by_id.get(cid)) for cid, claim in claims.items()]
+    for item in items:
+        item["stand_in_calibrated_to_it"] = calibrated.get(item["id"])
     summary = {status: sum(1 for i in items if i["status"] == status) for status in STATUSES}
+    summary["reproduced_without_calibration"] = sum(
+        1 for i in items if i["status"] == "reproduced" and not i["stand_in_calibrated_to_it"])
     return {"paper": "doi:10.1111/jace.18728", "summary": summary, "claims": items}

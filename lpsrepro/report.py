@@ -31,9 +31,9 @@ def _fmt(value: float | None, digits: int = 4) -> str:
 def _published(entry: dict[str, Any]) -> str:
     pub = entry["published"]
     if pub["relation"] == "range":
-        return f"{_fmt(pub['low'])}–{_fmt(pub['high'])} {pub['unit']}"
+        return f"{_fmt(pub['low'])}–{_fmt(pub['high'])} {_unit(pub['unit'])}".rstrip()
     rel = "" if pub["relation"] == "=" else pub["relation"] + " "
-    return f"{rel}{_fmt(pub['value'])} {pub['unit']}"
+    return f"{rel}{_fmt(pub['value'])} {_unit(pub['unit'])}".rstrip()
 
 
 def _reproduced(entry: dict[str, Any]) -> str:
@@ -43,7 +43,23 @@ def _reproduced(entry: dict[str, Any]) -> str:
     text = _fmt(rep["value"])
     if rep.get("uncertainty") is not None:
         text += f" ± {_fmt(rep['uncertainty'], 2)}"
-    return f"{text} {rep['unit']}"
+    return f"{text} {_unit(rep['unit'])}".rstrip()
+
+
+_UNIT_TEXT = [("dimensionless", ""), ("percent", "%"), ("ohm", "Ω"), ("**2", "²"), ("**3", "³"), ("*", "·"),
+              ("uA", "µA"), ("um", "µm")]
+
+
+def _unit(unit: str) -> str:
+    """Unit text for people, in the registry's own order: 'ohm*cm**2' → 'Ω·cm²', 'uA*h/cm**2' → 'µA·h/cm²'."""
+    for old, new in _UNIT_TEXT:
+        unit = unit.replace(old, new)
+    return unit
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|")
 
 
 def _tolerance(entry: dict[str, Any]) -> str:
@@ -69,20 +85,34 @@ def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
         "paper's, returns the paper's number — and that the same code is ready for real measurements.",
         "",
         f"**Summary:** {summary['reproduced']} reproduced, {summary['deviates']} deviate, "
-        f"{summary['not_attempted']} not attempted (of {sum(summary.values())} published numbers).",
+        f"{summary['not_attempted']} not attempted (of {len(claims_doc['claims'])} published numbers). "
+        f"Of the reproduced numbers, {summary['reproduced_without_calibration']} come from stand-ins that were "
+        "not made to match that number; the others (marked ◆) were calibration targets of the stand-ins, so "
+        "their reproduction tests the analysis chain, not the paper's claim.",
         "",
         "## Published vs reproduced",
         "",
         "Tolerance: half a unit of the last printed digit unless the registry gives a reason for another "
-        "(`data/paper/claims.yaml`). Deviation = (reproduced − published) / published.",
+        "(`data/paper/claims.yaml`). Deviation = (reproduced − published) / published, for equalities. "
+        "◆ = the stand-in data were calibrated to this published number (how: see the list below the table).",
         "",
         "| claim | where | published | reproduced | tolerance | deviation | status |",
         "|---|---|---|---|---|---|---|",
     ]
     for entry in claims_doc["claims"]:
         dev = "" if entry["deviation"] is None else f"{100 * entry['deviation']:+.2g} %"
-        lines.append(f"| `{entry['id']}` — {entry['statement']} | {entry['source']} | {_published(entry)} | "
-                     f"{_reproduced(entry)} | {_tolerance(entry)} | {dev} | {_STATUS_MARK[entry['status']]} |")
+        mark = " ◆" if entry.get("stand_in_calibrated_to_it") else ""
+        lines.append(f"| `{entry['id']}`{mark} — {_cell(entry['statement'])} | {_cell(entry['source'])} | "
+                     f"{_published(entry)} | {_reproduced(entry)} | {_tolerance(entry)} | {dev} | "
+                     f"{_STATUS_MARK[entry['status']]} |")
+    calibrated = [e for e in claims_doc["claims"] if e.get("stand_in_calibrated_to_it")]
+    if calibrated:
+        lines += ["", "**◆ Calibration targets of the stand-in data** (from the generators' "
+                  "`CALIBRATION_TARGETS`):", ""]
+        lines += [f"- `{e['id']}`: {e['stand_in_calibrated_to_it']}" for e in calibrated]
+    notes = [e for e in claims_doc["claims"] if e.get("note")]
+    if notes:
+        lines += ["", "Notes of the registry:", ""] + [f"- `{e['id']}`: {e['note']}" for e in notes]
 
     lines += ["", "## Figures by paper panel", ""]
     for panel, entry in manifest_doc.items():

@@ -31,6 +31,19 @@ GENERATORS: dict[str, Callable[[Path], list[Path]]] = {
 }
 
 
+def calibration_targets() -> dict[str, str]:
+    """Claim id → how the stand-in data were made to match that published number.
+
+    Collected from the ``CALIBRATION_TARGETS`` of every generator module. The
+    report flags these claims: their reproduction tests the analysis chain on
+    data built to agree with the paper, not the paper's claim itself.
+    """
+    targets: dict[str, str] = {}
+    for module in (kinetics, membrane, nanoparticles, performance):
+        targets.update(module.CALIBRATION_TARGETS)
+    return targets
+
+
 @contextlib.contextmanager
 def _raw_writes_allowed() -> Iterator[None]:
     previous = os.environ.get("LPSREPRO_ALLOW_RAW_WRITES")

@@ -52,6 +52,22 @@ from lpsrepro.io.raman import spectrum_array, write_raman_txt
 from lpsrepro.io.xrd import pattern_array, write_xy
 from lpsrepro.models import kinetics, raman, xrd
 
+#: Claims whose published value this module uses to make data (see "Calibration" above).
+#: Reproducing them shows the analysis recovers what was put in, not that the paper is right.
+CALIBRATION_TARGETS = {
+    "raman_ps4_band": "the stand-in's PS4(3-) band centre is the published 420 cm-1",
+    "raman_p2s6_band": "the stand-in's P2S6(4-) band centre is the published 389 cm-1",
+    "raman_310_band": "the stand-in's weak band centre is the published 310 cm-1",
+    "raman_460_480_band": "the stand-in's band centre is the middle of the published 460-480 cm-1",
+    # The recession rate (assumption kinetics.recession_rate) was chosen inside the window that the
+    # following observations leave open, so they constrain the stand-ins as well:
+    "dual_route_completion_time": "the Li2S recession rate was chosen so the dual route is complete by 50 min",
+    "li2s_observed_dual_50min": "the Li2S recession rate was chosen so no Li2S is left at 50 min",
+    "li2s_observed_conventional_72h": "the Li2S recession rate was chosen so Li2S is left after 72 h",
+    "li4p2s6_observed_dual": "the Li2S recession rate was chosen so Li4P2S6 stays below detection at 50 min",
+}
+
+
 TWO_THETA_RANGE_DEG = (10.0, 60.0)
 RAMAN_RANGE_PER_CM = (250.0, 550.0)
 RAMAN_STEP_PER_CM = 1.0

@@ -29,6 +29,14 @@ from lpsrepro.io.impedance import impedance_dataset, write_zplot
 from lpsrepro.models.impedance import blocking_film_cell_impedance_ohm
 from lpsrepro.simulate.instruments import analyser_noise, log_frequency_sweep_hz, sweep_elapsed_time_s
 
+#: Claims whose published value this module uses to make data (see "Calibration" above).
+#: Reproducing them shows the analysis recovers what was put in, not that the paper is right.
+CALIBRATION_TARGETS = {
+    "membrane_thickness": "the cross-section's mean film thickness is the published ~550 nm",
+    "membrane_conductivity": "the film conductivity is set so that thickness / (intercept × area) is the published σ",
+    "membrane_asr": "follows from the two targets above: 550 nm / 6.7e-5 S/cm = 0.821 ohm cm2",
+}
+
 EIS_STEM = "membrane_550nm_eis"
 
 

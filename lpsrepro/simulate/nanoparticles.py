@@ -48,6 +48,20 @@ from lpsrepro.models.nucleation import PrecipitationParameters, sample_diameters
 from lpsrepro.models.sem import particle_image, place_particles
 from lpsrepro.simulate.instruments import analyser_noise, log_frequency_sweep_hz, sweep_elapsed_time_s
 
+#: Claims whose published value this module uses to make data (see "Calibration" above).
+#: Reproducing them shows the analysis recovers what was put in, not that the paper is right.
+CALIBRATION_TARGETS = {
+    "li2s_nano_size_mean": "supply rate and nucleation prefactor fitted so the model's mean is the published 18 nm",
+    "li2s_nano_size_sd": "fitted together with the mean to the published 3 nm",
+    "lps_precursor_size_mean": "supply rate and nucleation prefactor fitted to the published 44 nm",
+    "lps_precursor_size_sd": "fitted together with the mean to the published 6 nm",
+    "pellet_conductivity_250C": "the pellet's total resistance is set from the published σ",
+    "pellet_conductivity_300C": "the pellet's total resistance is set from the published σ",
+    "pellet_conductivity_naph": "the pellet's total resistance is set from the published σ",
+    "membrane_over_pellet_conductivity": "a ratio of two calibrated conductivities (membrane and 250 °C pellet)",
+}
+
+
 #: system → (ledger prefix, claim id of the mean, claim id of the sd)
 SYSTEMS = {"li2s": ("li2s_nano", "li2s_nano_size_mean", "li2s_nano_size_sd"),
            "lps": ("lps_nano", "lps_precursor_size_mean", "lps_precursor_size_sd")}

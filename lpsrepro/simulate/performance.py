@@ -37,6 +37,23 @@ from lpsrepro.io import provenance_attrs
 from lpsrepro.io.cycler import cycler_dataset, write_cycler_csv
 from lpsrepro.models import cells, li_au
 
+#: Claims whose published value this module uses to make data (see "Calibration" above).
+#: Reproducing them shows the analysis recovers what was put in, not that the paper is right.
+CALIBRATION_TARGETS = {
+    "li2au_plateau_voltage": "equilibrium potential set to the published plateau plus j·R",
+    "li3au_plateau_voltage": "equilibrium potential set to the published plateau plus j·R",
+    "li3au_plateau_start": "the alloyed charge at the second plateau is set so it starts at the published time",
+    "li_plating_capacity": "the test stops at the published total charge",
+    "li3au_plateau_end": "the test, and with it the plateau, stops at the published total charge",
+    "au_layer_thickness_after_plating": "predicted from the stand-in's charge, which is the published 46.3 µAh/cm²",
+    "lfp_discharge_plateau_high": "de-alloying potential set so the first discharge shows the published plateau",
+    "lfp_discharge_plateau_low": "de-alloying potential set so the first discharge shows the published plateau",
+    "lfp_initial_discharge_capacity": "the first charge window is set from the published first discharge",
+    "lfp_discharge_capacity_cycle20": "the polarisation constant is set so the 20th discharge is the published value",
+    "lfp_initial_coulombic_efficiency": "the loss fraction is solved from the published first CE",
+    "lfp_coulombic_efficiency_cycle20": "the loss fraction is solved from the published 20th CE",
+}
+
 PLATING_STEM = "li_plating_au_65uA"
 LFP_STEM = "lfp_cell_cycling"
 SIGN_CONVENTION = "positive current = anodic at the working electrode (Au for the plating cell, LiFePO4 for the full cell)"
