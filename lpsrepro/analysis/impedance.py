@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 from impedance.models.circuits import CustomCircuit
+from impedance.models.circuits.fitting import wrapCircuit
+from scipy.optimize import least_squares
 
 from lpsrepro.errors import ParameterError
 from lpsrepro.io.impedance import complex_impedance
@@ -44,6 +46,7 @@ class CircuitFit:
     units: tuple[str, ...]
     values: np.ndarray
     std: np.ndarray
+    covariance: np.ndarray
     frequency_hz: np.ndarray
     impedance_ohm: np.ndarray
     _model: CustomCircuit
@@ -52,6 +55,13 @@ class CircuitFit:
         """``(value, standard error)`` of parameter ``name``."""
         i = self.names.index(name)
         return float(self.values[i]), float(self.std[i])
+
+    def sum_of(self, *names: str) -> tuple[float, float]:
+        """``(value, standard error)`` of the sum of parameters, with their covariance."""
+        idx = [self.names.index(n) for n in names]
+        value = float(self.values[idx].sum())
+        var = float(self.covariance[np.ix_(idx, idx)].sum())
+        return value, float(np.sqrt(max(var, 0.0)))
 
     def predict(self, frequency_hz) -> np.ndarray:
         """Model impedance (ohm) at ``frequency_hz``."""
@@ -62,9 +72,24 @@ class CircuitFit:
         return (self.impedance_ohm - self.predict(self.frequency_hz)) / np.abs(self.impedance_ohm)
 
 
+#: Span (factor either way) that a positive parameter may move from its start value.
+_SEARCH_DECADES = 6.0
+
+
 def fit_circuit(spectrum: xr.Dataset, circuit: str, initial_guess: list[float], *,
                 f_min_hz: float | None = None, f_max_hz: float | None = None) -> CircuitFit:
     """Fit ``circuit`` to a spectrum (modulus-weighted complex least squares).
+
+    The circuit is impedance.py's (``CustomCircuit``, its element functions);
+    the optimiser is ``scipy.optimize.least_squares`` on the logarithms of the
+    positive parameters and on the CPE exponents directly (bounded to
+    [0.3, 1]). Equivalent-circuit parameters span twenty orders of magnitude
+    (nH to kΩ); in log space the problem is well scaled, and fits that stall
+    in linear space (impedance.py's default ``curve_fit`` call) converge.
+    Residuals are ``(Z_fit − Z) / |Z|``, real and imaginary parts stacked;
+    standard errors and the covariance come from the Jacobian at the optimum,
+    scaled by the residual variance (as ``curve_fit`` does), and are mapped
+    back to linear parameters.
 
     Parameters
     ----------
@@ -73,12 +98,12 @@ def fit_circuit(spectrum: xr.Dataset, circuit: str, initial_guess: list[float], 
     circuit : str
         impedance.py circuit string, e.g. ``"L0-p(R1,C1)-CPE1"``.
     initial_guess : list of float
-        One start value per parameter, in impedance.py's order.
+        One positive start value per parameter, in impedance.py's order.
     f_min_hz, f_max_hz : float, optional
         Fit only the points within this band.
     """
     frequency = spectrum["frequency"].values
-    z = complex_impedance(spectrum)
+    z_all = complex_impedance(spectrum)
     keep = np.ones(frequency.size, dtype=bool)
     if f_min_hz is not None:
         keep &= frequency >= f_min_hz
@@ -87,15 +112,42 @@ def fit_circuit(spectrum: xr.Dataset, circuit: str, initial_guess: list[float], 
     if keep.sum() < len(initial_guess) + 1:
         raise ParameterError("frequency band", (f_min_hz, f_max_hz),
                              f"a band holding more than {len(initial_guess)} points of the spectrum")
+    f, z = frequency[keep], z_all[keep]
     model = CustomCircuit(circuit, initial_guess=list(initial_guess))
+    names, units = model.get_param_names()
+    start = np.asarray(initial_guess, dtype=float)
+    if start.size != len(names) or not np.all(start > 0):
+        raise ParameterError("initial_guess", list(initial_guess),
+                             f"{len(names)} positive start values for {', '.join(names)}")
+    is_alpha = np.array([n.startswith("CPE") and n.endswith("_1") for n in names])
+    evaluate = wrapCircuit(circuit, {})
+
+    def to_params(x):
+        return np.where(is_alpha, x, np.exp(x))
+
+    def residuals(x):
+        stacked = evaluate(f, *to_params(x))
+        z_fit = stacked[:f.size] + 1j * stacked[f.size:]
+        r = (z_fit - z) / np.abs(z)
+        return np.concatenate([r.real, r.imag])
+
+    x0 = np.where(is_alpha, np.clip(start, 0.3, 1.0), np.log(start))
+    span = _SEARCH_DECADES * np.log(10.0)
+    lower = np.where(is_alpha, 0.3, x0 - span)
+    upper = np.where(is_alpha, 1.0, x0 + span)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # overflow while exploring bad parameters
-        model.fit(frequency[keep], z[keep], weight_by_modulus=True)
-    names, units = model.get_param_names()
-    return CircuitFit(circuit=circuit, names=tuple(names), units=tuple(units),
-                      values=np.asarray(model.parameters_, dtype=float),
-                      std=np.asarray(model.conf_, dtype=float),
-                      frequency_hz=frequency[keep], impedance_ohm=z[keep], _model=model)
+        result = least_squares(residuals, np.clip(x0, lower, upper), bounds=(lower, upper),
+                               xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=2000)
+    values = to_params(result.x)
+    dof = max(1, result.fun.size - values.size)
+    cov_x = np.linalg.pinv(result.jac.T @ result.jac) * float(result.fun @ result.fun) / dof
+    jacobian_p_x = np.where(is_alpha, 1.0, values)  # dp/dx: p for log parameters, 1 for exponents
+    covariance = cov_x * np.outer(jacobian_p_x, jacobian_p_x)
+    std = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    model.parameters_, model.conf_ = values, std
+    return CircuitFit(circuit=circuit, names=tuple(names), units=tuple(units), values=values, std=std,
+                      covariance=covariance, frequency_hz=f, impedance_ohm=z, _model=model)
 
 
 @dataclass(frozen=True)
@@ -253,8 +305,7 @@ def pellet_conductivity(spectrum: xr.Dataset, *, thickness_cm: float, area_cm2: 
 
     The resistance is the sum of the offset and the arc — the real-axis point where the arc
     meets the electrode spike, as read from a Nyquist plot — with the standard error of the
-    sum from the fit's covariance diagonal (the two are anti-correlated, so this is an upper
-    bound).
+    sum from the fit's full covariance (R0 and R1 are anti-correlated).
     """
     if not (thickness_cm > 0 and area_cm2 > 0):
         raise ParameterError("pellet geometry", (thickness_cm, area_cm2), "a positive thickness (cm) and area (cm²)")
@@ -266,8 +317,8 @@ def pellet_conductivity(spectrum: xr.Dataset, *, thickness_cm: float, area_cm2: 
     fits = ([fit_circuit(spectrum, PELLET_CIRCUIT, guess) for guess in guesses]
             + [fit_circuit(spectrum, PELLET_CIRCUIT_NO_C0, guess[:2] + guess[3:]) for guess in guesses])
     fit = min(fits, key=lambda candidate: float(np.sum(np.abs(candidate.relative_residuals()) ** 2)))
-    (r0, s0), (r1, s1) = fit["R0"], fit["R1"]
-    r_total, r_std = r0 + r1, float(np.hypot(s0, s1))
+    r0, r1 = fit["R0"][0], fit["R1"][0]
+    r_total, r_std = fit.sum_of("R0", "R1")
     sigma = thickness_cm / (r_total * area_cm2)
     rel = np.hypot(r_std / r_total, thickness_std_cm / thickness_cm)
     return PelletConductivity(resistance_ohm=r_total, resistance_std_ohm=r_std, bulk_ohm=r0, grain_boundary_ohm=r1,
