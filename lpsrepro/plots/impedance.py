@@ -134,7 +134,7 @@ def fig_pellet_impedance(spectrum: xr.Dataset, result, *, label: str, title: str
     ax.plot(z_fit.real, -z_fit.imag, "-", color=FIT, label=f"fit {result.fit.circuit}")
     ax.plot([result.resistance_ohm], [0], "kx", ms=7, mew=1.5, zorder=5)
     ax.annotate(f"R0 + R1 = {result.resistance_ohm:.0f} Ω\nσ = {result.conductivity_s_per_cm:.3g} S/cm",
-                (result.resistance_ohm, 0), xytext=(0.45 * window, 0.25 * window),
+                (result.resistance_ohm, 0), xytext=(0.56 * window, 0.07 * window),  # right of the steep spike
                 arrowprops={"arrowstyle": "-", "color": "k", "lw": 0.6})
     ax.set_xlim(0, window)
     ax.set_ylim(0, window)

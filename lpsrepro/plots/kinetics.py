@@ -79,9 +79,10 @@ def draw_raman_stack(ax, spectra: list[tuple[str, object]], fits=None, *, offset
                     yb = float(np.interp(band.center_per_cm, x, fits[k].fitted)) + base
                     ax.plot([band.center_per_cm] * 2, [yb + 0.05 * top, yb + 0.15 * top], color=ACCENT, lw=0.8)
         ax.text(x.max() - 3, base + float(s.values[-1]) + 0.08 * top, label, ha="right", fontsize=7)
-    for pos, name in ((420, "PS$_4^{3-}$"), (389, "P$_2$S$_6^{4-}$"), (375, "Li$_2$S")):
+    # neighbouring bands (375, 389 cm-1) get their labels at two heights so that they do not overlap
+    for pos, name, height in ((420, "PS$_4^{3-}$", 1.01), (389, "P$_2$S$_6^{4-}$", 1.07), (375, "Li$_2$S", 1.01)):
         ax.axvline(pos, color=GREY, lw=0.5, ls=":")
-        ax.text(pos, 1.01, name, transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=6.5)
+        ax.text(pos, height, name, transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=6.5)
     ax.set_yticks([])
     ax.set_xlabel("Raman shift (cm$^{-1}$)")
     ax.set_ylabel("intensity (counts, offset)")
