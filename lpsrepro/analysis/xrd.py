@@ -42,6 +42,8 @@ References
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -106,7 +108,8 @@ class PatternFit:
         return r, float(np.sqrt(max(g @ self.scale_covariance @ g, 0.0)))
 
     def summary(self) -> str:
-        lines = [f"{self.source}: Rwp {self.rwp_percent:.1f} %, reduced chi2 {self.reduced_chi2:.2f}, "
+        # the file name only: an absolute path would make notebook outputs depend on the checkout
+        lines = [f"{Path(self.source).name}: Rwp {self.rwp_percent:.1f} %, reduced chi2 {self.reduced_chi2:.2f}, "
                  f"zero shift {self.zero_shift_deg:+.3f} deg"]
         for p in self.phases.values():
             lines.append(f"  {p.name:12s} {100 * p.weight_fraction:6.2f} ± {100 * p.weight_fraction_std:4.2f} wt%  "
