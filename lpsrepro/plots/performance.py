@@ -32,15 +32,18 @@ def fig4a_membrane_comparison(table: pd.DataFrame) -> Figure:
     fig = new_figure(ONE_COLUMN_IN * 1.35, 3.4)
     ax, strip = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3.2, 1.0]})
     both = table[table["thickness_min_um"].notna() & table["asr_used_ohm_cm2"].notna()]
-    for _, row in both.iterrows():
+    for k, (_, row) in enumerate(both.iterrows()):
         mine = row["ref"] == "this work"
         ax.plot(row["thickness_min_um"], row["asr_used_ohm_cm2"], "*" if mine else "o", ms=11 if mine else 6,
                 color=FIT if mine else DATA, zorder=3)
         pressure = row["densifying_pressure_mpa"]
         label = ("this work" if mine else f"ref. {row['ref']}") + \
             (f"\n{pressure:g} MPa" if np.isfinite(pressure) else "\npressure n/a")
-        ax.annotate(label, (row["thickness_min_um"], row["asr_used_ohm_cm2"]), xytext=(6, 4),
-                    textcoords="offset points", fontsize=7)
+        # alternate above-left / below-right, so that neighbours at similar thickness do not collide
+        above = k % 2 == 1
+        ax.annotate(label, (row["thickness_min_um"], row["asr_used_ohm_cm2"]),
+                    xytext=(-6, 5) if above else (6, -5), textcoords="offset points", fontsize=7,
+                    ha="right" if above else "left", va="bottom" if above else "top")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(0.1, 1000)
