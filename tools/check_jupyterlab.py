@@ -50,25 +50,28 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/lab/tree/{args.notebook.as_posix()}")
+            page.goto(f"http://127.0.0.1:{port}/lab/tree/{args.notebook.as_posix()}?reset")  # ?reset: no restored tabs
             page.wait_for_selector(".jp-Notebook", timeout=60_000)
             time.sleep(3)
             page.get_by_role("menuitem", name="Run").click()
             page.get_by_text("Run All Cells", exact=True).click()
             page.wait_for_selector(".widget-slider", timeout=180_000)
             time.sleep(3)
-            widget_output = page.locator(".jp-OutputArea-output").last
-            status = page.locator(".widget-html-content").last
+            slider = page.locator(".widget-slider").nth(args.slider)
+            # the explorer that owns this slider: its innermost enclosing box with a status line
+            panel = slider.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')]"
+                                   "[.//div[contains(@class, 'widget-html-content')]][1]")
+            status = panel.locator(".widget-html-content").last
+            slider.scroll_into_view_if_needed()
             before = status.inner_text()
-            widget_output.screenshot(path=str(out / "before.png"))
-            handle = page.locator(".widget-slider").nth(args.slider).locator(".noUi-handle")
-            handle.focus()
+            panel.screenshot(path=str(out / "before.png"))
+            slider.locator(".noUi-handle").focus()
             for _ in range(20):
                 page.keyboard.press("ArrowRight")
             time.sleep(3)
             after = status.inner_text()
-            widget_output.screenshot(path=str(out / "after.png"))
-            images = widget_output.locator("img").count()
+            panel.screenshot(path=str(out / "after.png"))
+            images = panel.locator("img").count()
             errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count()
             browser.close()
     finally:
