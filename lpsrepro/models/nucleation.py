@@ -9,7 +9,12 @@ Physics
 -------
 *Supply.* The precursor reaction releases monomer with first-order kinetics,
 so the monomer supplied per volume by time *t* is
-``M(t) = c0 (1 - exp(-k t))`` (mol/m³), with *k* the **supply rate**.
+``M(t) = c0 (1 - exp(-k t))`` (mol/m³), with *k* the **supply rate**. When
+the release follows a reaction with its own kinetics, a tabulated history
+``M(t) = c0 f(t)`` replaces it (:class:`SupplyHistory`); for the Li₃PS₄ of
+§3.1, *f* is the conversion X(t) of the Li₂S particles that feed the reaction
+(:func:`lpsrepro.models.kinetics.conversion_history`), so that the dual and
+the conventional route differ only in the size distribution of their Li₂S.
 
 *Supersaturation.* What has not precipitated stays dissolved:
 ``C = M - Σ n_i (4π/3) r_i³ / V_m`` and ``S = C / C_∞`` with the solubility
@@ -41,7 +46,21 @@ monomer faster than it arrives, S drops below the nucleation threshold and
 no further nuclei form ("separation of nucleation and growth", Sugimoto
 [1]_). A slow supply keeps S near the threshold for a long time, nuclei of
 different ages coexist and the distribution is broad; ripening broadens it
-further as it ages.
+further as it ages. Which of these wins depends on the growth law: with
+diffusion-limited growth, a sustained high supersaturation narrows the
+distribution ("focusing", [5]_, [6]_); with surface-reaction-limited growth
+(``r ≪ D/k_r``) all particles gain radius at the same speed after the
+burst, the absolute spread made during the burst is kept and the relative
+width falls as the particles grow — so in this regime a *slower* supply
+(fewer nuclei, more growth per particle) gives the smaller sd/mean
+(notebook 31a; ``tests/test_nucleation.py``).
+
+Inverse problem
+---------------
+:func:`fit_supply_and_prefactor` finds the supply rate and the nucleation
+prefactor that reproduce a measured mean and standard deviation (two
+numbers, two unknowns); :func:`fit_prefactor` finds J0 alone from a
+measured mean when the supply history is known.
 
 Numerics
 --------
@@ -70,6 +89,12 @@ References
    J. Phys. Chem. B 105 (2001) 12278, doi:10.1021/jp012229m.
 .. [4] I. M. Lifshitz, V. V. Slyozov, J. Phys. Chem. Solids 19 (1961) 35;
    C. Wagner, Z. Elektrochem. 65 (1961) 581 (ripening kinetics).
+.. [5] X. Peng, J. Wickham, A. P. Alivisatos, "Kinetics of II-VI and III-V
+   colloidal semiconductor nanocrystal growth: 'focusing' of size
+   distributions", J. Am. Chem. Soc. 120 (1998) 5343, doi:10.1021/ja9805425.
+.. [6] M. D. Clark, S. K. Kumar, J. S. Owen, E. M. Chan, "Focusing nanocrystal
+   size distributions via production control", Nano Lett. 11 (2011) 1976
+   (continuous monomer production and size focusing).
 """
 
 from __future__ import annotations

@@ -100,12 +100,12 @@ def fig_supply_routes(supplies: dict[str, SupplyHistory], routes: dict[str, tupl
         ax_m.semilogx(t, sup.fraction[1:], color=colour, label=name)
     for label, t_mark in (aging_marks_s or {}).items():
         ax_m.axvline(t_mark, color=GREY, lw=0.7, ls=":")
-        ax_m.text(t_mark, 0.02, f" {label}", rotation=90, va="bottom", ha="right", fontsize=7, color=GREY)
-    ax_m.set_xlim(1.0, 1e7)
+        ax_m.text(t_mark, 0.6, f"{label} ", rotation=90, va="center", ha="right", fontsize=7, color=GREY)
+    ax_m.set_xlim(1.0, 1e8)
     ax_m.set_ylim(0, 1.02)
     ax_m.set_xlabel("time after mixing (s)")
     ax_m.set_ylabel("monomer supplied, M(t) / c0")
-    ax_m.legend(loc="upper left", frameon=False)
+    ax_m.legend(loc="lower right", frameon=False, fontsize=6.5, handlelength=1.2)
     styles = ["-", "--", "-.", ":"]
     for style, (label, (t_half, widths, means)) in zip(styles, scans.items()):
         ax_w.semilogx(t_half, widths, color=GREY, ls=style, label=label)
