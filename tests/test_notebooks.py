@@ -11,8 +11,9 @@ from lpsrepro.build import default_notebooks, notebook_parameters
 
 NOTEBOOKS = default_notebooks()
 # more specific suffixes first: the first match wins
-UNIT_OF_SUFFIX = {"_mg_cm2": "mg/cm**2", "_g_cm3": "g/cm**3", "_uah_cm2": "uA*h/cm**2", "_wh_kg": "W*h/kg", "_ua_cm2": "uA/cm**2",
-                  "_um": "um", "_mm": "mm", "_nm": "nm", "_hz": "Hz", "_cm2": "cm**2", "_v": "V"}
+UNIT_OF_SUFFIX = {"_nm_per_min": "nm/min", "_mg_cm2": "mg/cm**2", "_g_cm3": "g/cm**3", "_uah_cm2": "uA*h/cm**2", "_wh_kg": "W*h/kg", "_ua_cm2": "uA/cm**2",
+                  "_um": "um", "_mm": "mm", "_nm": "nm", "_hz": "Hz", "_cm2": "cm**2", "_v": "V",
+                  "_min": "min", "_h": "h"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

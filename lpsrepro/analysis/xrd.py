@@ -45,6 +45,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -246,7 +247,9 @@ def fit_pattern(pattern: xr.DataArray, phases: list[str], *, caglioti_uvw: tuple
     components["polyimide"] = a[:, n_ph:n_lin_pos] @ coef[n_ph:n_lin_pos]
     components["background"] = a[:, n_lin_pos:] @ coef[n_lin_pos:]
     rwp = 100.0 * float(np.sqrt(np.sum((weights * (y - fitted)) ** 2) / np.sum((weights * y) ** 2)))
-    return PatternFit(pattern.attrs.get("source_file", "pattern"), x, y, fitted, components, results, float(zero),
+    # the file name only: a full path would make the printed report depend on where the project lives
+    source = Path(str(pattern.attrs["source_file"])).name if "source_file" in pattern.attrs else "pattern"
+    return PatternFit(source, x, y, fitted, components, results, float(zero),
                       s2, rwp, cov)
 
 

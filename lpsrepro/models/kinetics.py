@@ -149,6 +149,37 @@ def conversion(times_min, sizes: SizeDistribution, rate_nm_per_min: float):
     return x if np.ndim(times_min) else float(x)
 
 
+def conversion_history(sizes: SizeDistribution, rate_nm_per_min: float, *, points: int = 4000):
+    """The whole curve X(t) of the solution route (S ≡ 1), tabulated: ``(times_min, conversion)``.
+
+    The same quadrature as :func:`conversion` on its own recession grid, which
+    is dense where the last particles vanish; the times start at 0 and rise
+    strictly (the last point, where t(τ) diverges, is left out). Used as the
+    monomer supply of the precipitation model
+    (:class:`lpsrepro.models.nucleation.SupplyHistory`): each converted Li₂S
+    releases one Li₃PS₄ unit into solution.
+
+    Parameters
+    ----------
+    sizes : SizeDistribution
+        Li2S particle diameters entering the second step.
+    rate_nm_per_min : float
+        Recession speed v₀ at the initial Li2S·P2S5 concentration, nm/min.
+    points : int
+        Points of the recession grid.
+    """
+    if not rate_nm_per_min > 0:
+        raise ParameterError("rate_nm_per_min", rate_nm_per_min, "a positive recession speed in nm/min")
+    tau = _recession_grid_nm(sizes, points)
+    u = unreacted_fraction(tau, sizes)
+    t_of_tau = cumulative_trapezoid(1.0 / (rate_nm_per_min * np.maximum(u, 1e-300)), tau, initial=0.0)
+    keep = np.isfinite(t_of_tau) & (u > 0)
+    t, x = t_of_tau[keep], np.clip(1.0 - u[keep], 0.0, 1.0)
+    x[0] = 0.0
+    rising = np.concatenate([[True], np.diff(t) > 0])
+    return t[rising], x[rising]
+
+
 def conversion_ode(times_min, sizes: SizeDistribution, rate_nm_per_min: float, supply=None):
     """Conversion X(t) for a general supply S(t) of dissolved Li2S·P2S5 (see module docstring).
 

@@ -9,7 +9,12 @@ Physics
 -------
 *Supply.* The precursor reaction releases monomer with first-order kinetics,
 so the monomer supplied per volume by time *t* is
-``M(t) = c0 (1 - exp(-k t))`` (mol/m³), with *k* the **supply rate**.
+``M(t) = c0 (1 - exp(-k t))`` (mol/m³), with *k* the **supply rate**. When
+the release follows a reaction with its own kinetics, a tabulated history
+``M(t) = c0 f(t)`` replaces it (:class:`SupplyHistory`); for the Li₃PS₄ of
+§3.1, *f* is the conversion X(t) of the Li₂S particles that feed the reaction
+(:func:`lpsrepro.models.kinetics.conversion_history`), so that the dual and
+the conventional route differ only in the size distribution of their Li₂S.
 
 *Supersaturation.* What has not precipitated stays dissolved:
 ``C = M - Σ n_i (4π/3) r_i³ / V_m`` and ``S = C / C_∞`` with the solubility
@@ -41,7 +46,21 @@ monomer faster than it arrives, S drops below the nucleation threshold and
 no further nuclei form ("separation of nucleation and growth", Sugimoto
 [1]_). A slow supply keeps S near the threshold for a long time, nuclei of
 different ages coexist and the distribution is broad; ripening broadens it
-further as it ages.
+further as it ages. Which of these wins depends on the growth law: with
+diffusion-limited growth, a sustained high supersaturation narrows the
+distribution ("focusing", [5]_, [6]_); with surface-reaction-limited growth
+(``r ≪ D/k_r``) all particles gain radius at the same speed after the
+burst, the absolute spread made during the burst is kept and the relative
+width falls as the particles grow — so in this regime a *slower* supply
+(fewer nuclei, more growth per particle) gives the smaller sd/mean
+(notebook 31a; ``tests/test_nucleation.py``).
+
+Inverse problem
+---------------
+:func:`fit_supply_and_prefactor` finds the supply rate and the nucleation
+prefactor that reproduce a measured mean and standard deviation (two
+numbers, two unknowns); :func:`fit_prefactor` finds J0 alone from a
+measured mean when the supply history is known.
 
 Numerics
 --------
@@ -70,6 +89,12 @@ References
    J. Phys. Chem. B 105 (2001) 12278, doi:10.1021/jp012229m.
 .. [4] I. M. Lifshitz, V. V. Slyozov, J. Phys. Chem. Solids 19 (1961) 35;
    C. Wagner, Z. Elektrochem. 65 (1961) 581 (ripening kinetics).
+.. [5] X. Peng, J. Wickham, A. P. Alivisatos, "Kinetics of II-VI and III-V
+   colloidal semiconductor nanocrystal growth: 'focusing' of size
+   distributions", J. Am. Chem. Soc. 120 (1998) 5343, doi:10.1021/ja9805425.
+.. [6] M. D. Clark, S. K. Kumar, J. S. Owen, E. M. Chan, "Focusing nanocrystal
+   size distributions via production control", Nano Lett. 11 (2011) 1976
+   (continuous monomer production and size focusing).
 """
 
 from __future__ import annotations
@@ -79,6 +104,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from scipy.constants import Avogadro, Boltzmann, gas_constant
+from scipy.optimize import brentq, least_squares
 
 from lpsrepro.errors import ParameterError
 
@@ -241,14 +267,83 @@ def monomer_radius_m(molar_volume_m3_per_mol) -> float:
     return float((3.0 * molar_volume_m3_per_mol / (4.0 * np.pi * Avogadro)) ** (1.0 / 3.0))
 
 
-def simulate_precipitation(p: PrecipitationParameters, *, rel_tol: float = 0.02,
-                           max_steps: int = 20000) -> PrecipitationResult:
+@dataclass(frozen=True)
+class SupplyHistory:
+    """A tabulated monomer supply: the fraction of the precursor released by time *t*.
+
+    Replaces the first-order law ``1 - exp(-k t)`` of :func:`simulate_precipitation`
+    when the release follows a reaction with its own kinetics, e.g. the
+    shrinking-particle conversion X(t) of Li₂S in Li₂S·P₂S₅ solution
+    (:func:`lpsrepro.models.kinetics.conversion_history`): the monomer supplied
+    per volume is then ``M(t) = c0 · fraction(t)`` (mol/m³). Values between
+    the tabulated times are interpolated linearly; after the last time the
+    last fraction holds.
+
+    Attributes
+    ----------
+    time_s : numpy.ndarray
+        Increasing times from 0, s.
+    fraction : numpy.ndarray
+        Non-decreasing supplied fraction between 0 and 1 at ``time_s``
+        (0 at t = 0).
+    """
+
+    time_s: np.ndarray
+    fraction: np.ndarray
+
+    def __post_init__(self):
+        t = np.asarray(self.time_s, dtype=float)
+        f = np.asarray(self.fraction, dtype=float)
+        if t.ndim != 1 or t.shape != f.shape or t.size < 2:
+            raise ParameterError("supply history", f"{t.shape} times, {f.shape} fractions",
+                                 "two equal 1-D arrays of at least two points")
+        if not (np.all(np.isfinite(t)) and np.all(np.isfinite(f)) and t[0] == 0.0 and np.all(np.diff(t) > 0)):
+            raise ParameterError("supply history times", t[:3], "finite, strictly increasing times in s starting at 0")
+        if not (f[0] == 0.0 and np.all(np.diff(f) >= 0) and f[-1] <= 1.0 and f[-1] > 0):
+            raise ParameterError("supply history fractions", f[[0, -1]],
+                                 "a supplied fraction rising from 0 (at t = 0) to at most 1")
+        object.__setattr__(self, "time_s", t)
+        object.__setattr__(self, "fraction", f)
+
+    @classmethod
+    def first_order(cls, rate_per_s: float, end_s: float, points: int = 2000) -> "SupplyHistory":
+        """The first-order law ``1 - exp(-k t)`` tabulated up to ``end_s`` (for comparisons)."""
+        t = np.concatenate([[0.0], np.geomspace(1e-4 / rate_per_s, end_s, points - 1)])
+        return cls(t, -np.expm1(-rate_per_s * t))
+
+    def __call__(self, time_s: float) -> float:
+        """Supplied fraction at ``time_s`` (s)."""
+        return float(np.interp(time_s, self.time_s, self.fraction))
+
+    @property
+    def time_scale_s(self) -> float:
+        """Shortest time scale of the supply, s: final fraction over the largest release rate."""
+        rate = np.diff(self.fraction) / np.diff(self.time_s)
+        return float(self.fraction[-1] / rate.max())
+
+    def time_to_fraction_s(self, target: float) -> float:
+        """First time (s) at which the supplied fraction reaches ``target``; inf if never."""
+        above = np.nonzero(self.fraction >= target)[0]
+        if above.size == 0:
+            return float("inf")
+        i = int(above[0])
+        if i == 0:
+            return 0.0
+        return float(np.interp(target, self.fraction[i - 1:i + 1], self.time_s[i - 1:i + 1]))
+
+
+def simulate_precipitation(p: PrecipitationParameters, *, supply: SupplyHistory | None = None,
+                           rel_tol: float = 0.02, max_steps: int = 20000) -> PrecipitationResult:
     """Solve the population balance from mixing (t = 0) to ``p.aging_time_s``.
 
     Parameters
     ----------
     p : PrecipitationParameters
         Physical inputs.
+    supply : SupplyHistory, optional
+        Tabulated release of monomer; ``M(t) = p.precursor_mol_per_m3 ·
+        supply(t)``. ``None`` (default): the first-order law with
+        ``p.supply_rate_per_s``, which is then the only use of that field.
     rel_tol : float
         Largest relative change of S and of the radii allowed in one step.
     max_steps : int
@@ -279,8 +374,15 @@ def simulate_precipitation(p: PrecipitationParameters, *, rel_tol: float = 0.02,
     j_significant = negligible_mol / (p.aging_time_s * volume_factor * (3.0 * r_mono) ** 3)
     log_j_floor = math.log(j_significant)
 
-    def supplied(time):
-        return c0 * -math.expm1(-k * time)
+    if supply is None:
+        def supplied(time):
+            return c0 * -math.expm1(-k * time)
+    else:
+        supply_t, supply_f = supply.time_s, supply.fraction
+
+        def supplied(time):
+            return c0 * float(np.interp(time, supply_t, supply_f))
+        k = 1.0 / supply.time_scale_s      # only sets the first and the smallest step
 
     def log_j(s):
         if s <= 1.0:
@@ -359,6 +461,132 @@ def simulate_precipitation(p: PrecipitationParameters, *, rel_tol: float = 0.02,
                                time_s=np.asarray(hist_t), supersaturation_t=np.asarray(hist_s),
                                nucleation_rate_t=np.asarray(hist_j), number_t=np.asarray(hist_n),
                                mean_diameter_nm_t=np.asarray(hist_d), steps=steps, rejected_steps=rejected)
+
+
+@dataclass(frozen=True)
+class PrecipitationFit:
+    """Output of the inverse fits :func:`fit_supply_and_prefactor` and :func:`fit_prefactor`.
+
+    Attributes
+    ----------
+    parameters : PrecipitationParameters
+        The base parameters with the fitted unknowns.
+    result : PrecipitationResult
+        The model solved at ``parameters``.
+    target_mean_nm, target_sd_nm : float
+        The distribution fitted to (``target_sd_nm`` is NaN when only the mean was fitted).
+    evaluations : int
+        Model solutions used by the fit.
+    """
+
+    parameters: PrecipitationParameters
+    result: PrecipitationResult
+    target_mean_nm: float
+    target_sd_nm: float
+    evaluations: int
+
+    def misfit(self) -> tuple[float, float]:
+        """Relative differences (model − target) / target of the mean and the sd."""
+        mean, sd = self.result.moments_nm()
+        return mean / self.target_mean_nm - 1.0, sd / self.target_sd_nm - 1.0
+
+
+def fit_supply_and_prefactor(mean_nm: float, sd_nm: float, base: PrecipitationParameters, *,
+                             start: tuple[float, float] = (-2.0, 30.0), xtol: float = 1e-6,
+                             ftol: float = 1e-8) -> PrecipitationFit:
+    """The supply rate *k* and nucleation prefactor J0 that give a measured size distribution.
+
+    The inverse problem of :func:`simulate_precipitation` with the first-order
+    supply: every input but ``supply_rate_per_s`` and
+    ``nucleation_prefactor_per_m3_s`` is taken from ``base``, and those two are
+    chosen by least squares (scipy's trust-region reflective method, in log10
+    space) so that the model's number-weighted mean and standard deviation of
+    the diameter equal ``mean_nm`` and ``sd_nm`` (residuals: log of the
+    ratios). Two numbers fix two unknowns: a larger J0 makes more, smaller
+    particles; a slower supply makes fewer, larger ones with a different
+    spread. These are "the kinetics that explain the distribution" under the
+    model's physics, not an independent measurement of them.
+
+    Parameters
+    ----------
+    mean_nm, sd_nm : float
+        Target mean and standard deviation of the diameter, nm.
+    base : PrecipitationParameters
+        All other inputs.
+    start : (float, float)
+        Start values (log10 of k in 1/s, log10 of J0 in 1/(m³ s)); any point
+        at which particles nucleate.
+    xtol, ftol : float
+        Tolerances of :func:`scipy.optimize.least_squares`.
+
+    Raises
+    ------
+    ParameterError
+        If the targets are not positive.
+    """
+    if not (mean_nm > 0 and sd_nm > 0 and math.isfinite(mean_nm) and math.isfinite(sd_nm)):
+        raise ParameterError("target size distribution", (mean_nm, sd_nm), "a positive mean and sd in nm")
+    target = np.array([mean_nm, sd_nm], dtype=float)
+    calls = [0]
+
+    def params_at(x):
+        return base.with_(supply_rate_per_s=float(10 ** x[0]), nucleation_prefactor_per_m3_s=float(10 ** x[1]))
+
+    def residual(x):
+        calls[0] += 1
+        try:
+            moments = np.array(simulate_precipitation(params_at(x)).moments_nm())
+        except ParameterError:       # no particles at this trial point: far from any target
+            return np.array([10.0, 10.0])
+        return np.log(moments / target)
+
+    fit = least_squares(residual, x0=list(start), x_scale=[0.5, 1.0], diff_step=1e-3, xtol=xtol, ftol=ftol)
+    best = params_at(fit.x)
+    return PrecipitationFit(best, simulate_precipitation(best), float(mean_nm), float(sd_nm), calls[0] + 1)
+
+
+def fit_prefactor(mean_nm: float, base: PrecipitationParameters, *, supply: SupplyHistory | None = None,
+                  log10_range: tuple[float, float] = (14.0, 46.0), log10_step: float = 2.0,
+                  xtol: float = 1e-3) -> PrecipitationFit:
+    """The nucleation prefactor J0 that gives a measured mean diameter, for a given supply.
+
+    When the release of monomer is known — e.g. the conversion history of the
+    Li₂S feeding the reaction (:class:`SupplyHistory`) — J0 is the only unknown
+    of the model and the mean fixes it; the standard deviation is then a
+    prediction. The mean falls monotonically with J0 (more nuclei share the
+    same monomer), so a coarse scan of log10 J0 over ``log10_range`` brackets
+    the target and Brent's method refines it to ``xtol`` in log10 J0.
+
+    Raises
+    ------
+    ParameterError
+        If no J0 in the range gives the target mean.
+    """
+    if not (mean_nm > 0 and math.isfinite(mean_nm)):
+        raise ParameterError("target mean diameter", mean_nm, "a positive diameter in nm")
+    calls = [0]
+
+    def misfit(log_j0):
+        calls[0] += 1
+        try:
+            res = simulate_precipitation(base.with_(nucleation_prefactor_per_m3_s=float(10 ** log_j0)), supply=supply)
+        except ParameterError:
+            return float("nan")
+        return math.log(res.moments_nm()[0] / mean_nm)
+
+    grid = np.arange(log10_range[0], log10_range[1] + 1e-9, log10_step)
+    previous = None
+    for x in grid:
+        value = misfit(x)
+        if previous is not None and math.isfinite(value) and math.isfinite(previous[1]) and previous[1] > 0 >= value:
+            log_j0 = brentq(misfit, previous[0], x, xtol=xtol)
+            best = base.with_(nucleation_prefactor_per_m3_s=float(10 ** log_j0))
+            return PrecipitationFit(best, simulate_precipitation(best, supply=supply), float(mean_nm),
+                                    float("nan"), calls[0] + 1)
+        previous = (x, value)
+    raise ParameterError("target mean diameter", mean_nm,
+                         f"a mean that some J0 between 1e{log10_range[0]:g} and 1e{log10_range[1]:g} /m3/s gives "
+                         "with this supply")
 
 
 def _short(p: PrecipitationParameters) -> str:

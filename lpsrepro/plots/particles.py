@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from skimage.segmentation import find_boundaries
 
 from lpsrepro.analysis.particles import NormalFit, Segmentation, histogram_nm
-from lpsrepro.models.nucleation import PrecipitationResult, diameter_density_per_nm
+from lpsrepro.models.nucleation import PrecipitationResult, SupplyHistory, diameter_density_per_nm
 from lpsrepro.plots.sem import add_scale_bar
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, TWO_COLUMN_IN, new_figure, panel_label, styled
 
@@ -69,6 +69,64 @@ def fig_precipitation_model(results: dict[str, PrecipitationResult]) -> Figure:
     ax_d.set_xlabel("particle diameter (nm)")
     ax_d.set_ylabel("number fraction per nm")
     ax_d.legend(loc="upper right", frameon=False)
+    return fig
+
+
+@styled
+def fig_supply_routes(supplies: dict[str, SupplyHistory], routes: dict[str, tuple[float, PrecipitationResult]],
+                      scans: dict[str, tuple], *, measured: tuple[float, float] | None = None,
+                      aging_marks_s: dict[str, float] | None = None) -> Figure:
+    """The mechanism question: supply history of each route → relative width and mean size.
+
+    Parameters
+    ----------
+    supplies : dict
+        Name → :class:`SupplyHistory` (panel a: supplied fraction over time).
+    routes : dict
+        Label → (half-time of the supply in s, model result), drawn as markers.
+    scans : dict
+        Label → (half-times in s, relative widths, mean diameters in nm) of a
+        first-order supply scan, drawn as lines.
+    measured : (float, float), optional
+        Measured mean diameter (nm) and relative width of the product, as a reference line.
+    aging_marks_s : dict, optional
+        Label → time (s) marked on panel a (the aging times).
+    """
+    fig = new_figure(TWO_COLUMN_IN, 2.6)
+    ax_m, ax_w, ax_d = fig.subplots(1, 3)
+    colours = [DATA, FIT, ACCENT, GREY]
+    for colour, (name, sup) in zip(colours, supplies.items()):
+        t = sup.time_s[1:]
+        ax_m.semilogx(t, sup.fraction[1:], color=colour, label=name)
+    for label, t_mark in (aging_marks_s or {}).items():
+        ax_m.axvline(t_mark, color=GREY, lw=0.7, ls=":")
+        ax_m.text(t_mark, 0.6, f"{label} ", rotation=90, va="center", ha="right", fontsize=7, color=GREY)
+    ax_m.set_xlim(1.0, 1e8)
+    ax_m.set_ylim(0, 1.02)
+    ax_m.set_xlabel("time after mixing (s)")
+    ax_m.set_ylabel("monomer supplied, M(t) / c0")
+    ax_m.legend(loc="lower right", frameon=False, fontsize=6.5, handlelength=1.2)
+    styles = ["-", "--", "-.", ":"]
+    for style, (label, (t_half, widths, means)) in zip(styles, scans.items()):
+        ax_w.semilogx(t_half, widths, color=GREY, ls=style, label=label)
+        ax_d.loglog(t_half, means, color=GREY, ls=style, label=label)
+    markers = ["o", "s", "^", "v", "D"]
+    for marker, colour, (label, (t_half, res)) in zip(markers, [DATA, FIT, FIT, ACCENT, DATA], routes.items()):
+        mean, sd = res.moments_nm()
+        ax_w.semilogx([t_half], [sd / mean], marker=marker, color=colour, ls="none", label=label)
+        ax_d.loglog([t_half], [mean], marker=marker, color=colour, ls="none")
+    if measured is not None:
+        ax_w.axhline(measured[1], color=DATA, lw=0.7, ls=":")
+        ax_d.axhline(measured[0], color=DATA, lw=0.7, ls=":")
+        ax_w.text(ax_w.get_xlim()[0], measured[1], " measured (SEM)", va="bottom", fontsize=7, color=DATA)
+    ax_w.set_xlabel("half-time of the supply (s)")
+    ax_w.set_ylabel("relative width sd/mean")
+    ax_w.set_ylim(bottom=0)
+    ax_w.legend(loc="upper right", frameon=False, fontsize=6.5)
+    ax_d.set_xlabel("half-time of the supply (s)")
+    ax_d.set_ylabel("mean diameter (nm)")
+    for ax, letter in zip((ax_m, ax_w, ax_d), "abc"):
+        panel_label(ax, letter)
     return fig
 
 

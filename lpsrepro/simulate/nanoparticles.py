@@ -16,8 +16,10 @@ supply rate *k*) and the kinetic prefactor ``J0`` of nucleation — and are
 chosen by least squares (in log space) so that the model's final
 number-weighted mean and standard deviation of the diameter equal the
 paper's (18 ± 3 nm for nano-Li2S, 44 ± 6 nm for the LPS precursor).
-:func:`calibrated_parameters` does this; the result is written into each
-file's metadata. The Li-naphthalene route (Fig. S7) uses the LPS calibration
+:func:`calibrated_parameters` does this with
+:func:`lpsrepro.models.nucleation.fit_supply_and_prefactor` (the notebook
+applies the same fit to the sizes it measures, never to this metadata); the
+result is written into each file's metadata as provenance. The Li-naphthalene route (Fig. S7) uses the LPS calibration
 with a slower supply (``naph_route.supply_rate_factor``); the paper gives no
 size for it.
 
@@ -37,14 +39,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import least_squares
 
 from lpsrepro import claims, ledger
 from lpsrepro.io import provenance_attrs
 from lpsrepro.io.images import write_sem_tiff
 from lpsrepro.io.impedance import write_zplot
 from lpsrepro.models.impedance import pellet_cell_impedance_ohm, pellet_thickness_cm
-from lpsrepro.models.nucleation import PrecipitationParameters, sample_diameters_nm, simulate_precipitation
+from lpsrepro.models.nucleation import (PrecipitationParameters, fit_supply_and_prefactor, sample_diameters_nm,
+                                       simulate_precipitation)
 from lpsrepro.models.sem import particle_image, place_particles
 from lpsrepro.simulate.instruments import analyser_noise, log_frequency_sweep_hz, sweep_elapsed_time_s
 
@@ -89,21 +91,16 @@ def base_parameters(system: str, *, supply_rate_per_s: float = 1e-2,
 
 @lru_cache(maxsize=4)
 def calibrated_parameters(system: str) -> PrecipitationParameters:
-    """Supply rate and nucleation prefactor that give the paper's mean and sd (see module docstring)."""
+    """Supply rate and nucleation prefactor that give the paper's mean and sd (see module docstring).
+
+    The least squares is :func:`lpsrepro.models.nucleation.fit_supply_and_prefactor`, the same inverse
+    fit that notebook 31a applies to the sizes it measures; here it is given the published values.
+    """
     _, mean_id, sd_id = SYSTEMS[system]
     published = claims.registry()
-    target = np.array([float(published[mean_id].value), float(published[sd_id].value)])
-
-    def model(x):
-        p = base_parameters(system, supply_rate_per_s=10 ** x[0], nucleation_prefactor_per_m3_s=10 ** x[1])
-        return np.array(simulate_precipitation(p).moments_nm())
-
-    def residual(x):
-        return np.log(model(x) / target)
-
-    fit = least_squares(residual, x0=list(_START[system]), x_scale=[0.5, 1.0], diff_step=1e-3, xtol=1e-6, ftol=1e-8)
-    return base_parameters(system, supply_rate_per_s=float(10 ** fit.x[0]),
-                           nucleation_prefactor_per_m3_s=float(10 ** fit.x[1]))
+    fit = fit_supply_and_prefactor(float(published[mean_id].value), float(published[sd_id].value),
+                                   base_parameters(system), start=_START[system])
+    return fit.parameters
 
 
 def _image_settings(pixel_key: str) -> dict:
