@@ -45,3 +45,25 @@ def sweep_elapsed_time_s(frequency_hz: np.ndarray, *, integration_cycles: int = 
     period = 1.0 / np.asarray(frequency_hz, dtype=float)
     per_point = np.maximum(integration_cycles * period, minimum_integration_s) + settle_cycles * period
     return np.cumsum(per_point)
+
+
+def eis_settings_from_ledger() -> tuple[dict, dict, float]:
+    """The impedance analyser of all stand-in spectra, from the assumptions ledger (``eis.*``).
+
+    Returns
+    -------
+    sweep : dict
+        Keyword arguments of :func:`log_frequency_sweep_hz`.
+    noise : dict
+        Keyword arguments of :func:`analyser_noise` (without the generator).
+    amplitude_v : float
+        AC amplitude, V (written into the file's ``Ampl`` column).
+    """
+    from lpsrepro import ledger
+
+    sweep = {"start_hz": ledger.value("eis.sweep_start", "Hz"), "stop_hz": ledger.value("eis.sweep_stop", "Hz"),
+             "points_per_decade": int(ledger.value("eis.points_per_decade", "dimensionless"))}
+    noise = {"magnitude_rel": ledger.value("eis.noise_magnitude", "dimensionless"),
+             "phase_deg": ledger.value("eis.noise_phase", "degree")}
+    return sweep, noise, ledger.value("eis.ac_amplitude", "V")
+

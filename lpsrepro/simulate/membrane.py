@@ -27,7 +27,8 @@ from lpsrepro import claims, ledger
 from lpsrepro.io import provenance_attrs, write_netcdf
 from lpsrepro.io.impedance import impedance_dataset, write_zplot
 from lpsrepro.models.impedance import blocking_film_cell_impedance_ohm
-from lpsrepro.simulate.instruments import analyser_noise, log_frequency_sweep_hz, sweep_elapsed_time_s
+from lpsrepro.simulate.instruments import (analyser_noise, eis_settings_from_ledger, log_frequency_sweep_hz,
+                                           sweep_elapsed_time_s)
 
 #: Claims whose published value this module uses to make data (see "Calibration" above).
 #: Reproducing them shows the analysis recovers what was put in, not that the paper is right.
@@ -83,11 +84,7 @@ def model_parameters() -> dict[str, float]:
 def generate(out_dir: Path, seed: int = 32) -> list[Path]:
     """Write the membrane spectrum as ``.z`` (analysed) and ``.nc`` (same numbers)."""
     params = model_parameters()
-    sweep = {"start_hz": ledger.value("eis.sweep_start", "Hz"), "stop_hz": ledger.value("eis.sweep_stop", "Hz"),
-             "points_per_decade": int(ledger.value("eis.points_per_decade", "dimensionless"))}
-    noise = {"magnitude_rel": ledger.value("eis.noise_magnitude", "dimensionless"),
-             "phase_deg": ledger.value("eis.noise_phase", "degree")}
-    amplitude_v = ledger.value("eis.ac_amplitude", "V")
+    sweep, noise, amplitude_v = eis_settings_from_ledger()
     frequency = log_frequency_sweep_hz(**sweep)
     z_model = blocking_film_cell_impedance_ohm(frequency, **params)
     z = analyser_noise(z_model, np.random.default_rng(seed), **noise)

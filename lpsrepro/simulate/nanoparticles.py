@@ -48,7 +48,8 @@ from lpsrepro.models.impedance import pellet_cell_impedance_ohm, pellet_thicknes
 from lpsrepro.models.nucleation import (PrecipitationParameters, fit_supply_and_prefactor, sample_diameters_nm,
                                        simulate_precipitation)
 from lpsrepro.models.sem import particle_image, place_particles
-from lpsrepro.simulate.instruments import analyser_noise, log_frequency_sweep_hz, sweep_elapsed_time_s
+from lpsrepro.simulate.instruments import (analyser_noise, eis_settings_from_ledger, log_frequency_sweep_hz,
+                                           sweep_elapsed_time_s)
 
 #: Claims whose published value this module uses to make data (see "Calibration" above).
 #: Reproducing them shows the analysis recovers what was put in, not that the paper is right.
@@ -207,11 +208,7 @@ def pellet_model_parameters(target_conductivity_s_per_cm: float) -> dict[str, fl
 def generate_pellets(out_dir: Path, seed: int = 314) -> list[Path]:
     """Write the three pellet spectra (Fig. S4, S5, S9) as ZPlot ``.z`` files."""
     published = claims.registry()
-    sweep = {"start_hz": ledger.value("eis.sweep_start", "Hz"), "stop_hz": ledger.value("eis.sweep_stop", "Hz"),
-             "points_per_decade": int(ledger.value("eis.points_per_decade", "dimensionless"))}
-    noise = {"magnitude_rel": ledger.value("eis.noise_magnitude", "dimensionless"),
-             "phase_deg": ledger.value("eis.noise_phase", "degree")}
-    amplitude_v = ledger.value("eis.ac_amplitude", "V")
+    sweep, noise, amplitude_v = eis_settings_from_ledger()
     frequency = log_frequency_sweep_hz(**sweep)
     written = []
     out_dir.mkdir(parents=True, exist_ok=True)
