@@ -6,12 +6,12 @@ Prints medians; the Explore update (drawing a precomputed grid point) must stay 
 
 from __future__ import annotations
 
-import statistics
-import time
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from _timing import median_ms  # benchmarks/_timing.py, found beside this script
 
 from lpsrepro import paths
 from lpsrepro.analysis.particles import fit_normal, segment_particles
@@ -19,15 +19,6 @@ from lpsrepro.io.images import read_sem_image
 from lpsrepro.models import nucleation
 from lpsrepro.plots.particles import draw_width_map
 from lpsrepro.simulate.nanoparticles import calibrated_parameters
-
-
-def median_ms(fn, repeat: int = 7) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(1e3 * (time.perf_counter() - start))
-    return statistics.median(times)
 
 
 if __name__ == "__main__":

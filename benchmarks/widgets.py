@@ -6,25 +6,16 @@ Prints the median over repeated updates; the goal is well under 100 ms of comput
 
 from __future__ import annotations
 
-import statistics
-import time
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from _timing import median_ms  # benchmarks/_timing.py, found beside this script
+
 from lpsrepro import ledger
 from lpsrepro.models.impedance import blocking_film_cell_impedance_ohm
 from lpsrepro.plots.impedance import draw_membrane_model_nyquist
-
-
-def median_ms(fn, repeat: int = 30) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(1e3 * (time.perf_counter() - start))
-    return statistics.median(times)
 
 
 def membrane_case():
@@ -47,5 +38,5 @@ def membrane_case():
 
 if __name__ == "__main__":
     model, draw = membrane_case()
-    print(f"32_membrane Explore: model {median_ms(model):.2f} ms, model + drawing {median_ms(draw, 10):.1f} ms "
+    print(f"32_membrane Explore: model {median_ms(model, 30):.2f} ms, model + drawing {median_ms(draw, 10):.1f} ms "
           "(median per update)")

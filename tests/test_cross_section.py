@@ -53,3 +53,12 @@ def test_upside_down_image_finds_no_film():
     flipped = image.copy(data=image.values[::-1])
     with pytest.raises(InputFileError, match="film edges found in only 0 of 800 columns"):
         film_thickness_nm(flipped)
+
+
+def test_image_without_a_scale_is_refused_by_name():
+    image, _ = render(550.0, seed=4)
+    unscaled = image.copy()
+    del unscaled.attrs["pixel_size_nm"]
+    unscaled.attrs["source_file"] = "my_section.tif"
+    with pytest.raises(InputFileError, match="my_section.tif, field 'pixel_size_nm': the image has no scale"):
+        film_thickness_nm(unscaled)

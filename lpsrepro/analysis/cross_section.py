@@ -35,6 +35,7 @@ import xarray as xr
 from skimage import filters
 
 from lpsrepro.errors import InputFileError
+from lpsrepro.io.images import pixel_size_nm
 
 #: Thinnest film (in pixels) that is measured: below this, edge blur dominates.
 MIN_FILM_PX = 8
@@ -92,7 +93,7 @@ def film_thickness_nm(image: xr.DataArray, *, smoothing_px: float = 1.5, scale_u
     FilmThickness
     """
     source = image.attrs.get("source_file", "image")
-    pixel = float(image.attrs["pixel_size_nm"])
+    pixel = pixel_size_nm(image)
     img = filters.gaussian(np.asarray(image.values, dtype=float), sigma=smoothing_px, preserve_range=True)
     t_low, t_high = filters.threshold_multiotsu(img, classes=3)
     dark = float(np.median(img[img < t_low]))

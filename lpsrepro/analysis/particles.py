@@ -42,6 +42,7 @@ from skimage import filters, measure, morphology, segmentation
 from skimage.feature import peak_local_max
 
 from lpsrepro.errors import InputFileError, ParameterError
+from lpsrepro.io.images import pixel_size_nm
 
 #: Fewer particles than this cannot give a meaningful mean and spread: refused.
 MIN_PARTICLES_FOR_FIT = 20
@@ -83,20 +84,6 @@ class NormalFit:
         return np.exp(-0.5 * ((d - self.mean_nm) / self.sd_nm) ** 2) / (self.sd_nm * math.sqrt(2 * math.pi))
 
 
-def _pixel_size(image: xr.DataArray) -> tuple[float, str]:
-    source = str(image.attrs.get("source_file", "image"))
-    pixel = image.attrs.get("pixel_size_nm")
-    if pixel is None:
-        raise InputFileError(source, "the image has no scale", field="pixel_size_nm",
-                             expected="an image read with lpsrepro.io.images.read_sem_image, or a "
-                             "DataArray with attribute pixel_size_nm")
-    if not (isinstance(pixel, (int, float)) and math.isfinite(pixel) and pixel > 0):
-        raise InputFileError(source, f"pixel size {pixel!r} is not a positive number", field="pixel_size_nm")
-    if image.ndim != 2:
-        raise InputFileError(source, f"image has {image.ndim} dimensions", expected="a 2-D grey-scale image")
-    return float(pixel), source
-
-
 def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_px: float = 1.0,
                       exclude_edge: bool = True) -> Segmentation:
     """Find particles in a top-view SEM image and measure their diameters.
@@ -127,7 +114,7 @@ def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_
     ParameterError
         ``min_diameter_nm`` is not positive.
     """
-    pixel, source = _pixel_size(image)
+    pixel, source = pixel_size_nm(image), str(image.attrs.get("source_file", "image"))
     if not (isinstance(min_diameter_nm, (int, float)) and min_diameter_nm > 0):
         raise ParameterError("min_diameter_nm", min_diameter_nm, "a positive diameter in nm, such as 5")
     img = filters.gaussian(np.asarray(image.values, dtype=float), sigma=smoothing_px, preserve_range=True)

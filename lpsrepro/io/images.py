@@ -41,6 +41,27 @@ def image_dataarray(pixels: np.ndarray, pixel_size_nm: float, **attrs) -> xr.Dat
                "pixel_size_nm": float(pixel_size_nm), **attrs})
 
 
+def pixel_size_nm(image: xr.DataArray) -> float:
+    """The scale of an image DataArray in nm per pixel, checked.
+
+    For analyses that accept any 2-D DataArray (not only one read by
+    :func:`read_sem_image`): a missing, non-positive or non-finite
+    ``pixel_size_nm`` attribute, or an image that is not 2-D, is refused with
+    a message naming the image.
+    """
+    source = str(image.attrs.get("source_file", "image"))
+    pixel = image.attrs.get("pixel_size_nm")
+    if pixel is None:
+        raise InputFileError(source, "the image has no scale", field="pixel_size_nm",
+                             expected="an image read with lpsrepro.io.images.read_sem_image, or a "
+                             "DataArray with attribute pixel_size_nm")
+    if isinstance(pixel, bool) or not (isinstance(pixel, (int, float)) and np.isfinite(pixel) and pixel > 0):
+        raise InputFileError(source, f"pixel size {pixel!r} is not a positive number", field="pixel_size_nm")
+    if image.ndim != 2:
+        raise InputFileError(source, f"image has {image.ndim} dimensions", expected="a 2-D grey-scale image")
+    return float(pixel)
+
+
 def write_sem_tiff(target: str | Path, pixels: np.ndarray, *, pixel_size_nm: float,
                    metadata: dict[str, Any]) -> Path:
     """Write an 8- or 16-bit grey image as TIFF with its scale in its own metadata."""
