@@ -41,7 +41,7 @@ from lpsrepro.units import convert, parse_unit
 
 CLAIM_MIMETYPE = "application/vnd.lpsrepro.claim+json"
 RELATIONS = ("=", "~", "<", "<=", ">", ">=", "range")
-STATUSES = ("reproduced", "deviates", "not_attempted")
+STATUSES = ("reproduced", "deviates", "failed_quality", "not_attempted")
 #: Significant digits kept for reproduced values and uncertainties: enough for any
 #: comparison with the paper, few enough to be identical across machines.
 VALUE_DIGITS, UNCERTAINTY_DIGITS = 4, 2
@@ -140,7 +140,8 @@ def registry(path: Path | None = None) -> dict[str, PublishedClaim]:
 
 # --------------------------------------------------------------------------- recording
 def record(claim_id: str, value: float, unit: str, uncertainty: float | None = None,
-           *, note: str = "", registry_path: Path | None = None) -> None:
+           *, note: str = "", failed_quality: str | None = None,
+           quality: dict[str, float] | None = None, registry_path: Path | None = None) -> None:
     """Record a reproduced number from a notebook.
 
     Parameters
@@ -156,22 +157,39 @@ def record(claim_id: str, value: float, unit: str, uncertainty: float | None = N
         One standard uncertainty of ``value``, in ``unit``.
     note : str, optional
         One short sentence on how the number was obtained.
+    failed_quality : str, optional
+        Why the measurement did not pass its analysis's quality gate (e.g.
+        "Rwp 33 % > 15 %: the reference phases do not explain the pattern").
+        Such a record is never compared with the paper: its status is
+        ``failed_quality`` with this reason.
+    quality : dict, optional
+        The quality figures of the measurement (name → number, e.g.
+        ``{"rwp_percent": 8.1}``), carried into ``claims.json``.
 
     The record (see :func:`make_record`) is displayed as one text line plus
     its machine-readable copy; nothing is returned, so that a notebook cell
     ending with ``record(...)`` shows the line only once.
     """
-    _show(make_record(claim_id, value, unit, uncertainty, note=note, registry_path=registry_path))
+    _show(make_record(claim_id, value, unit, uncertainty, note=note, failed_quality=failed_quality,
+                      quality=quality, registry_path=registry_path))
 
 
 def make_record(claim_id: str, value: float, unit: str, uncertainty: float | None = None,
-                *, note: str = "", registry_path: Path | None = None) -> dict[str, Any]:
+                *, note: str = "", failed_quality: str | None = None,
+                quality: dict[str, float] | None = None,
+                registry_path: Path | None = None) -> dict[str, Any]:
     """Validate and normalise a record (unit converted, digits rounded); see :func:`record`."""
     claims = registry(registry_path)
     if claim_id not in claims:
         raise ParameterError("claim_id", claim_id, "an id of data/paper/claims.yaml")
     claim = claims[claim_id]
     value = float(value)
+    if failed_quality:
+        # A measurement that failed its gate may have no meaningful value at all (nan).
+        return {"id": claim_id, "value": _round_sig(value, VALUE_DIGITS) if math.isfinite(value) else None,
+                "unit": claim.unit, "uncertainty": None, "note": note,
+                "failed_quality": " ".join(str(failed_quality).split()),
+                "quality": {k: _round_sig(float(v), 3) for k, v in (quality or {}).items()}}
     if not math.isfinite(value):
         raise ParameterError(claim_id, value, "a finite number")
     converted = convert(value, unit, claim.unit, what=claim_id)
@@ -182,11 +200,15 @@ def make_record(claim_id: str, value: float, unit: str, uncertainty: float | Non
         unc = abs(convert(uncertainty, unit, claim.unit, what=claim_id) - convert(0.0, unit, claim.unit))
     rec = {"id": claim_id, "value": _round_sig(converted, VALUE_DIGITS), "unit": claim.unit,
            "uncertainty": _round_sig(unc, UNCERTAINTY_DIGITS), "note": note}
+    if quality:
+        rec["quality"] = {k: _round_sig(float(v), 3) for k, v in quality.items()}
     return rec
 
 
 def format_record(rec: dict[str, Any]) -> str:
     """The deterministic one-line text of a record."""
+    if rec.get("failed_quality"):
+        return f"claim {rec['id']} not recorded (failed quality gate): {rec['failed_quality']}"
     text = f"claim {rec['id']} = {rec['value']:.{VALUE_DIGITS}g}"
     if rec.get("uncertainty") is not None:
         text += f" ± {rec['uncertainty']:.{UNCERTAINTY_DIGITS}g}"
@@ -235,7 +257,14 @@ def compare(claim: PublishedClaim, rec: dict[str, Any] | None) -> dict[str, Any]
         entry["note"] = claim.note
     if rec is None:
         return entry
+    if rec.get("failed_quality"):
+        entry["status"] = "failed_quality"
+        entry["failed_quality"] = rec["failed_quality"]
+        entry["quality"] = rec.get("quality", {})
+        return entry
     value = rec["value"]
+    if rec.get("quality"):
+        entry["quality"] = rec["quality"]
     entry["reproduced"] = {"value": value, "unit": rec["unit"], "uncertainty": rec.get("uncertainty")}
     if rec.get("note"):
         entry["method"] = rec["note"]

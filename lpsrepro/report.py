@@ -15,7 +15,8 @@ from typing import Any
 from lpsrepro import consistency
 from lpsrepro.fileio import write_text
 
-_STATUS_MARK = {"reproduced": "✅ reproduced", "deviates": "⚠️ deviates", "not_attempted": "· not attempted"}
+_STATUS_MARK = {"reproduced": "✅ reproduced", "deviates": "⚠️ deviates",
+                "failed_quality": "⛔ failed quality gate", "not_attempted": "· not attempted"}
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:

@@ -1,0 +1,80 @@
+"""The paper-section layer: one module per paper section, between the technique code and the notebooks.
+
+Technique code (``models/``, ``io/``, ``analysis/``) knows physics and file formats but nothing of
+this paper's sections; a notebook knows the paper's story but holds no logic. A section module
+composes the technique functions into what one paper section measures, and is the one place where
+entries of the assumptions ledger become model inputs.
+
+Contract of every section module ``lpsrepro.sections.<name>`` (``<name>`` matches the notebook,
+e.g. ``membrane`` for ``notebooks/32_membrane.ipynb``):
+
+``Params``
+    A frozen dataclass (subclass of :class:`SectionParams`) of plain values only: numbers in the
+    unit named by the field (``thickness_nm``), strings, file paths as ``str``, tuples. Its
+    docstring documents every field with its unit and, where it comes from the ledger, the ledger
+    key. ``Params.from_ledger()`` builds the defaults (bundled data files, ledger values);
+    ``params.replace(**overrides)`` returns a validated copy with a notebook's or sweep's values.
+``run(params) -> Result``
+    Pure: it reads the data files named in ``params`` and nothing else (no ledger reads inside,
+    no writing, no global state, no display), so that a notebook, a widget and a parameter sweep on
+    dask.distributed call the same function. ``params`` and the result are picklable.
+``Result``
+    A frozen dataclass holding what the section's panels draw and what its notebook records.
+    ``result.numbers()`` returns ``{claim_id: Number}``: every number the section records, which
+    the notebook passes to :func:`lpsrepro.claims.record` and a sweep collects into a Dataset.
+
+A notebook then reads: parameters cell → ``params = Params.from_ledger().replace(...)`` →
+``result = run(params)`` → one plot call per panel → ``record`` each of ``result.numbers()``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number a section measures, with what the claims report needs to judge it.
+
+    ``value`` and ``uncertainty`` (one standard uncertainty) are in ``unit`` (pint-parsable).
+    ``failed_quality`` is empty when the measurement passed its analysis's quality gate, and
+    otherwise says why not (the number is then shown but never compared with the paper).
+    ``quality`` holds the figures the gate looked at (e.g. ``{"rwp_percent": 8.1}``).
+    """
+
+    value: float
+    unit: str
+    uncertainty: float | None = None
+    note: str = ""
+    failed_quality: str = ""
+    quality: tuple[tuple[str, float], ...] = ()
+
+    def record_kwargs(self) -> dict:
+        """Keyword arguments for :func:`lpsrepro.claims.record` (after the claim id)."""
+        return {"value": self.value, "unit": self.unit, "uncertainty": self.uncertainty,
+                "note": self.note, "failed_quality": self.failed_quality or None,
+                "quality": dict(self.quality) or None}
+
+
+class SectionParams:
+    """Mixin for the ``Params`` dataclass of a section: a checked ``replace``."""
+
+    def replace(self, **overrides):
+        """A copy with ``overrides`` applied; an unknown name is refused with the known ones."""
+        from lpsrepro.errors import ParameterError
+
+        names = [f.name for f in dataclasses.fields(self)]
+        for name in overrides:
+            if name not in names:
+                raise ParameterError(name, overrides[name], "one of the section's parameters: "
+                                     + ", ".join(names))
+        return dataclasses.replace(self, **overrides)
+
+
+def record_all(result) -> None:
+    """Record every number of a section result (``result.numbers()``) in the claims report."""
+    from lpsrepro import claims
+
+    for claim_id, number in result.numbers().items():
+        claims.record(claim_id, **number.record_kwargs())
