@@ -14,6 +14,10 @@ e.g. ``membrane`` for ``notebooks/32_membrane.ipynb``):
     docstring documents every field with its unit and, where it comes from the ledger, the ledger
     key. ``Params.from_ledger()`` builds the defaults (bundled data files, ledger values);
     ``params.replace(**overrides)`` returns a validated copy with a notebook's or sweep's values.
+    The class attribute ``LEDGER: dict[str, str]`` maps each field whose default comes from the
+    assumptions ledger to its ledger key (e.g. ``{"electrode_diameter_mm":
+    "membrane.electrode_diameter"}``): a parameter sweep takes the field's range and unit from there,
+    and the field's unit (its name's suffix) must be the one ``from_ledger`` converts to.
 ``run(params) -> Result``
     Pure: it reads the data files named in ``params`` and nothing else (no ledger reads inside,
     no writing, no global state, no display), so that a notebook, a widget and a parameter sweep on
