@@ -10,6 +10,7 @@ their status (``not_rebuildable`` for schemes and photos, with the reason).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from functools import lru_cache
@@ -24,18 +25,44 @@ from lpsrepro.fileio import atomic_path
 
 FIGURE_MIMETYPE = "application/vnd.lpsrepro.figure+json"
 _STEM = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-#: Metadata that keeps PNG/PDF bytes free of dates and versions.
-_METADATA = {"png": {"Software": None}, "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
+#: Metadata that keeps PNG/PDF bytes free of dates and versions: no creation date, no
+#: creator/producer (which carry the matplotlib version), no PNG "Software" chunk.
+_METADATA = {"png": {"Software": None},
+             "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
+#: Fixed time for anything a writer stamps anyway (fontTools' font ``head.modified`` of the fonts
+#: embedded in PDFs, matplotlib's dates): 1 Jan 1980, the ZIP epoch, as reproducible-builds.org suggests.
+SOURCE_DATE_EPOCH = "315532800"
 
 
-#: Environment variable that redirects :func:`save` (the build points it to a staging
-#: folder, the tests to a temporary one, so that neither touches figures/ half-way).
+#: Environment variable naming the folder :func:`save` writes into. Only the build sets it
+#: (to its staging folder, which it publishes into figures/ when every notebook succeeded);
+#: the tests set it to a temporary folder.
 FIGURES_DIR_ENV = "LPSREPRO_FIGURES_DIR"
+#: Where figures go when a notebook runs outside the build (JupyterLab, papermill by hand):
+#: never figures/, whose files change only through `lpsrepro build`. Ignored by git.
+SCRATCH_FIGURES = paths.ROOT / "build" / "interactive-figures"
 
 
 def output_dir() -> Path:
-    """Folder that :func:`save` writes into: ``$LPSREPRO_FIGURES_DIR`` or ``figures/``."""
-    return Path(os.environ.get(FIGURES_DIR_ENV) or paths.FIGURES)
+    """Folder that :func:`save` writes into: ``$LPSREPRO_FIGURES_DIR``, else :data:`SCRATCH_FIGURES`.
+
+    An interactive run therefore never rewrites the committed ``figures/``; the
+    build sets the variable to its staging folder and publishes from there.
+    """
+    return Path(os.environ.get(FIGURES_DIR_ENV) or SCRATCH_FIGURES)
+
+
+@contextlib.contextmanager
+def _fixed_source_date() -> Any:
+    """Set ``SOURCE_DATE_EPOCH`` while saving (unless the caller set one), then restore it."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    if previous is None:
+        os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def save(fig, panel: str, stem: str, caption: str, *, dpi: int = 200) -> dict[str, Any]:
@@ -55,7 +82,9 @@ def save(fig, panel: str, stem: str, caption: str, *, dpi: int = 200) -> dict[st
     dpi : int
         Resolution of the PNG.
 
-    The files go to :func:`output_dir`.
+    The files go to :func:`output_dir` (the build's staging folder, or a
+    scratch folder when the notebook runs by hand). Their bytes depend only on
+    the figure: no dates, no software versions (see :data:`_METADATA`).
 
     Returns
     -------
@@ -72,8 +101,8 @@ def save(fig, panel: str, stem: str, caption: str, *, dpi: int = 200) -> dict[st
     files = []
     for ext in ("png", "pdf"):
         target = out / f"{stem}.{ext}"
-        with atomic_path(target) as tmp:
-            fig.savefig(tmp, format=ext, dpi=dpi, metadata=_METADATA[ext], bbox_inches="tight")
+        with atomic_path(target) as tmp, _fixed_source_date():
+            fig.savefig(tmp, format=ext, dpi=dpi, metadata=dict(_METADATA[ext]), bbox_inches="tight")
         files.append(f"figures/{stem}.{ext}")
     note = {"panel": panel, "files": files, "caption": " ".join(caption.split())}
     _announce(note)

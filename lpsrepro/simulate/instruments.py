@@ -9,16 +9,36 @@ from __future__ import annotations
 
 import numpy as np
 
+#: Significant digits a ZPlot ``.z`` file records (``%.6E``): the stand-ins store no more than that.
+ZPLOT_SIGNIFICANT_DIGITS = 7
+
+
+def as_recorded(values: np.ndarray, significant: int = ZPLOT_SIGNIFICANT_DIGITS) -> np.ndarray:
+    """Values rounded to the ``significant`` digits an instrument file records (decimal rounding).
+
+    Why: vectorised numpy functions (``logspace``, ``exp``) may differ in the last bit
+    between CPU code paths (SIMD dispatch); rounded to the digits the file holds, the
+    numbers are the same on every machine, and a NetCDF copy holds exactly the
+    numbers of the text file. Complex values are rounded part by part.
+    """
+    arr = np.asarray(values)
+    if np.iscomplexobj(arr):
+        return as_recorded(arr.real, significant) + 1j * as_recorded(arr.imag, significant)
+    spec = f"{{:.{significant - 1}e}}"
+    return np.array([float(spec.format(v)) for v in arr.ravel()], dtype=float).reshape(arr.shape)
+
 
 def log_frequency_sweep_hz(start_hz: float, stop_hz: float, points_per_decade: int) -> np.ndarray:
     """Logarithmic sweep from ``start_hz`` to ``stop_hz`` (inclusive), like ZPlot's.
 
     A Solartron 1260A controlled by ZPlot sweeps from high to low frequency
     with a fixed number of points per decade; the paper swept 1 MHz–0.1 Hz.
+    The frequencies are those the file records (:func:`as_recorded`), so that
+    the model is evaluated at exactly the frequencies written.
     """
     decades = abs(np.log10(stop_hz) - np.log10(start_hz))
     n = int(round(decades * points_per_decade)) + 1
-    return np.logspace(np.log10(start_hz), np.log10(stop_hz), n)
+    return as_recorded(np.logspace(np.log10(start_hz), np.log10(stop_hz), n))
 
 
 def analyser_noise(impedance_ohm: np.ndarray, rng: np.random.Generator, *,

@@ -27,8 +27,8 @@ from lpsrepro import claims, ledger
 from lpsrepro.io import provenance_attrs, write_netcdf
 from lpsrepro.io.impedance import impedance_dataset, write_zplot
 from lpsrepro.models.impedance import blocking_film_cell_impedance_ohm
-from lpsrepro.simulate.instruments import (analyser_noise, eis_settings_from_ledger, log_frequency_sweep_hz,
-                                           sweep_elapsed_time_s)
+from lpsrepro.simulate.instruments import (analyser_noise, as_recorded, eis_settings_from_ledger,
+                                           log_frequency_sweep_hz, sweep_elapsed_time_s)
 
 #: Claims whose published value this module uses to make data (see "Calibration" above).
 #: Reproducing them shows the analysis recovers what was put in, not that the paper is right.
@@ -87,8 +87,9 @@ def generate(out_dir: Path, seed: int = 32) -> list[Path]:
     sweep, noise, amplitude_v = eis_settings_from_ledger()
     frequency = log_frequency_sweep_hz(**sweep)
     z_model = blocking_film_cell_impedance_ohm(frequency, **params)
-    z = analyser_noise(z_model, np.random.default_rng(seed), **noise)
-    elapsed = sweep_elapsed_time_s(frequency)
+    # the NetCDF copy holds the numbers the .z file records, identical on every CPU (see as_recorded)
+    z = as_recorded(analyser_noise(z_model, np.random.default_rng(seed), **noise))
+    elapsed = as_recorded(sweep_elapsed_time_s(frequency))
 
     description = ("Impedance of Au | 550-nm LPS membrane | Au disk (paper Fig. 3d), Solartron 1260A-like "
                    "sweep 1 MHz-0.1 Hz")

@@ -16,10 +16,19 @@ supply rate *k*) and the kinetic prefactor ``J0`` of nucleation — and are
 chosen by least squares (in log space) so that the model's final
 number-weighted mean and standard deviation of the diameter equal the
 paper's (18 ± 3 nm for nano-Li2S, 44 ± 6 nm for the LPS precursor).
-:func:`calibrated_parameters` does this with
+:func:`fit_calibration` does this with
 :func:`lpsrepro.models.nucleation.fit_supply_and_prefactor` (the notebook
-applies the same fit to the sizes it measures, never to this metadata); the
-result is written into each file's metadata as provenance. The Li-naphthalene route (Fig. S7) uses the LPS calibration
+applies the same fit to the sizes it measures, never to this metadata).
+
+The fitted values are *frozen*: rounded to the digits the fit determines (the
+solver's step tolerance in log10 space, see :func:`determined_digits`) and
+stored in ``data/paper/calibration.yaml`` with the fit that made them.
+:func:`calibrated_parameters` reads the frozen values, so that the last bits of
+a least-squares solution — which depend on the CPU's SIMD code path — never
+reach data/raw. ``tests/test_determinism.py`` refits and checks that the refit
+agrees with the frozen values within the fit's tolerance; ``python -m
+lpsrepro.simulate.nanoparticles --freeze`` rewrites the file after a model
+change. The frozen values are written into each file's metadata as provenance. The Li-naphthalene route (Fig. S7) uses the LPS calibration
 with a slower supply (``naph_route.supply_rate_factor``); the paper gives no
 size for it.
 
@@ -35,12 +44,15 @@ and grain boundaries by an assumed fraction.
 from __future__ import annotations
 
 import math
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import yaml
 
-from lpsrepro import claims, ledger
+from lpsrepro import claims, ledger, paths
+from lpsrepro.errors import InputFileError
 from lpsrepro.io import provenance_attrs
 from lpsrepro.io.images import write_sem_tiff
 from lpsrepro.io.impedance import write_zplot
@@ -90,18 +102,98 @@ def base_parameters(system: str, *, supply_rate_per_s: float = 1e-2,
         aging_time_s=ledger.value(f"{prefix}.aging_time", "s"))
 
 
-@lru_cache(maxsize=4)
-def calibrated_parameters(system: str) -> PrecipitationParameters:
-    """Supply rate and nucleation prefactor that give the paper's mean and sd (see module docstring).
+#: The committed file of frozen calibration values (see "Calibration" above).
+CALIBRATION_FILE = paths.PAPER / "calibration.yaml"
+#: Step tolerance of the calibration fit in log10 space (scipy ``xtol``); it sets the frozen digits.
+CALIBRATION_XTOL = 1e-6
+
+
+def fit_calibration(system: str):
+    """Run the calibration fit of ``system`` from scratch (slow: about 30 model solutions).
 
     The least squares is :func:`lpsrepro.models.nucleation.fit_supply_and_prefactor`, the same inverse
     fit that notebook 31a applies to the sizes it measures; here it is given the published values.
+    Returns the :class:`~lpsrepro.models.nucleation.PrecipitationFit`.
     """
     _, mean_id, sd_id = SYSTEMS[system]
     published = claims.registry()
-    fit = fit_supply_and_prefactor(float(published[mean_id].value), float(published[sd_id].value),
-                                   base_parameters(system), start=_START[system])
-    return fit.parameters
+    return fit_supply_and_prefactor(float(published[mean_id].value), float(published[sd_id].value),
+                                    base_parameters(system), start=_START[system], xtol=CALIBRATION_XTOL)
+
+
+def determined_digits(value: float, xtol: float = CALIBRATION_XTOL) -> int:
+    """Significant digits of a positive value fitted in log10 space to step tolerance ``xtol``.
+
+    scipy's ``least_squares`` stops when a step changes x = log10(value) by
+    less than ``xtol * (xtol + |x|)``; the value is then known to a relative
+    ``ln(10) * xtol * (xtol + |x|)``, i.e. to ``-log10`` of that in significant
+    digits (rounded down: a digit is kept only when the fit fixes it).
+    """
+    x = math.log10(value)
+    relative = math.log(10.0) * xtol * (xtol + abs(x))
+    return max(1, int(math.floor(-math.log10(relative))))
+
+
+def round_significant(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant digits (decimal, via the shortest repr)."""
+    return float(f"{value:.{digits - 1}e}")
+
+
+def freeze_calibration(path: Path = CALIBRATION_FILE) -> dict:
+    """Refit every system and write the rounded results to ``path`` (run after a model change)."""
+    doc: dict = {}
+    for system in SYSTEMS:
+        fit = fit_calibration(system)
+        entry = {}
+        for name in ("supply_rate_per_s", "nucleation_prefactor_per_m3_s"):
+            value = float(getattr(fit.parameters, name))
+            digits = determined_digits(value)
+            entry[name] = {"value": round_significant(value, digits), "significant_digits": digits}
+        mean_misfit, sd_misfit = fit.misfit()
+        doc[system] = {"targets": {"mean_nm": fit.target_mean_nm, "sd_nm": fit.target_sd_nm},
+                       **entry, "relative_misfit": {"mean": float(f"{mean_misfit:.1e}"),
+                                                     "sd": float(f"{sd_misfit:.1e}")}}
+    header = ("# Frozen calibration of the particle-image stand-ins (lpsrepro.simulate.nanoparticles).\n"
+              "# Made by: python -m lpsrepro.simulate.nanoparticles --freeze\n"
+              "# Fit: lpsrepro.models.nucleation.fit_supply_and_prefactor (scipy least_squares, trf, log10 space,\n"
+              f"#   xtol = {CALIBRATION_XTOL:g}, start values nanoparticles._START) to the published mean and sd of\n"
+              "#   the diameter (claims li2s_nano_size_mean/_sd, lps_precursor_size_mean/_sd; Wu et al. 2022, Sec. 3.1).\n"
+              "# Values are rounded to the significant digits the fit determines (nanoparticles.determined_digits);\n"
+              "# the last bits of a least-squares solution depend on the CPU, these digits do not.\n"
+              "# tests/test_determinism.py refits and checks agreement within the fit's tolerance.\n")
+    text = header + yaml.safe_dump({"precipitation": doc}, sort_keys=True, allow_unicode=True)
+    Path(path).write_text(text, encoding="utf-8")
+    return doc
+
+
+@lru_cache(maxsize=2)
+def frozen_calibration(path: Path = CALIBRATION_FILE) -> dict:
+    """The frozen calibration values, ``{system: {"supply_rate_per_s": ..., ...}}`` (floats)."""
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        out = {}
+        for system in SYSTEMS:
+            entry = doc["precipitation"][system]
+            out[system] = {name: float(entry[name]["value"])
+                           for name in ("supply_rate_per_s", "nucleation_prefactor_per_m3_s")}
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found",
+                             expected="the frozen calibration (python -m lpsrepro.simulate.nanoparticles --freeze)") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputFileError(path, f"entry {exc} is missing or not a number",
+                             field="precipitation", expected="supply_rate_per_s and nucleation_prefactor_per_m3_s "
+                             "values for li2s and lps") from None
+    return out
+
+
+def calibrated_parameters(system: str) -> PrecipitationParameters:
+    """Model inputs of ``system`` with the frozen supply rate and nucleation prefactor.
+
+    The two values come from ``data/paper/calibration.yaml`` (made by :func:`freeze_calibration`),
+    never from a fit at generation time: see "Calibration" in the module docstring.
+    """
+    frozen = frozen_calibration()[system]
+    return base_parameters(system, **frozen)
 
 
 def _image_settings(pixel_key: str) -> dict:
@@ -131,8 +223,9 @@ def _write_particle_image(out_dir: Path, stem: str, params: PrecipitationParamet
                             rng=rng, **placement)
     pixels = particle_image(field, rng=rng, **settings)
     mean, sd = result.moments_nm()
+    # moments to 0.01 nm: far below a pixel, and stable in the last bits of the ODE solution
     model_params = {"precipitation": {k: float(v) for k, v in vars(params).items()},
-                    "model_diameter_mean_nm": round(mean, 4), "model_diameter_sd_nm": round(sd, 4),
+                    "model_diameter_mean_nm": round(mean, 2), "model_diameter_sd_nm": round(sd, 2),
                     "particles_placed": int(field.diameter_nm.size), **placement,
                     **{k: v for k, v in settings.items() if k != "shape"}, "shape": [ny, nx]}
     attrs = provenance_attrs(model="lpsrepro.models.nucleation.simulate_precipitation + "
@@ -226,3 +319,10 @@ def generate_pellets(out_dir: Path, seed: int = 314) -> list[Path]:
         written.append(write_zplot(out_dir / f"{stem}.z", frequency, z, elapsed_s=sweep_elapsed_time_s(frequency),
                                    amplitude_v=amplitude_v, area_cm2=params["area_cm2"], comments=comments))
     return written
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    if sys.argv[1:] != ["--freeze"]:
+        sys.exit("usage: python -m lpsrepro.simulate.nanoparticles --freeze")
+    for system, entry in freeze_calibration().items():
+        print(system, entry)
