@@ -30,6 +30,7 @@ RC = {
     "savefig.dpi": 200,
     "pdf.fonttype": 42,       # editable text in the PDF
     "svg.fonttype": "none",
+    "svg.hashsalt": "lpsrepro",  # fixed element ids in SVG output (default: random per run)
 }
 
 #: Colours (Okabe–Ito, readable by colour-blind readers).
