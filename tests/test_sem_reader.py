@@ -116,3 +116,11 @@ def test_written_tiff_carries_the_zeiss_scale_and_consistent_resolution(tmp_path
         assert not tif.is_shaped and "provenance = simulated stand-in" in page.description
     image = read_sem_image(tmp_path / "w.tif")
     assert image.attrs["provenance"] == "simulated stand-in" and image.attrs["seed"] == 3
+
+
+def test_fiji_calibration_is_read(tmp_path):
+    # Fiji/ImageJ: unit in the ImageJ description, resolution in pixels per unit (no TIFF unit)
+    tifffile.imwrite(tmp_path / "fiji.tif", _pixels(), imagej=True, resolution=(2.0, 2.0), metadata={"unit": "um"})
+    image = read_sem_image(tmp_path / "fiji.tif")
+    assert image.attrs["pixel_size_nm"] == pytest.approx(500.0)
+    assert image.attrs["scale_from"] == "ImageJ metadata (unit, resolution)"

@@ -58,7 +58,7 @@ from lpsrepro.errors import InputFileError
 from lpsrepro.fileio import atomic_path
 
 _NM_PER_UNIT = {"nm": 1.0, "µm": 1e3, "um": 1e3, "μm": 1e3, "micron": 1e3, "mm": 1e6, "pm": 1e-3, "m": 1e9,
-                "cm": 1e7}
+                "cm": 1e7, "\\u00B5m": 1e3}  # the last: ImageJ writes µm escaped in its description
 #: Default cap on the decompressed size of an image, bytes (override: ``max_bytes`` or the variable below).
 MAX_IMAGE_BYTES = 512 * 1024**2
 MAX_IMAGE_BYTES_ENV = "LPSREPRO_MAX_IMAGE_BYTES"
@@ -68,6 +68,7 @@ PRINT_RESOLUTION_MAX_PX_PER_INCH = 10_000.0
 PIXEL_SIZE_RANGE_NM = (1e-3, 1e6)
 #: ImageDescription first line of the files lpsrepro writes.
 DESCRIPTION_HEADER = "lpsrepro SEM image"
+
 
 def image_dataarray(pixels: np.ndarray, pixel_size_nm: float, **attrs) -> xr.DataArray:
     """Wrap a 2-D grey image with its scale as a DataArray with coordinates in nm."""
@@ -172,7 +173,13 @@ def _cap_bytes(max_bytes: int | None) -> int:
     if max_bytes is not None:
         return int(max_bytes)
     env = os.environ.get(MAX_IMAGE_BYTES_ENV)
-    return int(float(env)) if env else MAX_IMAGE_BYTES
+    if not env:
+        return MAX_IMAGE_BYTES
+    try:
+        return int(float(env))
+    except ValueError:
+        from lpsrepro.errors import ParameterError
+        raise ParameterError(MAX_IMAGE_BYTES_ENV, env, "a number of bytes, e.g. 1e9") from None
 
 
 def _nm(path: Path, field: str, entry: Any) -> float:
