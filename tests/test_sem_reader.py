@@ -124,3 +124,10 @@ def test_fiji_calibration_is_read(tmp_path):
     image = read_sem_image(tmp_path / "fiji.tif")
     assert image.attrs["pixel_size_nm"] == pytest.approx(500.0)
     assert image.attrs["scale_from"] == "ImageJ metadata (unit, resolution)"
+
+
+def test_zeiss_pixel_size_of_a_larger_store_is_rescaled(tmp_path):
+    cz_sem = "\r\n".join(["0", "AP_PIXEL_SIZE", "Pixel Size = 5.825 nm",
+                          "DP_IMAGE_STORE", "Store resolution = 1024 * 768"]) + "\r\n"
+    tifffile.imwrite(tmp_path / "z.tif", _pixels(), extratags=[(34118, 2, 0, cz_sem, True)])
+    assert read_sem_image(tmp_path / "z.tif").attrs["pixel_size_nm"] == pytest.approx(5.825 * 1024 / 10)

@@ -8,9 +8,10 @@ Reader order for the scale (nm per pixel), first found wins:
    :attr:`tifffile.TiffFile.fei_metadata`;
 4. Zeiss SmartSEM metadata (TIFF tag 34118, ``CZ_SEM``), parsed by
    :attr:`tifffile.TiffFile.sem_metadata`: ``ap_image_pixel_size`` (the image's own
-   pixel size), else ``ap_width`` / pixel columns (the field of view; SmartSEM's
-   ``ap_pixel_size`` refers to the 1024-px store resolution and is used only when
-   the image has that width), else ``ap_pixel_size``. The paper's Zeiss Supra 55 writes these;
+   pixel size), else ``ap_width`` / pixel columns (the field of view), else
+   ``ap_pixel_size`` — which SmartSEM states for the store resolution
+   (``dp_image_store``, e.g. 1024 px), so it is rescaled by store columns / image
+   columns when the two differ. The paper's Zeiss Supra 55 writes these;
 5. ImageJ/Fiji metadata (``unit=`` in the ImageJ description, resolution in pixels per unit);
 6. the TIFF resolution tags, when their unit is centimetre or inch *and* they state a
    microscope scale: a resolution below :data:`PRINT_RESOLUTION_MAX_PX_PER_INCH` pixels per inch
@@ -205,7 +206,16 @@ def _zeiss_pixel_size_nm(path: Path, sem: dict[str, Any], nx: int) -> tuple[floa
     if "ap_width" in sem:
         # the field of view over the pixel columns: right whatever the store resolution was
         return _nm(path, "CZ_SEM ap_width", sem["ap_width"]) / nx, "Zeiss CZ_SEM ap_width / pixel columns"
-    return _nm(path, "CZ_SEM ap_pixel_size", sem["ap_pixel_size"]), "Zeiss CZ_SEM ap_pixel_size"
+    pixel = _nm(path, "CZ_SEM ap_pixel_size", sem["ap_pixel_size"])
+    # "Pixel Size" belongs to the store resolution ("Store resolution = 1024 * 768"): rescale to this image
+    store = sem.get("dp_image_store")
+    try:
+        store_nx = int(str(store[1]).split("*")[0]) if isinstance(store, tuple) else None
+    except ValueError:
+        store_nx = None
+    if store_nx and store_nx != nx:
+        return pixel * store_nx / nx, "Zeiss CZ_SEM ap_pixel_size × store columns / pixel columns"
+    return pixel, "Zeiss CZ_SEM ap_pixel_size"
 
 
 def _fei_pixel_size_nm(path: Path, fei: dict[str, Any]) -> float:
