@@ -8,7 +8,8 @@ J. Electrochem. Soc. 155 (2008) A866, the paper's ref. 43) and steep ends
 where the single-phase solid solutions are reached. :func:`lfp_open_circuit_v`
 is a phenomenological curve of that shape (flat plateau with a weak logarithmic
 slope, exponential walls at both ends); it is not a fit to Kasavajjula's data.
-Theoretical capacity 169.9 mAh/g (FACTS.md).
+Theoretical capacity F / (3.6 · M) = 169.9 mAh/g with M(LiFePO4) = 157.757 g/mol (IUPAC
+atomic weights) and Faraday's constant from :mod:`scipy.constants`.
 
 Anode
 -----
@@ -48,9 +49,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from lpsrepro.errors import ParameterError
-from lpsrepro.models.li_au import staircase_potential_v
+from lpsrepro.models.li_au import FARADAY_C_PER_MOL, staircase_potential_v
 
-LFP_CAPACITY_MAH_PER_G = 169.9
+#: Molar mass of LiFePO4 (6.94 + 55.845 + 30.974 + 4 × 15.999 g/mol, IUPAC atomic weights).
+LFP_MOLAR_MASS_G_PER_MOL = 157.757
+#: Theoretical capacity, mAh/g: one Li per formula unit (Faraday's law), to the four digits the
+#: literature quotes (169.9); the bundled stand-ins were made with that value.
+LFP_CAPACITY_MAH_PER_G = round(FARADAY_C_PER_MOL / (3.6 * LFP_MOLAR_MASS_G_PER_MOL), 1)
+#: Two-phase equilibrium potential vs Li/Li+ (Kasavajjula et al. 2008, the paper's ref. 43).
 LFP_PLATEAU_V = 3.42
 
 

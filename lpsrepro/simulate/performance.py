@@ -45,7 +45,8 @@ CALIBRATION_TARGETS = {
     "li3au_plateau_start": "the alloyed charge at the second plateau is set so it starts at the published time",
     "li_plating_capacity": "the test stops at the published total charge",
     "li3au_plateau_end": "the test, and with it the plateau, stops at the published total charge",
-    "au_layer_thickness_after_plating": "predicted from the stand-in's charge, which is the published 46.3 µAh/cm²",
+    "au_layer_thickness_after_plating": "an independent prediction from crystal volumes, but of the stand-in's charge, "
+                                        "which is the published 46.3 µAh/cm²",
     "lfp_discharge_plateau_high": "de-alloying potential set so the first discharge shows the published plateau",
     "lfp_discharge_plateau_low": "de-alloying potential set so the first discharge shows the published plateau",
     "lfp_initial_discharge_capacity": "the first charge window is set from the published first discharge",
