@@ -195,6 +195,10 @@ class EnergyResult:
     bookkeeping: list[dict[str, Any]]                 # Tab. S2 collector variants
     cathode_density_g_cm3: float
     collector_density_g_cm3: float
+    curves: xr.DataArray                              # Wh/kg over thickness × loading
+    band_curves: xr.Dataset                           # low/high Wh/kg over the same grid
+    volumetric: xr.DataArray                          # Wh/L over the same grid
+    capacity_per_cathode_mah_per_mg: float            # mAh/cm² per mg/cm² of composite cathode
 
 
 @dataclass(frozen=True)
@@ -365,7 +369,14 @@ def run_energy(p: Params) -> EnergyResult:
     band_by_input = {t: energy.loading_band_mg_cm2(p.target_wh_kg, t, stack, ranges) for t in thicknesses}
     band = {t: (min([needed[t]] + [v for pair in b.values() for v in pair]),
                 max([needed[t]] + [v for pair in b.values() for v in pair])) for t, b in band_by_input.items()}
+    curves, band_curves = energy_curves(stack, thicknesses, ranges)
+    loading = curves["cathode_loading"].values
+    volumetric = xr.DataArray(
+        energy.volumetric_energy_wh_l(loading[np.newaxis, :], np.array(thicknesses)[:, np.newaxis], stack, **dens),
+        dims=curves.dims, coords=curves.coords, attrs={"units": "W*h/L", "long_name": "stack energy density"})
     return EnergyResult(
+        curves=curves, band_curves=band_curves, volumetric=volumetric,
+        capacity_per_cathode_mah_per_mg=float(energy.areal_capacity_mah_cm2(1.0, stack)),
         stack=stack, thicknesses_um=thicknesses, target_wh_kg=p.target_wh_kg, needed_mg_cm2=needed,
         sulfur_needed_mg_cm2={t: float(energy.sulfur_loading_mg_cm2(m, stack)) for t, m in needed.items()},
         capacity_needed_mah_cm2={t: float(energy.areal_capacity_mah_cm2(m, stack)) if np.isfinite(m) else np.inf
@@ -374,6 +385,19 @@ def run_energy(p: Params) -> EnergyResult:
                      for t, m in needed.items()},
         band_mg_cm2=band, band_by_input=band_by_input, ranges=ranges,
         bookkeeping=collector_bookkeeping(stack, p.target_wh_kg, thicknesses), **dens)
+
+
+def energy_curves(stack: energy.LiSStack, thicknesses_um, ranges: dict[str, tuple[float, float]], *,
+                  max_loading_mg_cm2: float = 12.0, points: int = 300) -> tuple[xr.DataArray, xr.Dataset]:
+    """Wh/kg over thickness × loading, and its envelope with each input moved alone across its range."""
+    loading = np.linspace(0.05, max_loading_mg_cm2, points)
+    curves = energy.specific_energy_grid(loading, list(thicknesses_um), stack)
+    moved = [energy.specific_energy_grid(loading, list(thicknesses_um), stack.with_values(**{name: v})).values
+             for name, pair in ranges.items() for v in pair]
+    stacked = np.stack([curves.values, *moved])
+    band = xr.Dataset({"low": (curves.dims, stacked.min(axis=0), {"units": "W*h/kg"}),
+                       "high": (curves.dims, stacked.max(axis=0), {"units": "W*h/kg"})}, coords=curves.coords)
+    return curves, band
 
 
 def collector_bookkeeping(stack: energy.LiSStack, target_wh_kg: float, thicknesses_um) -> list[dict[str, Any]]:
@@ -581,7 +605,10 @@ def explore(result: PerformanceResult, model_inputs: dict[str, float]):
     def draw_energy(ax, thickness_um, sulfur_fraction, sulfur_utilisation, average_voltage_v, lithium_excess):
         s = stack.with_values(sulfur_fraction=sulfur_fraction, sulfur_utilisation=sulfur_utilisation,
                               average_voltage_v=average_voltage_v, lithium_excess=lithium_excess)
-        needed = plots.draw_energy_density(ax, s, [1.0, float(thickness_um)], p.target_wh_kg)
+        thicknesses = [1.0, float(thickness_um)]
+        curves, _ = energy_curves(s, thicknesses, {}, points=120)
+        needed = {t: float(energy.loading_for_energy_mg_cm2(p.target_wh_kg, t, s)) for t in thicknesses}
+        plots.draw_energy_density(ax, curves, needed, p.target_wh_kg, s.energy_limit_wh_kg)
         return energy_status(needed, s, p.target_wh_kg)
 
     def draw_cell(ax, preplated_uah_cm2, first_loss_fraction, final_loss_fraction, cycles_to_polarise):
