@@ -259,8 +259,8 @@ def table_figure(rows: list[list[str]], columns: list[str], title: str, *, col_w
 
     n_cols = len(columns)
     widths = col_widths or [1.0 / n_cols] * n_cols
-    # about 0.055 in per character at 6.5 pt
-    chars = [max(4, int(w * width_in / 0.055)) for w in widths]
+    # about 0.06 in per character at 6.5 pt (a margin for wide glyphs)
+    chars = [max(4, int(w * width_in / 0.064)) for w in widths]
 
     def wrap(text, k):
         return "\n".join(textwrap.wrap(str(text), chars[k], break_long_words=True, break_on_hyphens=False)) or "-"
@@ -271,6 +271,7 @@ def table_figure(rows: list[list[str]], columns: list[str], title: str, *, col_w
     line_in = 0.13
     height = 0.45 + line_in * sum(n + 0.6 for n in lines)
     fig = new_figure(width_in, height)
+    fig.set_layout_engine(None)
     ax = fig.add_axes([0.0, 0.0, 1.0, 1.0 - 0.3 / height])
     ax.axis("off")
     table = ax.table(cellText=body, colLabels=header, loc="upper left", cellLoc="left", colLoc="left",

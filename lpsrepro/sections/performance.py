@@ -100,6 +100,8 @@ class Params(SectionParams):
     lfp_loading_mg_cm2: float = 0.5
     preplated_uah_cm2: float = 37.5
     lfp_voltage_noise_v: float = 0.0005
+    cycles_to_passivate: float = 6.0
+    formation_loss_fraction: float = 0.3
     plating_v_range_v: tuple[float, float] = (0.0, 0.6)
     lfp_v_range_v: tuple[float, float] = (2.7, 3.6)
     membrane_thicknesses_um: tuple[float, ...] = (1.0, 10.0, 30.0)
@@ -123,6 +125,7 @@ class Params(SectionParams):
         "dft_volume_scale": "plating.dft_volume_scale",
         "lfp_area_cm2": "lfp.electrode_area", "lfp_loading_mg_cm2": "lfp.active_loading",
         "preplated_uah_cm2": "lfp.preplated_charge", "lfp_voltage_noise_v": "lfp.voltage_noise",
+        "cycles_to_passivate": "lfp.cycles_to_passivate", "formation_loss_fraction": "lfp.formation_loss_fraction",
         "target_wh_kg": "energy.target_specific_energy",
         "cathode_density_g_cm3": "energy.cathode_density", "collector_density_g_cm3": "energy.collector_density",
         **{name: key for name, (key, _unit) in STACK_LEDGER.items()},
@@ -131,7 +134,8 @@ class Params(SectionParams):
         "plating_area_cm2": "cm**2", "au_thickness_nm": "nm", "plating_current_density_ua_cm2": "uA/cm**2",
         "plating_stack_resistance_ohm_cm2": "ohm*cm**2", "dft_volume_scale": "dimensionless",
         "lfp_area_cm2": "cm**2", "lfp_loading_mg_cm2": "mg/cm**2", "preplated_uah_cm2": "uA*h/cm**2",
-        "lfp_voltage_noise_v": "V", "target_wh_kg": "W*h/kg", "cathode_density_g_cm3": "g/cm**3",
+        "lfp_voltage_noise_v": "V", "cycles_to_passivate": "dimensionless", "formation_loss_fraction": "dimensionless",
+        "target_wh_kg": "W*h/kg", "cathode_density_g_cm3": "g/cm**3",
         "collector_density_g_cm3": "g/cm**3", **{name: unit for name, (_key, unit) in STACK_LEDGER.items()},
     }
 
@@ -207,6 +211,7 @@ class PlatingResult:
 
     source: str
     failure: str = ""
+    provenance: str = ""
     time_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
     voltage_v: np.ndarray = field(default_factory=lambda: np.zeros(0))
     plateaus: tuple = ()
@@ -261,13 +266,6 @@ class PerformanceResult:
                   f"{', an upper bound' if c.thinnest_is_bound else ''}) / this work's {c.this_work_um:g} um; "
                   f"{self.membranes.verified_only.ratio:.0f} against stated thicknesses only (ref. "
                   f"{self.membranes.verified_only.thinnest_ref})"))
-        e = self.energy
-        if self.energy.target_wh_kg == _TARGET_OF_CLAIMS:
-            for thickness, claim in ((1.0, "li_s_loading_400whkg_1um"), (30.0, "li_s_loading_400whkg_30um")):
-                if thickness in e.needed_mg_cm2:
-                    out[claim] = Number(e.needed_mg_cm2[thickness], "mg/cm**2",
-                                        note="closed-form inverse of the stack model with the ledger's inputs "
-                                             "(composite-cathode loading; not fitted to the paper)")
         out.update(self._plating_numbers())
         out.update(self._cell_numbers())
         return out
@@ -282,6 +280,13 @@ class PerformanceResult:
                 mid, "nm", uncertainty=(high - low) / 2,
                 note="dense Li-Au layer from the measured charge and crystal-structure volumes (Au; Li15Au4 "
                      "mp-567395); the range is the DFT volume correction")
+        e = self.energy
+        if e.target_wh_kg == _TARGET_OF_CLAIMS:
+            for thickness, claim in ((1.0, "li_s_loading_400whkg_1um"), (30.0, "li_s_loading_400whkg_30um")):
+                if thickness in e.needed_mg_cm2:
+                    out[claim] = Number(e.needed_mg_cm2[thickness], "mg/cm**2",
+                                        note="closed-form inverse of the stack model with the ledger's literature "
+                                             "inputs (composite-cathode loading; not fitted to the paper)")
         delta, li3au = p.predicted_plateaus_v
         note = ("Hejazi et al. 2024 (doi:10.1149/1945-7111/ad3f54) first-lithiation potential minus j*R of the "
                 "ledger's stack; +-0.02 V for their spread with rate and temperature")
@@ -449,13 +454,22 @@ def run_plating(p: Params) -> PlatingResult:
     mid_line = li_au.volume_line(structures, dft_volume_scale=p.dft_volume_scale)
     ir_v = p.plating_current_density_ua_cm2 * 1e-6 * p.plating_stack_resistance_ohm_cm2
     return PlatingResult(
-        source=str(path), time_s=t, voltage_v=v, plateaus=(first, second), second_window_s=(start, end),
+        source=str(path), provenance=str(data.attrs.get("provenance", "")), time_s=t, voltage_v=v, plateaus=(first, second), second_window_s=(start, end),
         capacity_uah_cm2=capacity, charge_per_li_uah_cm2=per_li, li_per_au_total=capacity / per_li,
         li_per_au_at_second=float(li_au.li_per_au(capacity * start / float(t[-1]), p.au_thickness_nm)),
         dense_layer_nm=(dense[0], min(dense[1:]), max(dense[1:])),
         additive_layer_nm=li_au.alloy_layer_thickness_nm(p.au_thickness_nm, capacity),
         li3au_layer_nm=float(li_au.dense_layer_thickness_nm(p.au_thickness_nm, 3 * per_li, mid_line)),
         predicted_plateaus_v=(li_au.HEJAZI_ALLOYING_V["delta"] - ir_v, li_au.HEJAZI_ALLOYING_V["Li3Au"] - ir_v))
+
+
+def data_label(part: PlatingResult) -> str:
+    """Legend label of measured data: a stand-in says so, a user's file is named as theirs."""
+    from pathlib import Path
+
+    if "simulated" in part.provenance:
+        return "data (simulated stand-in)"
+    return f"your data ({Path(part.source).name})"
 
 
 def _mean_voltage(part: xr.Dataset) -> float:
@@ -560,12 +574,165 @@ def run(params: Params) -> PerformanceResult:
                              plating=results["plating"], cell=results["cell"])
 
 
-def record_predictions(result: PerformanceResult) -> None:
-    """Record the independent predictions beside the reproductions (claims' ``kind`` keyword)."""
+def record(result: PerformanceResult, *claim_ids: str) -> None:
+    """Record the named numbers of ``result.numbers()`` in the claims report (all when none is named)."""
     from lpsrepro import claims
 
-    for claim_id, number in result.predictions().items():
-        claims.record(claim_id, **number.record_kwargs(), kind="independent_prediction")
+    numbers = result.numbers()
+    for claim_id in claim_ids or tuple(numbers):
+        claims.record(claim_id, **numbers[claim_id].record_kwargs())
+
+
+def record_predictions(result: PerformanceResult, *claim_ids: str) -> None:
+    """Record independent predictions beside the reproductions (``kind="independent_prediction"``)."""
+    from lpsrepro import claims
+
+    numbers = result.predictions()
+    for claim_id in claim_ids or tuple(numbers):
+        if claim_id in numbers:
+            claims.record(claim_id, **numbers[claim_id].record_kwargs(), kind="independent_prediction")
+
+
+# --------------------------------------------------------------------------- printed summaries
+def _g(value: float, digits: int = 2) -> str:
+    """A number to ``digits`` significant digits in plain notation (700, 1.9, 0.12); ``-`` unknown, ∞ spelled out."""
+    if value is None or np.isnan(value):
+        return "-"
+    if np.isinf(value):
+        return "not reached"
+    rounded = float(f"{value:.{digits}g}")
+    decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(rounded))))) if rounded else 0
+    return f"{rounded:.{decimals}f}"
+
+
+def membranes_summary(m: MembraneResult) -> str:
+    """The Fig. 4a table and the thickness ratios, as printed lines."""
+    shown = m.table[["ref", "first_author", "year", "thickness_min_um", "thickness_high_um", "asr_used_ohm_cm2",
+                     "asr_from", "densifying_pressure_mpa"]]
+    c, v = m.comparison, m.verified_only
+    return (shown.to_string(index=False, na_rep="-", float_format=lambda x: f"{x:.2g}") +
+            f"\nthinnest cited membrane: ref. {c.thinnest_ref}, {'at most ' if c.thinnest_is_bound else ''}"
+            f"{c.thinnest_other_um:g} um -> ratio {'at most ' if c.thinnest_is_bound else ''}{c.ratio:.1f}"
+            f"\nagainst stated thicknesses only: ref. {v.thinnest_ref}, {v.thinnest_other_um:g} um -> ratio {v.ratio:.0f}"
+            f"\nonly an upper bound known: refs {', '.join(c.bounded_only_refs) or '-'}")
+
+
+def energy_summary(e: EnergyResult) -> str:
+    """Loadings, areal capacities, Wh/L and the band, as printed lines (two significant digits)."""
+    lines = [f"stack limit (infinitely thick cathode): {e.stack.energy_limit_wh_kg:.0f} Wh/kg"]
+    for t in e.thicknesses_um:
+        lo, hi = e.band_mg_cm2[t]
+        lines.append(f"  {t:4g} um LPS: {_g(e.needed_mg_cm2[t])} mg/cm2 composite = {_g(e.sulfur_needed_mg_cm2[t])} mg S/cm2, "
+                     f"{_g(e.capacity_needed_mah_cm2[t])} mAh/cm2, {_g(e.wh_l_needed[t])} Wh/L; "
+                     f"band over the ledger ranges {_g(lo)} to {_g(hi)} mg/cm2")
+    for row in e.bookkeeping:
+        lines.append(f"  {row['variant']}: " + ", ".join(f"{t:g} um {_g(row[t])}" for t in e.thicknesses_um) + " mg/cm2")
+    return "\n".join(lines)
+
+
+def plating_summary(p: PlatingResult) -> str:
+    """Plateaus, window, charge, Faraday's law and the layer thickness, as printed lines."""
+    if p.failure:
+        return f"Li plating not analysed: {p.failure}"
+    first, second = p.plateaus
+    mid, low, high = p.dense_layer_nm
+    return "\n".join([
+        f"plateaus {first.voltage_v:.3f} V (half width {first.half_width_v * 1e3:.0f} mV), "
+        f"{second.voltage_v:.3f} V (half width {second.half_width_v * 1e3:.0f} mV)",
+        f"second plateau from {p.second_window_s[0]:.0f} s to {p.second_window_s[1]:.0f} s; charge {p.capacity_uah_cm2:.1f} uAh/cm2",
+        f"{p.charge_per_li_uah_cm2:.2f} uAh/cm2 per Li/Au: Li{p.li_per_au_total:.2f}Au at the end, "
+        f"Li{p.li_per_au_at_second:.2f}Au where the second plateau starts",
+        f"dense Li-Au layer from crystal volumes {mid:.0f} nm ({low:.0f}-{high:.0f}); full Li3Au film {p.li3au_layer_nm:.0f} nm; "
+        f"additive molar volumes {p.additive_layer_nm:.0f} nm",
+        f"plateaus predicted from Hejazi et al. 2024 minus j*R: {p.predicted_plateaus_v[0]:.2f} V (delta) and "
+        f"{p.predicted_plateaus_v[1]:.2f} V (AuLi3)"])
+
+
+def cell_summary(c: CellResult) -> str:
+    """Capacities and CE per cycle and the discharge plateaus, as printed lines."""
+    if c.failure:
+        return f"LiFePO4 cell not analysed: {c.failure}"
+    lines = []
+    for n in c.cycles:
+        x = c.capacities.sel(cycle=n)
+        ce = float(x.coulombic_efficiency)
+        lines.append(f"  cycle {n:2d}: charge {float(x.specific_charge_capacity):5.1f}  discharge "
+                     f"{float(x.specific_discharge_capacity):5.1f} mAh/g  CE " + (f"{ce:4.1f} %" if np.isfinite(ce) else "-"))
+    for p in c.plateaus:
+        lines.append(f"discharge plateau {p.voltage_v:.3f} V (half width {p.half_width_v * 1e3:.0f} mV)")
+    for n, share in c.upper_share.items():
+        lines.append(f"cycle {n}: {100 * share:.0f} % of the discharge above the midpoint of the plateaus")
+    return "\n".join(lines)
+
+
+def inventory_summary(c: CellResult) -> str:
+    """Where the Li went and the fade test, as printed lines."""
+    if c.failure:
+        return f"LiFePO4 cell not analysed: {c.failure}"
+    i, f = c.inventory, c.fade_test
+    lines = [
+        f"Li lost, sum of (charge - discharge): {i['lost']:.1f} uAh/cm2 ({100 * i['lost'] / i['preplated']:.0f} % of the "
+        f"pre-plated {i['preplated']:g}); capacity faded (first - last discharge): {i['faded']:.1f} uAh/cm2",
+        f"pure loss of cycled Li would leave for the last discharge {i['pure_inventory_last']:.1f} uAh/cm2",
+        f"Li in the LiFePO4: {i['cathode_total']:.1f} at the start, {i['after_preplating']:.1f} after the pre-plating, "
+        f"{i['stock_after']:.1f} after all losses; first charge {i['first_charge']:.1f}, last {i['last_charge']:.1f} uAh/cm2",
+        ("=> the lost Li was made up from the cathode's unused stock: not pure inventory loss" if i["lost"] > i["faded"]
+         else "=> the fade accounts for all the lost Li: pure inventory loss is possible")]
+    if "change_v" in f:
+        lines.append(f"mean charge - mean discharge voltage: {f['gap_first_v']:.2f} V (first) -> {f['gap_last_v']:.2f} V "
+                     f"(last), {f['change_v']:+.2f} V; lost LiFePO4 alone could add at most {f['kinetic_limit_v']:.2f} V "
+                     f"for a {f['fade_ratio']:.1f}-fold fade")
+    lines.append(f"=> {f['verdict']}")
+    return "\n".join(lines)
+
+
+def cell_model_inputs(result: PerformanceResult) -> dict[str, float]:
+    """Starting values of the Explore cell model, from the measured cycles (not from a generator)."""
+    c, p = result.cell, result.params
+    if c.failure or not c.first_ce_cycle:
+        return {"first_loss_fraction": 0.15, "final_loss_fraction": 0.07, "cycles_to_polarise": 20.0,
+                "cycles_to_passivate": p.cycles_to_passivate, "first_window_uah_cm2": 27.0,
+                "li3au_boundary_uah_cm2": 34.0, "anode_floor_fraction": 1 - p.formation_loss_fraction}
+    cap = c.capacities
+    first, last = c.first_ce_cycle, c.last_cycle
+    d_first = float(cap.sel(cycle=first).discharge_capacity_per_area)
+    d_last = float(cap.sel(cycle=last).discharge_capacity_per_area)
+    plating = result.plating
+    boundary = (plating.capacity_uah_cm2 * plating.second_window_s[0] / float(plating.time_s[-1])
+                if not plating.failure else 34.0)
+    return {"first_loss_fraction": 1 - float(cap.sel(cycle=first).coulombic_efficiency) / 100,
+            "final_loss_fraction": 1 - float(cap.sel(cycle=last).coulombic_efficiency) / 100,
+            "cycles_to_polarise": float(np.clip((last - first) / np.log(max(d_first / d_last, 1.0001)), 2.0, 1000.0)),
+            "cycles_to_passivate": p.cycles_to_passivate,
+            "first_window_uah_cm2": float(cap.sel(cycle=first).charge_capacity_per_area),
+            "li3au_boundary_uah_cm2": float(boundary), "anode_floor_fraction": 1 - p.formation_loss_fraction}
+
+
+def tab_s1_rows(table: pd.DataFrame) -> list[list[str]]:
+    """Rows of Tab. S1 (rounded, '-' for unknown)."""
+    def thickness(r):
+        if np.isfinite(r.thickness_min_um):
+            return f"{r.thickness_min_um:.2g}" + (f"-{r.thickness_high_um:.2g}" if np.isfinite(r.thickness_high_um) else "")
+        return f"< {r.thickness_high_um:.2g}" if np.isfinite(r.thickness_high_um) else "-"
+    return [[str(r.ref), f"{r.first_author} {r.year}", str(r.journal), str(r.doi) if isinstance(r.doi, str) else "-",
+             str(r.method), thickness(r), "-" if np.isnan(r.asr_used_ohm_cm2) else f"{r.asr_used_ohm_cm2:.2g}",
+             "-" if np.isnan(r.densifying_pressure_mpa) else f"{r.densifying_pressure_mpa:.0f}"]
+            for r in table.itertuples()]
+
+
+def tab_s2_rows(e: EnergyResult) -> list[list[str]]:
+    """Rows of Tab. S2: every stack input with its value, range and source; then the collector bookkeeping."""
+    from lpsrepro import ledger
+
+    rows = []
+    for a in ledger.entries("energy."):
+        rng = f"{a.range[0]:g}-{a.range[1]:g}" if a.range else "-"
+        rows.append([a.key.removeprefix("energy."), f"{float(a.value):g} {a.unit.replace('**', '').replace('*', '').replace('dimensionless', '')}".strip(),
+                     rng, (a.source or "assumption")])
+    for row in e.bookkeeping:
+        rows.append(["loading for " + f"{e.target_wh_kg:g} Wh/kg", ", ".join(f"{t:g} um: {_g(row[t])}" for t in e.thicknesses_um)
+                     + " mg/cm2", f"collectors {row['collectors_mg_cm2']:.2g} mg/cm2", row["variant"]])
+    return rows
 
 
 # --------------------------------------------------------------------------- Explore (widget fast paths)
