@@ -101,6 +101,8 @@ class Params(SectionParams):
     preplated_uah_cm2: float = 37.5
     lfp_voltage_noise_v: float = 0.0005
     cycles_to_passivate: float = 6.0
+    lfp_current_density_ua_cm2: float = 25.0
+    lfp_first_resistance_ohm_cm2: float = 1200.0
     formation_loss_fraction: float = 0.3
     plating_v_range_v: tuple[float, float] = (0.0, 0.6)
     lfp_v_range_v: tuple[float, float] = (2.7, 3.6)
@@ -126,6 +128,7 @@ class Params(SectionParams):
         "lfp_area_cm2": "lfp.electrode_area", "lfp_loading_mg_cm2": "lfp.active_loading",
         "preplated_uah_cm2": "lfp.preplated_charge", "lfp_voltage_noise_v": "lfp.voltage_noise",
         "cycles_to_passivate": "lfp.cycles_to_passivate", "formation_loss_fraction": "lfp.formation_loss_fraction",
+        "lfp_current_density_ua_cm2": "lfp.current_density", "lfp_first_resistance_ohm_cm2": "lfp.first_resistance",
         "target_wh_kg": "energy.target_specific_energy",
         "cathode_density_g_cm3": "energy.cathode_density", "collector_density_g_cm3": "energy.collector_density",
         **{name: key for name, (key, _unit) in STACK_LEDGER.items()},
@@ -135,6 +138,7 @@ class Params(SectionParams):
         "plating_stack_resistance_ohm_cm2": "ohm*cm**2", "dft_volume_scale": "dimensionless",
         "lfp_area_cm2": "cm**2", "lfp_loading_mg_cm2": "mg/cm**2", "preplated_uah_cm2": "uA*h/cm**2",
         "lfp_voltage_noise_v": "V", "cycles_to_passivate": "dimensionless", "formation_loss_fraction": "dimensionless",
+        "lfp_current_density_ua_cm2": "uA/cm**2", "lfp_first_resistance_ohm_cm2": "ohm*cm**2",
         "target_wh_kg": "W*h/kg", "cathode_density_g_cm3": "g/cm**3",
         "collector_density_g_cm3": "g/cm**3", **{name: unit for name, (_key, unit) in STACK_LEDGER.items()},
     }
@@ -292,6 +296,11 @@ class PerformanceResult:
                 "ledger's stack; +-0.02 V for their spread with rate and temperature")
         out["li2au_plateau_voltage"] = Number(delta, "V", uncertainty=0.02, note=note)
         out["li3au_plateau_voltage"] = Number(li3au, "V", uncertainty=0.02, note=note)
+        (high, high_u), (low, low_u) = lfp_plateaus_from_dealloying(self.params)
+        note = ("LiFePO4 3.42 V (ref. 43) minus the Li-Au de-alloying potentials of Hejazi et al. 2024 (AuLi3/delta "
+                "0.15 V, next step near 0.3 V) minus j*R of the ledger's first-cycle resistance")
+        out["lfp_discharge_plateau_high"] = Number(high, "V", uncertainty=high_u, note=note)
+        out["lfp_discharge_plateau_low"] = Number(low, "V", uncertainty=low_u, note=note)
         return out
 
     def _plating_numbers(self) -> dict[str, Number]:
@@ -355,6 +364,21 @@ _TARGET_OF_CLAIMS = 400.0
 
 
 # --------------------------------------------------------------------------- the four parts
+def lfp_plateaus_from_dealloying(p: Params) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Discharge plateaus of LiFePO4 | Li–Au predicted from literature potentials, ((V, u), (V, u)), upper first.
+
+    A discharge de-alloys the anode, so the cell sits at U(LiFePO4) − U_dealloy − j·R: AuLi3 → δ at
+    0.15 V, then the next de-alloying step near 0.3 V (Hejazi et al. 2024). Uncertainty: the spread of
+    the de-alloying potentials (±0.01 V for the δ/AuLi3 step, which is the same on alloying; ±0.05 V
+    for "near 0.3 V") and of j·R (the resistance is an assumption; ±j·R), added in quadrature.
+    """
+    ir = p.lfp_current_density_ua_cm2 * 1e-6 * p.lfp_first_resistance_ohm_cm2
+    dealloy = li_au.HEJAZI_DEALLOYING_V
+    high = cells.LFP_PLATEAU_V - dealloy["Li3Au/delta"] - ir
+    low = cells.LFP_PLATEAU_V - dealloy["delta/intermediate"] - ir
+    return (high, float(np.hypot(0.01, ir))), (low, float(np.hypot(0.05, ir)))
+
+
 def run_membranes(p: Params) -> MembraneResult:
     """Fig. 4a / Tab. S1."""
     from lpsrepro.io.literature import read_membrane_table
