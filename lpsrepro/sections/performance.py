@@ -751,7 +751,7 @@ def tab_s2_rows(e: EnergyResult) -> list[list[str]]:
     rows = []
     for a in ledger.entries("energy."):
         rng = f"{a.range[0]:g}-{a.range[1]:g}" if a.range else "-"
-        rows.append([a.key.removeprefix("energy."), f"{float(a.value):g} {a.unit.replace('**', '').replace('*', '').replace('dimensionless', '')}".strip(),
+        rows.append([a.key.removeprefix("energy.").replace("_", " "), f"{float(a.value):g} {a.unit.replace('**', '').replace('*', '').replace('dimensionless', '')}".strip(),
                      rng, (a.source or "assumption")])
     for row in e.bookkeeping:
         rows.append(["loading for " + f"{e.target_wh_kg:g} Wh/kg", ", ".join(f"{t:g} um: {_g(row[t])}" for t in e.thicknesses_um)
