@@ -105,7 +105,10 @@ def draw_energy_density(ax, curves: xr.DataArray, needed: dict[float, float], ta
     ax.axhline(limit_wh_kg, color=GREY, lw=0.6, ls="-.")
     ax.text(max_loading, limit_wh_kg, "thick-cathode limit", ha="right", va="bottom", fontsize=7, color=GREY)
     ax.set_xlim(0, max_loading)
-    ax.set_ylim(0, max(1.1 * limit_wh_kg, 1.2 * target_wh_kg))
+    top = max(1.1 * limit_wh_kg, 1.2 * target_wh_kg)
+    if band is not None:
+        top = max(top, 1.05 * float(band["high"].max()))
+    ax.set_ylim(0, top)
     ax.set_xlabel("cathode loading (mg/cm², composite)")
     ax.set_ylabel("specific energy (Wh/kg, stack)")
     ax.legend(loc="lower right", frameon=False, title=f"loading for {target_wh_kg:g} Wh/kg", fontsize=7,
@@ -120,15 +123,17 @@ def fig4b_energy_density(result) -> Figure:
     ``result`` is the section's :class:`~lpsrepro.sections.performance.EnergyResult`. The top axis
     of the left panel gives the areal capacity (mAh/cm²) of the same loadings.
     """
-    fig = new_figure(TWO_COLUMN_IN * 0.9, 3.0)
-    ax, vol = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.4, 1.0], "wspace": 0.35})
+    fig = new_figure(TWO_COLUMN_IN * 0.85, 3.1)
+    ax, vol = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.4, 1.0]})
     draw_energy_density(ax, result.curves, result.needed_mg_cm2, result.target_wh_kg, result.stack.energy_limit_wh_kg,
                         band=result.band_curves)
     per_mg = float(result.capacity_per_cathode_mah_per_mg)
     top = ax.secondary_xaxis("top", functions=(lambda m: m * per_mg, lambda q: q / per_mg))
     top.set_xlabel("areal capacity (mAh/cm²)", fontsize=7)
-    ax.set_title(f"shaded: each input moved alone across its ledger range; "
-                 f"S loading = {result.stack.sulfur_fraction:g} × composite", fontsize=6.5, color=GREY, pad=22)
+    ax.text(0.02, 0.97, f"shaded: each input moved alone\nacross its ledger range\n"
+                        f"S loading = {result.stack.sulfur_fraction:g} × composite",
+            transform=ax.transAxes, fontsize=6.5, va="top", color=GREY,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.5})
     panel_label(ax, "b")
     loading = result.curves["cathode_loading"].values
     for colour, thickness in zip(SERIES, result.curves["membrane_thickness"].values):
@@ -243,8 +248,10 @@ def draw_lfp_model(ax, book, *, li3au_boundary_uah_cm2: float, anode_floor_uah_c
     ax.set_ylim(0, max(70.0, 1.1 * float(top.max())))
     ax.legend(loc="upper right", frameon=False, fontsize=6.5)
     lost = float(book.lost_uah_cm2.sum())
+    above = int(np.sum(top > li3au_boundary_uah_cm2))
     return (f"cycle {n[-1]}: discharge {book.discharge_uah_cm2[-1] * area_to_mass:.1f} mAh/g, "
-            f"CE {100 * book.coulombic_efficiency[-1]:.1f} %; Li lost in {n[-1]} cycles {lost:.1f} uAh/cm2")
+            f"CE {100 * book.coulombic_efficiency[-1]:.1f} %; Li lost in {n[-1]} cycles {lost:.1f} uAh/cm2; "
+            f"anode Li at top of charge {float(top[0]):.1f} uAh/cm2 in cycle 1, above Li2Au|Li3Au in {above} cycles")
 
 
 @styled

@@ -773,7 +773,7 @@ def cell_model_book(p: Params, *, preplated_uah_cm2: float, first_loss_fraction:
 
 def energy_status(needed: dict[float, float], stack: energy.LiSStack, target_wh_kg: float) -> str:
     """The Explore status line, from the same loadings the figure draws."""
-    parts = [f"{t:g} um: {m:.2f} mg/cm2" if np.isfinite(m) else f"{t:g} um: not reached" for t, m in needed.items()]
+    parts = [f"{t:.3g} um: {m:.2f} mg/cm2" if np.isfinite(m) else f"{t:.3g} um: not reached" for t, m in needed.items()]
     return (f"{target_wh_kg:g} Wh/kg - " + "; ".join(parts) +
             f" (stack limit {stack.energy_limit_wh_kg:.0f} Wh/kg)")
 
