@@ -102,3 +102,26 @@ def test_energy_status_says_not_reached_when_the_figure_does():
 def test_include_bounds_is_a_choice_of_the_caller():
     table = membranes.with_derived_columns(read_membrane_table(paths.DATA / "literature" / "sulfide_membranes.csv"))
     assert membranes.thickness_reduction(table, include_bounds=False).thinnest_ref == "15"
+
+
+def test_a_cell_whose_cycle_1_has_no_charge_is_analysed_from_its_first_full_cycle(tmp_path):
+    # issue 9: a Neware export converted by hand had no charge in cycle 1 and crashed the build
+    from lpsrepro.io.cycler import cycler_dataset, read_cycler, write_cycler_csv
+
+    ds = read_cycler(paths.RAW / "lfp_cell_cycling.csv")
+    keep = ~((ds["cycle"].values == 1) & (ds["current"].values > 0))        # drop the charge of cycle 1
+    part = ds.isel(record=np.flatnonzero(keep))
+    out = tmp_path / "no_first_charge.csv"
+    write_cycler_csv(out, cycler_dataset(part["time"].values, part["current"].values, part["voltage"].values,
+                                         cycle=part["cycle"].values, step=part["step"].values,
+                                         step_type=part["step_type"].values),
+                     header={"provenance": "test: the stand-in without the charge of cycle 1", "electrode_area_cm2": "0.5"},
+                     current_decimals=4)
+    r = performance.run(performance.Params.from_ledger().replace(lfp_file=str(out)))
+    numbers = r.numbers()
+    assert r.cell.first_ce_cycle == 2 and r.cell.first_discharge_cycle == 1
+    assert numbers["lfp_initial_coulombic_efficiency"].value == pytest.approx(86.2, abs=0.1)
+    assert "cycle 2" in numbers["lfp_initial_coulombic_efficiency"].note
+    assert numbers["lfp_initial_discharge_capacity"].value == pytest.approx(45.9, abs=0.1)
+    from lpsrepro.plots import performance as plots
+    plots.fig5a_voltage_profiles(r.cell.data, [1, 2], 0.25, list(r.cell.plateaus))     # cycle 1 drawn without a charge

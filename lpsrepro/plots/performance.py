@@ -12,6 +12,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from lpsrepro.analysis.cycling import Plateau, half_cycle, incremental_capacity
+from lpsrepro.errors import InputFileError
 from lpsrepro.models import energy
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, ONE_COLUMN_IN, TWO_COLUMN_IN, new_figure, panel_label, styled
 
@@ -182,7 +183,10 @@ def fig5a_voltage_profiles(ds: xr.Dataset, cycles, active_mass_mg: float, platea
     ax, side = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3.0, 1.0]})
     for colour, cycle in zip(SERIES, cycles):
         for kind, ls in (("charge", "--"), ("discharge", "-")):
-            part = half_cycle(ds, cycle, kind)
+            try:
+                part = half_cycle(ds, cycle, kind)
+            except InputFileError:      # e.g. a cycle 1 that starts with the discharge: nothing to draw
+                continue
             ax.plot(part["passed_charge"].values * 1e6 / active_mass_mg, part["voltage"].values, ls, color=colour,
                     label=f"cycle {cycle}" if kind == "discharge" else None)
     for p in plateaus:

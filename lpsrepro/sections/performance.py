@@ -466,7 +466,7 @@ def run_plating(p: Params) -> PlatingResult:
     try:
         start = cycling.transition_time_s(t, v, first, second)
         end = cycling.plateau_window_s(t, v, second)[1]
-    except ParameterError as err:
+    except ValueError as err:
         raise InputFileError(path, f"the voltage does not go from the plateau at {first.voltage_v:.3f} V to the one at "
                                    f"{second.voltage_v:.3f} V", expected="a trace that reaches both plateaus in turn") from err
     capacity = cycling.transferred_charge_ah(data) * 1e6 / p.plating_area_cm2
@@ -592,8 +592,10 @@ def run(params: Params) -> PerformanceResult:
                                       ("cell", run_cell, params.lfp_file, CellResult)):
         try:
             results[name] = part(params)
-        except (InputFileError, ParameterError) as err:
+        except InputFileError as err:
             results[name] = empty(source=str(source), failure=str(err))
+        except ParameterError as err:      # raised by an analysis step on this file's data
+            results[name] = empty(source=str(source), failure=f"{source}: could not be analysed ({err})")
     return PerformanceResult(params=params, membranes=run_membranes(params), energy=run_energy(params),
                              plating=results["plating"], cell=results["cell"])
 
