@@ -124,4 +124,4 @@ def test_a_cell_whose_cycle_1_has_no_charge_is_analysed_from_its_first_full_cycl
     assert "cycle 2" in numbers["lfp_initial_coulombic_efficiency"].note
     assert numbers["lfp_initial_discharge_capacity"].value == pytest.approx(45.9, abs=0.1)
     from lpsrepro.plots import performance as plots
-    plots.fig5a_voltage_profiles(r.cell.data, [1, 2], 0.25, list(r.cell.plateaus))     # cycle 1 drawn without a charge
+    plots.fig5a_voltage_profiles(r.cell.data, [1, 2], 0.25, list(r.cell.plateaus), r.cell.dqdv, 1)     # cycle 1 drawn without a charge

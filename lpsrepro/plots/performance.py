@@ -11,7 +11,7 @@ import pandas as pd
 import xarray as xr
 from matplotlib.figure import Figure
 
-from lpsrepro.analysis.cycling import Plateau, half_cycle, incremental_capacity
+from lpsrepro.analysis.cycling import Plateau, half_cycle
 from lpsrepro.errors import InputFileError
 from lpsrepro.models import energy
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, ONE_COLUMN_IN, TWO_COLUMN_IN, new_figure, panel_label, styled
@@ -150,8 +150,12 @@ def fig4b_energy_density(result) -> Figure:
 # --------------------------------------------------------------------------- Fig. 4c
 @styled
 def fig4c_li_plating(time_s, voltage_v, plateaus: list[Plateau], second_window_s: tuple[float, float],
-                     capacity_uah_cm2: float, *, data_label: str = "data") -> Figure:
-    """Fig. 4c: chronopotentiogram of Li plating on Au, with the plateaus found and dt/dV beside it."""
+                     capacity_uah_cm2: float, dtdv: tuple[np.ndarray, np.ndarray], *, data_label: str = "data") -> Figure:
+    """Fig. 4c: chronopotentiogram of Li plating on Au, with the plateaus found and dt/dV beside it.
+
+    ``dtdv`` = (voltage bin centres in V, s per V) is the curve the plateaus were found in (computed by the
+    section with the same window), so that the drawn curve and the measured plateaus are one computation.
+    """
     fig = new_figure(TWO_COLUMN_IN * 0.75, 2.9)
     ax, side = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3.0, 1.0]})
     ax.plot(time_s, voltage_v, color=DATA, lw=1.0, label=data_label)
@@ -167,8 +171,7 @@ def fig4c_li_plating(time_s, voltage_v, plateaus: list[Plateau], second_window_s
     ax.set_ylabel("voltage, Au vs Li (V)")
     ax.set_title(f"Li plating at constant current; {capacity_uah_cm2:.1f} µAh/cm² passed", fontsize=8)
     panel_label(ax, "c")
-    w = np.gradient(np.asarray(time_s, dtype=float))
-    centres, density = incremental_capacity(voltage_v, w, v_range=(0.0, 0.8))
+    centres, density = dtdv
     side.plot(density, centres, color=DATA)
     side.set_xlabel("dt/dV (s/mV)")
     side.set_xticks([])
@@ -177,8 +180,13 @@ def fig4c_li_plating(time_s, voltage_v, plateaus: list[Plateau], second_window_s
 
 # --------------------------------------------------------------------------- Fig. 5a, 5b
 @styled
-def fig5a_voltage_profiles(ds: xr.Dataset, cycles, active_mass_mg: float, plateaus: list[Plateau]) -> Figure:
-    """Fig. 5a: voltage vs specific capacity for chosen cycles; dQ/dV of the first discharge beside it."""
+def fig5a_voltage_profiles(ds: xr.Dataset, cycles, active_mass_mg: float, plateaus: list[Plateau],
+                           dqdv: tuple[np.ndarray, np.ndarray], dqdv_cycle: int) -> Figure:
+    """Fig. 5a: voltage vs specific capacity for chosen cycles; dQ/dV of the first discharge beside it.
+
+    ``dqdv`` = (voltage bin centres in V, mAh/g per V) is the curve in which the section found the plateaus
+    (discharge of cycle ``dqdv_cycle``).
+    """
     fig = new_figure(TWO_COLUMN_IN * 0.75, 3.0)
     ax, side = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3.0, 1.0]})
     for colour, cycle in zip(SERIES, cycles):
@@ -198,11 +206,9 @@ def fig5a_voltage_profiles(ds: xr.Dataset, cycles, active_mass_mg: float, platea
     ax.set_ylabel("cell voltage (V)")
     ax.legend(loc="upper center", frameon=False, title="solid: discharge, dashed: charge", fontsize=7, ncols=3)
     panel_label(ax, "a")
-    first = half_cycle(ds, cycles[0], "discharge")
-    dq = np.diff(np.concatenate([[0.0], first["passed_charge"].values])) * 1e6 / active_mass_mg
-    centres, density = incremental_capacity(first["voltage"].values, dq, v_range=(2.6, 3.6))
+    centres, density = dqdv
     side.plot(density / 1e3, centres, color=SERIES[0])
-    side.set_xlabel(f"dQ/dV, cycle {cycles[0]}\n(mAh/g per mV)")
+    side.set_xlabel(f"dQ/dV, cycle {dqdv_cycle}\n(mAh/g per mV)")
     return fig
 
 

@@ -228,6 +228,7 @@ class PlatingResult:
     additive_layer_nm: float = np.nan
     li3au_layer_nm: float = np.nan
     predicted_plateaus_v: tuple[float, float] = (np.nan, np.nan)            # δ, AuLi3 (Hejazi) − j·R
+    dtdv: tuple = ()                                                        # (V, s/V) the plateaus were found in
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,7 @@ class CellResult:
     voltage_gap_v: np.ndarray = field(default_factory=lambda: np.zeros(0))   # mean charge − mean discharge V
     fade_test: dict[str, Any] = field(default_factory=dict)
     cathode_capacity_uah_cm2: float = np.nan
+    dqdv: tuple = ()                                                        # (V, mAh/g per V), first discharge
 
 
 @dataclass(frozen=True)
@@ -459,6 +461,8 @@ def run_plating(p: Params) -> PlatingResult:
     t = run["time"].values - run["time"].values[0]
     v = run["voltage"].values
     plateaus = cycling.voltage_plateaus(v, np.gradient(t), count=2, v_range=p.plating_v_range_v)
+    inside = (v >= p.plating_v_range_v[0]) & (v <= p.plating_v_range_v[1])
+    dtdv = cycling.incremental_capacity(v[inside], np.gradient(t)[inside], v_range=p.plating_v_range_v)
     if len(plateaus) < 2:
         raise InputFileError(path, f"{len(plateaus)} voltage plateau(s) found",
                              expected=f"two plateaus between {p.plating_v_range_v[0]:g} and {p.plating_v_range_v[1]:g} V")
@@ -484,7 +488,8 @@ def run_plating(p: Params) -> PlatingResult:
         dense_layer_nm=(dense[0], min(dense[1:]), max(dense[1:])),
         additive_layer_nm=li_au.alloy_layer_thickness_nm(p.au_thickness_nm, capacity),
         li3au_layer_nm=float(li_au.dense_layer_thickness_nm(p.au_thickness_nm, 3 * per_li, mid_line)),
-        predicted_plateaus_v=(li_au.HEJAZI_ALLOYING_V["delta"] - ir_v, li_au.HEJAZI_ALLOYING_V["Li3Au"] - ir_v))
+        predicted_plateaus_v=(li_au.HEJAZI_ALLOYING_V["delta"] - ir_v, li_au.HEJAZI_ALLOYING_V["Li3Au"] - ir_v),
+        dtdv=dtdv)
 
 
 def data_label(part: PlatingResult) -> str:
@@ -520,6 +525,9 @@ def run_cell(p: Params) -> CellResult:
     discharge = cycling.half_cycle(data, first, "discharge")
     dq = np.diff(np.concatenate([[0.0], discharge["passed_charge"].values]))
     plateaus = tuple(cycling.voltage_plateaus(discharge["voltage"].values, dq, count=2, v_range=p.lfp_v_range_v))
+    dv = discharge["voltage"].values
+    inside = (dv >= p.lfp_v_range_v[0]) & (dv <= p.lfp_v_range_v[1])
+    centres, density = cycling.incremental_capacity(dv[inside], dq[inside] * 1e6 / mass_mg, v_range=p.lfp_v_range_v)
     shares = {}
     if len(plateaus) == 2:
         mid = 0.5 * (plateaus[0].voltage_v + plateaus[1].voltage_v)
@@ -535,7 +543,8 @@ def run_cell(p: Params) -> CellResult:
         source=str(path), data=data, capacities=cap, cycles=cycles, first_discharge_cycle=first,
         first_ce_cycle=with_both[0] if with_both else 0, last_cycle=last, plateaus=plateaus, upper_share=shares,
         inventory=lithium_inventory(cycled, cathode_total, p.preplated_uah_cm2), voltage_gap_v=gap,
-        fade_test=fade_test(cycled, gap, p.lfp_voltage_noise_v), cathode_capacity_uah_cm2=cathode_total)
+        fade_test=fade_test(cycled, gap, p.lfp_voltage_noise_v), cathode_capacity_uah_cm2=cathode_total,
+        dqdv=(centres, density))
 
 
 def lithium_inventory(cycled: xr.Dataset, cathode_total_uah_cm2: float, preplated_uah_cm2: float) -> dict[str, float]:
