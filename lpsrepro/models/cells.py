@@ -18,7 +18,10 @@ A Li–Au alloy made by plating Li from the cathode onto the 85-nm Au film
 content: Li3Au above the Li2Au/Li3Au boundary, Li2Au below it, and a steep rise
 when the Li-poor end is reached (the discharge stops there). Alloying (charge)
 and de-alloying (discharge) potentials differ (hysteresis), as for other
-Li-alloy electrodes.
+Li-alloy electrodes; the stand-in takes the de-alloying potentials measured by
+Hejazi et al., J. Electrochem. Soc. 171 (2024) 050518 (AuLi3 → δ 0.15 V, next
+step near 0.30 V). The Li-poor end (``li_poor_v``) and the anode's floor are
+the model's, not measured.
 
 Li bookkeeping per cycle (all in µAh/cm²)
 -----------------------------------------
