@@ -74,6 +74,20 @@ def test_bookkeeping_of_the_two_mechanism_model():
     assert np.all(np.diff(book.coulombic_efficiency) > 0) and np.all(np.diff(book.discharge_uah_cm2) < 0)
 
 
+def test_a_cycle_without_a_charge_has_no_ce_and_does_not_stop_the_others():
+    # cycle 1: a discharge only (as in a Neware export whose cycle 1 starts discharged); cycle 2: charge then discharge
+    t = np.arange(0.0, 400.0, 10.0)
+    cycle = np.where(t < 100, 1, 2)
+    current = np.where((t >= 100) & (t < 300), 1e-6, -1e-6)
+    step = np.where(t < 100, 1, np.where(t < 300, 2, 3))
+    ds = cycler_dataset(t, current, np.full(t.size, 3.3), cycle=cycle, step=step,
+                        step_type=np.where(current > 0, "charge", "discharge"))
+    cap = cycling.capacities_by_cycle(ds)
+    assert np.isnan(float(cap.sel(cycle=1).coulombic_efficiency))
+    # cycle 2: 190 s of charge, 90 s of discharge (trapezoids within each step)
+    assert float(cap.sel(cycle=2).coulombic_efficiency) == pytest.approx(100.0 * 90 / 190, rel=1e-9)
+
+
 def test_lfp_stand_in_calibration_hits_the_published_end_points():
     from lpsrepro.simulate.performance import lfp_parameters
     book = cells.cycle_capacities(**lfp_parameters())

@@ -47,8 +47,37 @@ def test_implied_constants_recover_a_known_stack():
         STACK.energy_per_cathode_mass_mwh_per_mg - 0.4 * STACK.mass_per_cathode_mass, rel=1e-9)
 
 
-def test_stack_from_ledger_uses_the_ledger():
-    assert energy.stack_from_ledger().sulfur_fraction == 0.4
+def test_stack_from_ledger_lives_in_the_section_and_uses_the_ledger():
+    from lpsrepro.sections.performance import stack_from_ledger
+
+    assert stack_from_ledger().sulfur_fraction == 0.4
+    assert not hasattr(energy, "stack_from_ledger")      # the models layer does not read the ledger
+
+
+def test_areal_capacity_and_volumetric_energy_by_hand():
+    # 2 mg/cm² × 0.4 S × 0.8 × 1672 mAh/g = 1.070 mAh/cm²
+    assert float(energy.areal_capacity_mah_cm2(2.0, STACK)) == pytest.approx(1.07008, rel=1e-5)
+    q = 1.07008
+    li_mg = q * 2.0 / 3861.0 * 1e3                     # N/P 2
+    thickness_um = 10 * 2.0 / 2.0 + 10 * li_mg / 0.534 + 1.0 + 10 * 2.7 / 2.7
+    wh_l = q * STACK.average_voltage_v / (thickness_um * 1e-4)
+    got = float(energy.volumetric_energy_wh_l(2.0, 1.0, STACK, cathode_density_g_cm3=2.0, collector_density_g_cm3=2.7))
+    assert got == pytest.approx(wh_l, rel=1e-4)
+
+
+def test_loading_band_moves_one_input_at_a_time():
+    band = energy.loading_band_mg_cm2(400.0, 1.0, STACK, {"sulfur_fraction": (0.3, 0.5), "packaging_fraction": (0.0, 0.3)})
+    centre = float(energy.loading_for_energy_mg_cm2(400.0, 1.0, STACK))
+    low, high = band["sulfur_fraction"]
+    assert low > centre > high                         # more sulfur, less loading needed
+    assert band["packaging_fraction"][0] == pytest.approx(centre)
+    assert band["packaging_fraction"][1] > centre
+
+
+def test_mass_breakdown_adds_up_to_the_specific_energy():
+    parts = energy.mass_breakdown_mg_cm2(3.0, 1.0, STACK)
+    e = float(energy.areal_capacity_mah_cm2(3.0, STACK)) * STACK.average_voltage_v / sum(parts.values()) * 1e3
+    assert e == pytest.approx(float(energy.specific_energy_wh_kg(3.0, 1.0, STACK)), rel=1e-9)
 
 
 @pytest.mark.parametrize("change, name", [({"sulfur_fraction": 1.2}, "sulfur_fraction"),

@@ -28,8 +28,13 @@ import xarray as xr
 from scipy.ndimage import gaussian_filter1d
 from scipy.signal import find_peaks, peak_widths
 
-from lpsrepro.errors import ParameterError
+from lpsrepro.errors import InputFileError, ParameterError
 from lpsrepro.io.cycler import current_runs
+
+
+def _source(ds: xr.Dataset) -> str:
+    """The file a Dataset was read from, for messages that name what the user knows."""
+    return str(ds.attrs.get("source_file", "the cycler data"))
 
 
 def record_charge_ah(ds: xr.Dataset) -> np.ndarray:
@@ -55,7 +60,8 @@ def capacities_by_cycle(ds: xr.Dataset, *, area_cm2: float | None = None, active
     a cycle without a charge).
     """
     if "cycle" not in ds:
-        raise ParameterError("dataset", ds.attrs.get("source_file", "data"), "a cycler file with a cycle column")
+        raise InputFileError(_source(ds), "no cycle numbers", field="cycle",
+                             expected="a cycle column (or a cycle counter mapped to it when the file is read)")
     dq = record_charge_ah(ds)
     cycles = np.unique(ds["cycle"].values)
     charge = np.array([dq[(ds["cycle"].values == c) & (dq > 0)].sum() for c in cycles])
@@ -84,7 +90,8 @@ def half_cycle(ds: xr.Dataset, cycle: int, kind: str) -> xr.Dataset:
     sign = 1 if kind == "charge" else -1
     keep = (ds["cycle"].values == cycle) & (np.sign(ds["current"].values) == sign)
     if not keep.any():
-        raise ParameterError("cycle", cycle, f"a cycle with a {kind} in this file")
+        raise InputFileError(_source(ds), f"cycle {cycle} has no {kind}",
+                             expected=f"a cycle with a {kind} ({'positive' if sign > 0 else 'negative'} current)")
     part = ds.isel(record=np.flatnonzero(keep))
     part["passed_charge"] = ("record", np.cumsum(sign * dq[keep]), {"units": "A*h"})
     return part
@@ -178,7 +185,7 @@ def plateau_window_s(time_s, voltage_v, plateau: Plateau, *, tolerance_v: float 
     tol = tolerance_v if tolerance_v is not None else max(3 * plateau.half_width_v, 0.005)
     on = np.abs(v - plateau.voltage_v) <= tol
     if not on.any():
-        raise ParameterError("plateau", plateau.voltage_v, "a voltage that the trace reaches")
+        raise ValueError(f"the trace never sits at the plateau voltage {plateau.voltage_v:.3f} V")
     best = (0, 0)
     start = None
     for i, flag in enumerate(np.append(on, False)):
@@ -203,9 +210,10 @@ def transition_time_s(time_s, voltage_v, upper: Plateau, lower: Plateau) -> floa
     mid = 0.5 * (upper.voltage_v + lower.voltage_v)
     on_upper = np.flatnonzero(np.abs(v - upper.voltage_v) <= max(3 * upper.half_width_v, 0.005))
     if on_upper.size == 0:
-        raise ParameterError("upper plateau", upper.voltage_v, "a voltage that the trace reaches")
+        raise ValueError(f"the trace never sits at the upper plateau ({upper.voltage_v:.3f} V)")
     below = np.flatnonzero((v < mid) & (np.arange(v.size) > on_upper[0]))
     if below.size == 0:
-        raise ParameterError("lower plateau", lower.voltage_v, "a plateau that the trace reaches after the upper one")
+        raise ValueError(f"the voltage never falls from the upper plateau ({upper.voltage_v:.3f} V) to the lower one "
+                         f"({lower.voltage_v:.3f} V)")
     i = below[0]
     return float(t[i - 1] + (mid - v[i - 1]) * (t[i] - t[i - 1]) / (v[i] - v[i - 1]))

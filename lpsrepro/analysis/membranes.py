@@ -37,29 +37,45 @@ def with_derived_columns(table: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ThicknessComparison:
-    """This work's thickness against the thinnest other membrane with a stated thickness."""
+    """This work's thickness against the thinnest other membrane.
+
+    With ``thinnest_is_bound`` the thinnest membrane is known only by an upper bound of its
+    thickness (e.g. "sub-micrometre"), and ``ratio`` is then an upper bound of the true ratio.
+    """
 
     this_work_um: float
     thinnest_other_um: float
     thinnest_ref: str
     ratio: float
     compared_refs: tuple[str, ...]
-    bounded_only_refs: tuple[str, ...]   # rows with only an upper bound (cannot enter a minimum)
+    bounded_only_refs: tuple[str, ...]   # rows with only an upper bound of their thickness
+    thinnest_is_bound: bool = False
 
 
-def thickness_reduction(table: pd.DataFrame, *, this_work: str = "this work") -> ThicknessComparison:
-    """Ratio of the thinnest other membrane (its smallest stated thickness) to this work's."""
+def thickness_reduction(table: pd.DataFrame, *, this_work: str = "this work",
+                        include_bounds: bool = True) -> ThicknessComparison:
+    """Ratio of the thinnest other membrane to this work's thickness.
+
+    A row's thickness is its stated thickness or the low end of a stated range; with
+    ``include_bounds`` a row known only by an upper bound enters with that bound (the claim
+    "thinner than every cited membrane" must hold against it too, and a bound can only make
+    the true ratio smaller). Without it only stated thicknesses enter.
+    """
     derived = with_derived_columns(table)
     mine = derived[derived["ref"] == this_work]
     if mine.empty or not np.isfinite(mine["thickness_min_um"].iloc[0]):
         raise ParameterError("this_work", this_work, "a row of the table with a thickness")
-    others = derived[(derived["ref"] != this_work)]
-    known = others[others["thickness_min_um"].notna()]
+    others = derived[(derived["ref"] != this_work)].copy()
+    bounded = others[others["thickness_min_um"].isna() & others["thickness_high_um"].notna()]
+    others["_compare_um"] = others["thickness_min_um"]
+    if include_bounds:
+        others.loc[bounded.index, "_compare_um"] = bounded["thickness_high_um"]
+    known = others[others["_compare_um"].notna()]
     if known.empty:
         raise ParameterError("table", table.attrs.get("source_file", "table"), "at least one other membrane with a thickness")
-    best = known.loc[known["thickness_min_um"].idxmin()]
-    bounded = others[others["thickness_min_um"].isna() & others["thickness_high_um"].notna()]
+    best = known.loc[known["_compare_um"].idxmin()]
     this_um = float(mine["thickness_min_um"].iloc[0])
-    return ThicknessComparison(this_work_um=this_um, thinnest_other_um=float(best["thickness_min_um"]),
-                               thinnest_ref=str(best["ref"]), ratio=float(best["thickness_min_um"]) / this_um,
-                               compared_refs=tuple(known["ref"]), bounded_only_refs=tuple(bounded["ref"]))
+    return ThicknessComparison(this_work_um=this_um, thinnest_other_um=float(best["_compare_um"]),
+                               thinnest_ref=str(best["ref"]), ratio=float(best["_compare_um"]) / this_um,
+                               compared_refs=tuple(known["ref"]), bounded_only_refs=tuple(bounded["ref"]),
+                               thinnest_is_bound=bool(best.name in bounded.index))

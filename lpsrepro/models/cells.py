@@ -8,7 +8,8 @@ J. Electrochem. Soc. 155 (2008) A866, the paper's ref. 43) and steep ends
 where the single-phase solid solutions are reached. :func:`lfp_open_circuit_v`
 is a phenomenological curve of that shape (flat plateau with a weak logarithmic
 slope, exponential walls at both ends); it is not a fit to Kasavajjula's data.
-Theoretical capacity 169.9 mAh/g (FACTS.md).
+Theoretical capacity F / (3.6 · M) = 169.9 mAh/g with M(LiFePO4) = 157.757 g/mol (IUPAC
+atomic weights) and Faraday's constant from :mod:`scipy.constants`.
 
 Anode
 -----
@@ -17,7 +18,10 @@ A Li–Au alloy made by plating Li from the cathode onto the 85-nm Au film
 content: Li3Au above the Li2Au/Li3Au boundary, Li2Au below it, and a steep rise
 when the Li-poor end is reached (the discharge stops there). Alloying (charge)
 and de-alloying (discharge) potentials differ (hysteresis), as for other
-Li-alloy electrodes.
+Li-alloy electrodes; the stand-in takes the de-alloying potentials measured by
+Hejazi et al., J. Electrochem. Soc. 171 (2024) 050518 (AuLi3 → δ 0.15 V, next
+step near 0.30 V). The Li-poor end (``li_poor_v``) and the anode's floor are
+the model's, not measured.
 
 Li bookkeeping per cycle (all in µAh/cm²)
 -----------------------------------------
@@ -48,9 +52,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from lpsrepro.errors import ParameterError
-from lpsrepro.models.li_au import staircase_potential_v
+from lpsrepro.models.li_au import FARADAY_C_PER_MOL, staircase_potential_v
 
-LFP_CAPACITY_MAH_PER_G = 169.9
+#: Molar mass of LiFePO4 (6.94 + 55.845 + 30.974 + 4 × 15.999 g/mol, IUPAC atomic weights).
+LFP_MOLAR_MASS_G_PER_MOL = 157.757
+#: Theoretical capacity, mAh/g: one Li per formula unit (Faraday's law), to the four digits the
+#: literature quotes (169.9); the bundled stand-ins were made with that value.
+LFP_CAPACITY_MAH_PER_G = round(FARADAY_C_PER_MOL / (3.6 * LFP_MOLAR_MASS_G_PER_MOL), 1)
+#: Two-phase equilibrium potential vs Li/Li+ (Kasavajjula et al. 2008, the paper's ref. 43).
 LFP_PLATEAU_V = 3.42
 
 

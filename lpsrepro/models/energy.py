@@ -24,7 +24,16 @@ is in mWh/cm² and masses are in mg/cm², times 1000). Because ``Q`` and
 an infinitely thick cathode).
 
 Every parameter and its source is in ``data/paper/assumptions.yaml``
-(``energy.*``); :func:`stack_from_ledger` reads them.
+(``energy.*``); :func:`lpsrepro.sections.performance.stack_from_ledger` reads
+them (this module does not read the ledger).
+
+Beside Wh/kg: the areal capacity ``Q`` (mAh/cm²) and the volumetric energy
+density (Wh/L) of the same stack, with the layer thicknesses from the areal
+masses and densities (:func:`stack_thickness_um`).
+
+Reading of "loading". The paper writes "cathode loading"; the model reads it as
+the areal mass of the composite cathode. The other reading, the areal mass of
+sulfur, is ``m_S = f_S · m`` (:func:`sulfur_loading_mg_cm2`); both are reported.
 """
 
 from __future__ import annotations
@@ -36,7 +45,7 @@ import xarray as xr
 
 from lpsrepro.errors import ParameterError
 
-#: Theoretical capacities (Faraday's law; FACTS.md): S → Li2S, Li metal.
+#: Theoretical capacities from Faraday's law: S → Li2S (2 e⁻ per 32.06 g), Li metal (1 e⁻ per 6.94 g).
 SULFUR_CAPACITY_MAH_PER_G = 1672.0
 LITHIUM_CAPACITY_MAH_PER_G = 3861.0
 
@@ -172,19 +181,60 @@ def implied_lumped_constants(loading_1_mg_cm2: float, thickness_1_um: float, loa
     return {"net_energy_per_cathode_mass_mwh_per_mg": net, "fixed_mass_mg_cm2": fixed}
 
 
-def stack_from_ledger(**overrides) -> LiSStack:
-    """The stack with every input from ``data/paper/assumptions.yaml`` (``energy.*``)."""
-    from lpsrepro import ledger
+def areal_capacity_mah_cm2(cathode_loading_mg_cm2, stack: LiSStack):
+    """Delivered areal capacity ``Q = m · f_S · u · 1672 mAh/g``, mAh/cm²."""
+    m = _non_negative("cathode_loading_mg_cm2", cathode_loading_mg_cm2)
+    return m * 1e-3 * stack.sulfur_fraction * stack.sulfur_utilisation * SULFUR_CAPACITY_MAH_PER_G
 
-    values = dict(
-        sulfur_fraction=ledger.value("energy.sulfur_fraction", "dimensionless"),
-        sulfur_utilisation=ledger.value("energy.sulfur_utilisation", "dimensionless"),
-        average_voltage_v=ledger.value("energy.average_voltage", "V"),
-        lithium_excess=ledger.value("energy.lithium_excess", "dimensionless"),
-        electrolyte_density_g_cm3=ledger.value("energy.electrolyte_density", "g/cm**3"),
-        cathode_collector_mg_cm2=ledger.value("energy.cathode_collector_mass", "mg/cm**2"),
-        anode_collector_mg_cm2=ledger.value("energy.anode_collector_mass", "mg/cm**2"),
-        packaging_fraction=ledger.value("energy.packaging_fraction", "dimensionless"),
-    )
-    values.update(overrides)
-    return LiSStack(**values)
+
+def stack_thickness_um(cathode_loading_mg_cm2, membrane_thickness_um, stack: LiSStack, *,
+                       cathode_density_g_cm3: float, collector_density_g_cm3: float,
+                       lithium_density_g_cm3: float = 0.534):
+    """Thickness of the stack (cathode + Li + membrane + collectors), µm; mass / density per layer."""
+    if not (cathode_density_g_cm3 > 0 and collector_density_g_cm3 > 0 and lithium_density_g_cm3 > 0):
+        raise ParameterError("cathode_density_g_cm3", cathode_density_g_cm3, "positive densities in g/cm³")
+    m = _non_negative("cathode_loading_mg_cm2", cathode_loading_mg_cm2)
+    thickness = _non_negative("membrane_thickness_um", membrane_thickness_um)
+    li_mg = areal_capacity_mah_cm2(m, stack) * (1.0 + stack.lithium_excess) / LITHIUM_CAPACITY_MAH_PER_G * 1e3
+    collectors_mg = stack.cathode_collector_mg_cm2 + stack.anode_collector_mg_cm2
+    # mg/cm² / (g/cm³) = 10 µm per (mg/cm²)/(g/cm³)
+    return (10.0 * m / cathode_density_g_cm3 + 10.0 * li_mg / lithium_density_g_cm3 + thickness
+            + 10.0 * collectors_mg / collector_density_g_cm3)
+
+
+def volumetric_energy_wh_l(cathode_loading_mg_cm2, membrane_thickness_um, stack: LiSStack, *,
+                           cathode_density_g_cm3: float, collector_density_g_cm3: float):
+    """Energy per stack volume, Wh/L (packaging excluded from the volume, as from nothing else)."""
+    q = areal_capacity_mah_cm2(cathode_loading_mg_cm2, stack)
+    energy_mwh_cm2 = q * stack.average_voltage_v * (1.0 - stack.packaging_fraction)
+    t_cm = stack_thickness_um(cathode_loading_mg_cm2, membrane_thickness_um, stack,
+                              cathode_density_g_cm3=cathode_density_g_cm3,
+                              collector_density_g_cm3=collector_density_g_cm3) * 1e-4
+    return energy_mwh_cm2 / t_cm       # mWh/cm³ = Wh/L
+
+
+def mass_breakdown_mg_cm2(cathode_loading_mg_cm2: float, membrane_thickness_um: float,
+                          stack: LiSStack) -> dict[str, float]:
+    """Areal mass of each part of the stack, mg/cm² (packaging as its share of the total)."""
+    m = float(cathode_loading_mg_cm2)
+    li_mg = float(areal_capacity_mah_cm2(m, stack)) * (1.0 + stack.lithium_excess) / LITHIUM_CAPACITY_MAH_PER_G * 1e3
+    parts = {"composite cathode": m, "Li anode": li_mg,
+             "LPS membrane": stack.electrolyte_density_g_cm3 * membrane_thickness_um * 0.1,
+             "cathode collector": stack.cathode_collector_mg_cm2, "anode collector": stack.anode_collector_mg_cm2}
+    stack_mass = sum(parts.values())
+    parts["packaging"] = stack_mass * stack.packaging_fraction / (1.0 - stack.packaging_fraction)
+    return parts
+
+
+def loading_band_mg_cm2(target_wh_kg: float, membrane_thickness_um: float, stack: LiSStack,
+                        ranges: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Loading for ``target_wh_kg`` with each input moved alone to the ends of its range.
+
+    ``ranges`` maps :class:`LiSStack` field names to (low, high); returns field → (loading at
+    low, loading at high), mg/cm² (``inf`` where the target is out of reach).
+    """
+    out = {}
+    for name, (low, high) in ranges.items():
+        out[name] = tuple(float(loading_for_energy_mg_cm2(target_wh_kg, membrane_thickness_um,
+                                                          stack.with_values(**{name: v}))) for v in (low, high))
+    return out

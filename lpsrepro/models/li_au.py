@@ -5,10 +5,32 @@ Used for the Li-plating experiment of §3.3 (Fig. 4c: Au | LPS 860 nm | PEO | Li
 
 Constants
 ---------
-Au: 19.32 g/cm³, 196.97 g/mol; Li: 0.534 g/cm³, 6.94 g/mol; F = 96485.33 C/mol
-(CRC Handbook of Chemistry and Physics; collected in ../shared/reference/FACTS.md).
+Au: 19.32 g/cm³, 196.967 g/mol; Li: 0.534 g/cm³, 6.94 g/mol (CRC Handbook of Chemistry and
+Physics, 97th ed., 2016); Faraday's constant from :mod:`scipy.constants` (CODATA 2018).
 An 85-nm Au film holds 833.7 nmol/cm² of Au, i.e. 22.35 µAh/cm² per Li per Au:
 LiAu 22.3, Li2Au 44.7, Li3Au 67.0, Li15Au4 83.8 µAh/cm².
+
+Volume of a lithiated film
+--------------------------
+Li alloys contract on mixing: Li3.75Au (Li15Au4) takes 79.3 Å³ per Au in its crystal
+structure, against 98.0 Å³ for Au plus 3.75 Li metal atoms. The volume per Au of
+a film of average composition Li_xAu is computed from crystal structures, not from
+additive molar volumes (:func:`volume_per_au_cm3_mol`):
+
+* Between two phases the film is a two-phase mixture, whose volume is exactly the
+  lever-rule combination of the two phases' volumes — linear in x. Between the
+  phases with a known structure (Au, LiAu3, Li15Au4) the line also stands in for
+  the phases without one here (δ ≈ Li2Au, Li3Au); that volume per host atom is close to
+  linear in x for Li alloys is the common observation (Obrovac & Chevrier, Chem. Rev.
+  114 (2014) 11444, doi:10.1021/cr500207g). The LiAu3 cell, on that line to 0.1 %,
+  is a check.
+* Beyond Li15Au4 the extra Li is Li metal.
+
+The alloy cells are Materials Project PBE relaxations (mp-567395 Li15Au4, mp-11248
+LiAu3; data/structures/README.md); PBE cells are a few per cent too large, so the
+volumes take a scale factor (``dft_volume_scale``, an input with its range). A film clamped
+to its substrate grows only in thickness, so the thickness scales with the volume
+per Au: ``t = t_Au · V(x) / V(Au)`` (:func:`dense_layer_thickness_nm`).
 
 Galvanostatic lithiation
 ------------------------
@@ -22,25 +44,39 @@ doi:10.1021/acs.nanolett.6b04755). Part of the current can go to a side
 reaction (Li reducing the sulfide electrolyte to Li2S/Li3P; Wenzel et al.,
 Solid State Ionics 286 (2016) 24, the paper's ref. 42) and does not alloy.
 
-The equilibrium potentials of the Li–Au phases on first lithiation (δ ≈ Li2Au
-near 0.25 V, Li3Au near 0.15 V, Li15Au4 near 0.05 V) are from Hejazi et al.,
-J. Electrochem. Soc. 171 (2024) 050518; the paper itself assigns 0.23 V to
+The potentials of the Li–Au phases on first lithiation (δ ≈ Li2Au at 0.25 V, AuLi3 at
+0.15 V, Au4Li15 at 0.05 V vs Li/Li⁺; on de-alloying δ/AuLi3 at the same potential, then
+a phase near 0.3 V and a Li-poor phase above 0.4 V) are from S. Hejazi, R. Liang,
+A. S. Sergeenko, M. D. Fleischauer, J. Electrochem. Soc. 171 (2024) 050518,
+doi:10.1149/1945-7111/ad3f54 (operando XRD, abstract); the paper itself assigns 0.23 V to
 Li2Au and 0.10 V to Li3Au.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
+from scipy import constants
 
 from lpsrepro.errors import ParameterError
 
-FARADAY_C_PER_MOL = 96485.33212
+FARADAY_C_PER_MOL = constants.physical_constants["Faraday constant"][0]
+AVOGADRO_PER_MOL = constants.Avogadro
 AU_DENSITY_G_PER_CM3 = 19.32
 AU_MOLAR_MASS_G_PER_MOL = 196.967
 LI_DENSITY_G_PER_CM3 = 0.534
 LI_MOLAR_MASS_G_PER_MOL = 6.94
 #: Li per Au of the Li–Au phases discussed by the paper and Hejazi et al. (2024).
 PHASE_LI_PER_AU = {"LiAu": 1.0, "Li2Au": 2.0, "Li3Au": 3.0, "Li15Au4": 3.75}
+#: Equilibrium / first-lithiation potentials vs Li/Li+ (V) of Hejazi et al. (2024), abstract:
+#: δ (≈ Li2Au) forms at 0.25 V, AuLi3 at 0.15 V, Au4Li15 at 0.05 V; on de-alloying a phase
+#: near 0.3 V and a Li-poor phase above 0.4 V follow the δ/AuLi3 step.
+HEJAZI_ALLOYING_V = {"delta": 0.25, "Li3Au": 0.15, "Li15Au4": 0.05}
+HEJAZI_DEALLOYING_V = {"Li3Au/delta": 0.15, "delta/intermediate": 0.30, "li_poor": 0.40}
+#: Alloy structures used for volumes (files in data/structures/, Materials Project PBE cells).
+ALLOY_STRUCTURES = {"LiAu3": "LiAu3_mp-11248_MP-PBE.cif", "Li15Au4": "Li15Au4_mp-567395_MP-PBE.cif"}
 
 
 def au_areal_amount_nmol_cm2(au_thickness_nm: float) -> float:
@@ -48,9 +84,19 @@ def au_areal_amount_nmol_cm2(au_thickness_nm: float) -> float:
     return au_thickness_nm * 1e-7 * AU_DENSITY_G_PER_CM3 / AU_MOLAR_MASS_G_PER_MOL * 1e9
 
 
+def charge_uah_cm2_from_moles(amount_mol_cm2):
+    """Faraday's law for a one-electron reaction: mol/cm² → µAh/cm²."""
+    return np.asarray(amount_mol_cm2, dtype=float) * FARADAY_C_PER_MOL / 3.6e-3
+
+
+def moles_from_charge_uah_cm2(charge_uah_cm2):
+    """Faraday's law for a one-electron reaction: µAh/cm² → mol/cm²."""
+    return np.asarray(charge_uah_cm2, dtype=float) * 3.6e-3 / FARADAY_C_PER_MOL
+
+
 def charge_per_li_per_au_uah_cm2(au_thickness_nm: float) -> float:
     """Charge that puts one Li on every Au atom of the film, µAh/cm² (85 nm → 22.35)."""
-    return au_areal_amount_nmol_cm2(au_thickness_nm) * 1e-9 * FARADAY_C_PER_MOL / 3.6e-3
+    return float(charge_uah_cm2_from_moles(au_areal_amount_nmol_cm2(au_thickness_nm) * 1e-9))
 
 
 def phase_capacity_uah_cm2(au_thickness_nm: float, li_per_au: float) -> float:
@@ -68,25 +114,96 @@ def molar_volume_cm3_per_mol(density_g_cm3: float, molar_mass_g_mol: float) -> f
     return molar_mass_g_mol / density_g_cm3
 
 
-def alloy_layer_thickness_nm(au_thickness_nm: float, alloyed_charge_uah_cm2: float, *,
-                             li_partial_molar_volume_cm3_mol: float | None = None) -> float:
-    """Thickness of a dense Li_xAu layer grown laterally-constrained from an Au film, nm.
+def structure_volume_per_au_cm3_mol(cif_path) -> tuple[float, float]:
+    """(Li per Au, volume per mol of Au in cm³/mol) of a Li–Au crystal structure file (pymatgen)."""
+    from pymatgen.core import Structure
 
-    The film can only grow in thickness (it is clamped by the substrate), so the
-    thickness scales with the volume per area:
-    ``t = (n_Au·V_Au + n_Li·V_Li) / 1 cm²``. With ``V_Li`` the molar volume of Li
-    metal (13.0 cm³/mol, default) this is ideal (Vegard-like) mixing of the
-    elements; Li alloys usually contract on mixing, so this is an upper bound of
-    a dense, pure alloy layer.
+    path = Path(cif_path)
+    structure = Structure.from_file(str(path))
+    composition = structure.composition
+    n_au = composition["Au"]
+    if n_au <= 0:
+        raise ParameterError("cif_path", str(path), "a structure that contains Au")
+    per_au_a3 = structure.volume / n_au
+    return float(composition["Li"] / n_au), float(per_au_a3 * 1e-24 * AVOGADRO_PER_MOL)
+
+
+@dataclass(frozen=True)
+class VolumeLine:
+    """Volume per Au of Li_xAu, piecewise linear through known phases (module docstring).
+
+    ``li_per_au`` and ``volume_cm3_per_mol_au`` are the nodes (increasing x; the first is Au);
+    ``li_molar_volume_cm3_mol`` continues the line beyond the last node (Li metal).
+    """
+
+    li_per_au: tuple[float, ...]
+    volume_cm3_per_mol_au: tuple[float, ...]
+    li_molar_volume_cm3_mol: float
+    sources: tuple[str, ...] = ()
+
+    def __call__(self, x):
+        x = np.asarray(x, dtype=float)
+        inside = np.interp(x, self.li_per_au, self.volume_cm3_per_mol_au)
+        beyond = self.volume_cm3_per_mol_au[-1] + (x - self.li_per_au[-1]) * self.li_molar_volume_cm3_mol
+        return np.where(x > self.li_per_au[-1], beyond, inside)
+
+
+def volume_line(structure_dir, *, dft_volume_scale: float = 1.0, use=("Li15Au4",)) -> VolumeLine:
+    """The volume line from Au (CRC density), the alloy CIFs named in ``use`` and Li metal.
+
+    ``dft_volume_scale`` multiplies the alloy cell volumes (PBE cells are a few per cent too
+    large). LiAu3 is left out by default so that it can check the line.
+    """
+    if not 0.8 <= dft_volume_scale <= 1.2:
+        raise ParameterError("dft_volume_scale", dft_volume_scale, "a volume factor near 1 (0.8–1.2)")
+    nodes = [(0.0, molar_volume_cm3_per_mol(AU_DENSITY_G_PER_CM3, AU_MOLAR_MASS_G_PER_MOL), "Au (CRC density)")]
+    for name in use:
+        x, v = structure_volume_per_au_cm3_mol(Path(structure_dir) / ALLOY_STRUCTURES[name])
+        nodes.append((x, v * dft_volume_scale, f"{name} ({ALLOY_STRUCTURES[name]})"))
+    nodes.sort()
+    return VolumeLine(tuple(n[0] for n in nodes), tuple(n[1] for n in nodes),
+                      molar_volume_cm3_per_mol(LI_DENSITY_G_PER_CM3, LI_MOLAR_MASS_G_PER_MOL),
+                      tuple(n[2] for n in nodes))
+
+
+def additive_volume_per_au_cm3_mol(x):
+    """Volume per Au of Au + x Li with the elements' own molar volumes (no contraction), cm³/mol."""
+    return (molar_volume_cm3_per_mol(AU_DENSITY_G_PER_CM3, AU_MOLAR_MASS_G_PER_MOL)
+            + np.asarray(x, dtype=float) * molar_volume_cm3_per_mol(LI_DENSITY_G_PER_CM3, LI_MOLAR_MASS_G_PER_MOL))
+
+
+def dense_layer_thickness_nm(au_thickness_nm: float, alloyed_charge_uah_cm2, line: VolumeLine):
+    """Thickness of a dense Li_xAu layer grown from a substrate-clamped Au film, nm.
+
+    ``t = t_Au · V(x) / V(Au)`` with ``x`` from Faraday's law and ``V`` the volume per Au
+    of :class:`VolumeLine` (crystal structures).
     """
     if au_thickness_nm <= 0:
         raise ParameterError("au_thickness_nm", au_thickness_nm, "a positive Au thickness in nm")
-    v_au = molar_volume_cm3_per_mol(AU_DENSITY_G_PER_CM3, AU_MOLAR_MASS_G_PER_MOL)
-    v_li = (molar_volume_cm3_per_mol(LI_DENSITY_G_PER_CM3, LI_MOLAR_MASS_G_PER_MOL)
-            if li_partial_molar_volume_cm3_mol is None else li_partial_molar_volume_cm3_mol)
-    n_au = au_areal_amount_nmol_cm2(au_thickness_nm) * 1e-9
-    n_li = alloyed_charge_uah_cm2 * 3.6e-3 / FARADAY_C_PER_MOL
-    return (n_au * v_au + n_li * v_li) * 1e7
+    x = li_per_au(alloyed_charge_uah_cm2, au_thickness_nm)
+    return au_thickness_nm * line(x) / line.volume_cm3_per_mol_au[0]
+
+
+def alloy_layer_thickness_nm(au_thickness_nm: float, alloyed_charge_uah_cm2: float) -> float:
+    """Thickness with additive molar volumes (Au + Li metal), nm: the no-contraction upper bound.
+
+    Kept as the comparison the crystal-structure volumes (:func:`dense_layer_thickness_nm`)
+    replace; Li alloys contract on mixing, so this overestimates a dense alloy layer.
+    """
+    if au_thickness_nm <= 0:
+        raise ParameterError("au_thickness_nm", au_thickness_nm, "a positive Au thickness in nm")
+    return float(au_thickness_nm * additive_volume_per_au_cm3_mol(li_per_au(alloyed_charge_uah_cm2, au_thickness_nm))
+                 / additive_volume_per_au_cm3_mol(0.0))
+
+
+def li_per_au_for_thickness(au_thickness_nm: float, layer_thickness_nm: float, line: VolumeLine) -> float:
+    """The Li/Au a dense layer of the given thickness would hold (inverse of the volume line)."""
+    target = layer_thickness_nm / au_thickness_nm * line.volume_cm3_per_mol_au[0]
+    xs = np.linspace(0.0, 10.0, 10001)
+    v = line(xs)
+    if target < v[0]:
+        raise ParameterError("layer_thickness_nm", layer_thickness_nm, "a thickness at least that of the Au film")
+    return float(np.interp(target, v, xs))
 
 
 # --------------------------------------------------------------------------- voltage model

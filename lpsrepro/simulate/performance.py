@@ -20,9 +20,10 @@ after the end of the test. Everything else is in the ledger (``plating.*``).
 first and 20th coulombic efficiency (84.9 %, 93.2 %) for the ledger's
 passivation constant; the first charge window from the first discharge
 (45.9 mAh/g); the polarisation constant so that the 20th discharge is
-16.1 mAh/g; the de-alloying potentials of Li3Au and Li2Au so that the first
-discharge shows plateaus at 3.24 V and 3.05 V. The anode's Li2Au/Li3Au
-boundary is the one the plating calibration gives for the same 85-nm film.
+16.1 mAh/g. The discharge plateaus are *not* calibrated: the anode de-alloys at
+the potentials measured by Hejazi et al. (2024) (AuLi3 → δ 0.15 V, next step
+near 0.30 V). The anode's Li2Au/Li3Au boundary is the one the plating
+calibration gives for the same 85-nm film.
 """
 
 from __future__ import annotations
@@ -45,9 +46,8 @@ CALIBRATION_TARGETS = {
     "li3au_plateau_start": "the alloyed charge at the second plateau is set so it starts at the published time",
     "li_plating_capacity": "the test stops at the published total charge",
     "li3au_plateau_end": "the test, and with it the plateau, stops at the published total charge",
-    "au_layer_thickness_after_plating": "predicted from the stand-in's charge, which is the published 46.3 µAh/cm²",
-    "lfp_discharge_plateau_high": "de-alloying potential set so the first discharge shows the published plateau",
-    "lfp_discharge_plateau_low": "de-alloying potential set so the first discharge shows the published plateau",
+    "au_layer_thickness_after_plating": "an independent prediction from crystal volumes, but of the stand-in's charge, "
+                                        "which is the published 46.3 µAh/cm²",
     "lfp_initial_discharge_capacity": "the first charge window is set from the published first discharge",
     "lfp_discharge_capacity_cycle20": "the polarisation constant is set so the 20th discharge is the published value",
     "lfp_initial_coulombic_efficiency": "the loss fraction is solved from the published first CE",
@@ -148,21 +148,19 @@ def lfp_parameters() -> dict[str, float]:
 
 
 def lfp_anode(book: cells.CycleBook, current_density_ua_cm2: float) -> cells.AnodePotentials:
-    """Anode potentials: alloying from the plating calibration, de-alloying calibrated to the paper's plateaus."""
+    """Anode potentials: alloying from the plating calibration, de-alloying from measured Li–Au potentials.
+
+    De-alloying (discharge): AuLi3 → δ at 0.15 V and the next step near 0.30 V, Hejazi et al.,
+    J. Electrochem. Soc. 171 (2024) 050518 (:data:`lpsrepro.models.li_au.HEJAZI_DEALLOYING_V`) —
+    not calibrated to the paper's discharge plateaus. ``book`` and the current are kept in the
+    signature for the generator's bookkeeping.
+    """
     plating = plating_parameters()
-    boundary = plating["charge_to_second_plateau_uah_cm2"]
-    ir = current_density_ua_cm2 * 1e-6 * book.resistance_ohm_cm2[0]
-    # cathode lithiation at the middle of each part of the first discharge
-    top = book.anode_top_uah_cm2[0]
-    start_y = book.cathode_stock_uah_cm2[0] - book.charge_uah_cm2[0]
-    upper = max(top - boundary, 0.0)
-    q_upper, q_lower = upper / 2, upper + (book.discharge_uah_cm2[0] - upper) / 2
-    u = cells.lfp_open_circuit_v((start_y + np.array([q_upper, q_lower])) / book.cathode_capacity_uah_cm2)
+    dealloy = li_au.HEJAZI_DEALLOYING_V
     return cells.AnodePotentials(
-        li3au_boundary_uah_cm2=boundary,
+        li3au_boundary_uah_cm2=plating["charge_to_second_plateau_uah_cm2"],
         li2au_alloying_v=plating["first_plateau_v"], li3au_alloying_v=plating["second_plateau_v"],
-        li3au_dealloying_v=float(u[0] - ir - _published("lfp_discharge_plateau_high")),
-        li2au_dealloying_v=float(u[1] - ir - _published("lfp_discharge_plateau_low")))
+        li3au_dealloying_v=dealloy["Li3Au/delta"], li2au_dealloying_v=dealloy["delta/intermediate"])
 
 
 def _segment(duration_s: float, dt: float) -> np.ndarray:
