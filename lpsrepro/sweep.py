@@ -86,6 +86,8 @@ def resolve_section(section: str | ModuleType) -> ModuleType:
         else:
             stem = re.sub(r"^\d+[a-z]?_", "", Path(text).stem)
             candidates = [f"lpsrepro.sections.{stem}", f"lpsrepro.sections.{stem.split('_')[-1]}"]
+            if text.isidentifier():  # last: a module of that name on the path (a user's own section)
+                candidates.append(text)
         module = None
         for name in candidates:
             try:
@@ -748,7 +750,8 @@ def sensitivity(section: str | ModuleType, *, method: str = "morris", trajectori
         out_claims[cid] = {"section": short, "unit": unit, "central": _r(central[cid]),
                            "p05": _r(np.percentile(finite, 5)) if finite.size else None,
                            "p95": _r(np.percentile(finite, 95)) if finite.size else None,
-                           "n": int(finite.size), "drivers": [d for d in drivers
+                           "n": int(finite.size), "failed_points": int(np.sum(~np.isfinite(y))),
+                           "drivers": [d for d in drivers
                                                               if (d.get(rank_key) or d["swing"])]}
     result = {"section": short, "module": module.__name__, "method": method, "seed": seed,
               "ledger_sha256": ds.attrs["ledger_sha256"], "code_commit": ds.attrs["code_commit"],

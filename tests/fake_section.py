@@ -63,8 +63,8 @@ def _spin(ms: float) -> None:
 
 
 def run(params: Params) -> Result:
-    if params.recession_rate_nm_per_min > 29.5:
-        raise ParameterError("recession_rate_nm_per_min", params.recession_rate_nm_per_min, "below 29.5 (fake)")
+    if params.recession_rate_nm_per_min > 30.0:
+        raise ParameterError("recession_rate_nm_per_min", params.recession_rate_nm_per_min, "at most 30 (fake)")
     _spin(params.work_ms)
     asr = 0.0314 * params.lead_resistance_ohm + params.thickness_nm / 550.0 * 0.8 * params.interface_cpe_alpha
     return Result(asr=asr, time_min=900.0 / params.recession_rate_nm_per_min, alpha=params.interface_cpe_alpha)
