@@ -354,7 +354,7 @@ def declared_targets() -> dict[str, dict[str, str]]:
 
 def claims_document(records: list[dict[str, Any]], *, calibrated: dict[str, str] | None = None,
                     implied: dict[str, str] | None = None, inputs: list[dict[str, Any]] | None = None,
-                    registry_path: Path | None = None) -> dict:
+                    sensitivity: dict[str, Any] | None = None, registry_path: Path | None = None) -> dict:
     """Build ``figures/claims.json`` from the collected records.
 
     Every published claim appears exactly once, in registry order; claims
@@ -378,6 +378,11 @@ def claims_document(records: list[dict[str, Any]], *, calibrated: dict[str, str]
     bundled files, not the user's), and each measured number is set beside the
     paper's value as a comparison of two samples (``"comparison": "your sample
     vs the paper's"``), not as a reproduction.
+
+    ``sensitivity`` (default: the cached result of :func:`lpsrepro.sweep.load_sensitivity`, if any;
+    ``{}`` for none) gives each claim it covers ``"sensitivity": {"p05", "p95", "unit",
+    "published_inside", "moved_most_by"}``: the number's 5–95 % interval when the ledger's
+    assumptions move over their ranges, and the assumptions that move it most.
     """
     claims = registry(registry_path)
     by_kind: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in KINDS}
@@ -402,6 +407,11 @@ def claims_document(records: list[dict[str, Any]], *, calibrated: dict[str, str]
     if both:
         raise ParameterError("implied target", both[0],
                              "declared either as a calibration target or as implied by one, not both")
+    if sensitivity is None and not user_data:
+        from lpsrepro import sweep
+
+        sensitivity = sweep.load_sensitivity() or {}
+    intervals = {} if user_data else (sensitivity or {}).get("claims", {})
     items = []
     for cid, claim in claims.items():
         item = compare(claim, by_kind["reproduction"].get(cid))
@@ -410,6 +420,8 @@ def claims_document(records: list[dict[str, Any]], *, calibrated: dict[str, str]
             item["stand_in_implies_it"] = implied[cid]
         if user_data and item["status"] != "not_attempted":
             item["comparison"] = "your sample vs the paper's"
+        if cid in intervals and intervals[cid].get("p05") is not None:
+            item["sensitivity"] = sensitivity_entry(item, intervals[cid])
         if cid in by_kind["independent_prediction"]:
             item["independent_prediction"] = _prediction_entry(claim, by_kind["independent_prediction"][cid])
         items.append(item)
@@ -423,6 +435,30 @@ def claims_document(records: list[dict[str, Any]], *, calibrated: dict[str, str]
     doc["summary_text"] = summary_text({"summary": doc["summary"], "data": doc["data"], "claims": items})
     doc["claims"] = items
     return doc
+
+
+def published_inside(published: dict[str, Any], low: float, high: float) -> bool:
+    """Whether a published value (or bound, or range) is reachable inside ``[low, high]``."""
+    rel = published["relation"]
+    if rel == "range":
+        return published["low"] <= high and published["high"] >= low
+    if rel in ("<", "<="):
+        return low <= published["value"]
+    if rel in (">", ">="):
+        return high >= published["value"]
+    return low <= published["value"] <= high
+
+
+def sensitivity_entry(item: dict[str, Any], interval: dict[str, Any]) -> dict[str, Any]:
+    """A claim's ``sensitivity`` block of claims.json from a cached sensitivity result."""
+    low, high = interval["p05"], interval["p95"]
+    unit = interval.get("unit", item["published"]["unit"])
+    if unit != item["published"]["unit"]:  # the section's unit; compare in the registry's
+        low, high = (convert(v, unit, item["published"]["unit"], what=item["id"]) for v in (low, high))
+        low, high = _round_sig(low, VALUE_DIGITS), _round_sig(high, VALUE_DIGITS)
+    return {"p05": low, "p95": high, "unit": item["published"]["unit"],
+            "published_inside": published_inside(item["published"], low, high),
+            "moved_most_by": [d["assumption"] for d in interval.get("drivers", [])[:3]]}
 
 
 def summarise(items: list[dict[str, Any]]) -> dict[str, int]:

@@ -236,20 +236,13 @@ def _quality_text(quality: dict[str, float] | None) -> str:
 
 
 def _interval_cells(entry: dict[str, Any], interval: dict[str, Any] | None) -> list[str]:
-    if not interval:
+    if not interval or interval.get("p05") is None:
         return ["", ""]
-    low, high = interval["p05"], interval["p95"]
-    text = f"{_fmt(low, 3)} – {_fmt(high, 3)} {_unit(interval.get('unit', ''))}".rstrip()
-    pub = entry["published"]
-    if pub["relation"] == "range":
-        inside = pub["low"] <= high and pub["high"] >= low
-    elif pub["relation"] in ("<", "<="):
-        inside = low <= pub["value"]
-    elif pub["relation"] in (">", ">="):
-        inside = high >= pub["value"]
-    else:
-        inside = low <= pub["value"] <= high
-    return [text, "yes" if inside else "no"]
+    from lpsrepro.claims import sensitivity_entry
+
+    block = entry.get("sensitivity") or sensitivity_entry(entry, interval)
+    text = f"{_fmt(block['p05'], 3)} – {_fmt(block['p95'], 3)} {_unit(block['unit'])}".rstrip()
+    return [text, "yes" if block["published_inside"] else "no"]
 
 
 def _predictions(claims_doc: dict[str, Any]) -> list[str]:

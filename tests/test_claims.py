@@ -198,3 +198,18 @@ def test_user_data_document_says_your_data_and_drops_stand_in_calibration():
     assert doc["summary_text"].startswith("Your data: 3 of ")
     assert "stand-in" not in doc["summary_text"]
     assert claims.claims_document([])["data"] == "simulated stand-ins"
+
+
+def test_sensitivity_interval_goes_into_claims_json():
+    sens = {"claims": {"membrane_asr": {"unit": "ohm*cm**2", "p05": 0.7, "p95": 0.9,
+                                        "drivers": [{"assumption": "membrane.lead_resistance"}]},
+                       "membrane_conductivity": {"unit": "S/m", "p05": 7e-3, "p95": 8e-3, "drivers": []}}}
+    doc = claims.claims_document([], sensitivity=sens)
+    by_id = {e["id"]: e for e in doc["claims"]}
+    assert by_id["membrane_asr"]["sensitivity"] == {"p05": 0.7, "p95": 0.9, "unit": "ohm*cm**2",
+                                                    "published_inside": True,
+                                                    "moved_most_by": ["membrane.lead_resistance"]}
+    cond = by_id["membrane_conductivity"]["sensitivity"]
+    assert cond["unit"] == "S/cm" and cond["p05"] == pytest.approx(7e-5) and cond["published_inside"] is False
+    assert "sensitivity" not in by_id["membrane_thickness"]
+    assert "sensitivity" not in claims.claims_document([], sensitivity={})["claims"][0]
