@@ -863,7 +863,8 @@ def _arguments(parser) -> None:
     parser.add_argument("--grid", action="append", default=[], metavar="NAME=START:STOP:N[:UNIT]",
                         help="a swept parameter (repeat for more); with --sample, START:STOP are bounds")
     parser.add_argument("--sample", nargs=2, metavar=("latin", "N"), help="a Latin-hypercube sample of N points")
-    parser.add_argument("--scheduler", help="address of a running dask scheduler (default: a LocalCluster)")
+    parser.add_argument("--scheduler", help="address of a running dask scheduler (default: a LocalCluster; "
+                        "'synchronous': in this process)")
     parser.add_argument("--workers", type=int, help="workers of the LocalCluster (default: one per core)")
     parser.add_argument("-o", "--output", help="NetCDF file to write (default: build/sweeps/SECTION.nc)")
     parser.add_argument("--allow-outside", action="store_true", help="allow values outside the ledger's ranges")
