@@ -846,6 +846,32 @@ def load_sensitivity(directory: Path | None = None) -> dict[str, Any] | None:
     return merged if merged["claims"] or merged["stale"] else None
 
 
+def sensitivity_summary(section: str, *, directory: Path | None = None) -> tuple[str, Any]:
+    """For a section notebook's last cell: the cached sensitivity as text lines and its tornado figure.
+
+    Reads ``<directory>/<section>.json`` (no computation, so a papermill run stays fast) →
+    ``(text, Figure or None)``; the text says how to compute it when there is no cache, or that the cache
+    was computed with another ledger. Numbers are printed to 3 significant digits (deterministic).
+    """
+    folder = Path(directory or SENSITIVITY_DIR)
+    short = re.sub(r"^\d+[a-z]?_", "", Path(str(section)).stem).rsplit(".", 1)[-1]
+    path = folder / f"{short}.json"
+    if not path.is_file():
+        return (f"no cached sensitivity for {short}: run `lpsrepro sweep {short} --sensitivity morris`", None)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if doc.get("ledger_sha256") != ledger.digest():
+        return (f"the cached sensitivity of {short} was computed with another assumptions ledger: rerun "
+                f"`lpsrepro sweep {short} --sensitivity morris`", None)
+    lines = [f"{'number':<36} {'central':>10} {'5 %':>10} {'95 %':>10}  unit  moved most by"]
+    for cid, claim in sorted(doc["claims"].items()):
+        if claim.get("p05") is None:
+            continue
+        drivers = ", ".join(d["assumption"] for d in claim["drivers"][:3]) or "nothing in the ledger's ranges"
+        lines.append(f"{cid:<36} {claim['central']:>10.3g} {claim['p05']:>10.3g} {claim['p95']:>10.3g}  "
+                     f"{claim['unit']}  {drivers}")
+    return "\n".join(lines), tornado_figure(doc)
+
+
 # --------------------------------------------------------------------------- command line
 def add_parser(subparsers) -> None:
     """The ``lpsrepro sweep`` subcommand (the CLI calls :func:`main` with the parsed arguments)."""

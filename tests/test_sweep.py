@@ -240,3 +240,13 @@ def test_a_cache_of_another_ledger_is_not_used(tmp_path):
     (tmp_path / "old.json").write_text(json.dumps({"section": "old", "ledger_sha256": "0" * 64, "claims": {}}))
     assert sweep.load_sensitivity(tmp_path)["claims"] == {}
     assert sweep.load_sensitivity(tmp_path / "none") is None
+
+
+def test_notebook_summary_reads_the_cache_only(tmp_path):
+    text, fig = sweep.sensitivity_summary("fake_section", directory=tmp_path)
+    assert "lpsrepro sweep fake_section --sensitivity morris" in text and fig is None
+    sweep.sensitivity(fake_section, scheduler=SYNC, trajectories=2, interval_points=8, directory=tmp_path,
+                      progress=False)
+    text, fig = sweep.sensitivity_summary("fake_section", directory=tmp_path)
+    row = next(line for line in text.splitlines() if line.startswith("membrane_asr"))
+    assert "membrane.interface_cpe_alpha" in row and fig is not None
