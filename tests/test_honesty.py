@@ -44,10 +44,13 @@ GENERATOR_MODULES = [name for _, name, _ in pkgutil.iter_modules(lpsrepro.simula
 @pytest.mark.parametrize("name", GENERATOR_MODULES)
 def test_published_values_used_by_a_generator_are_declared(name):
     module = importlib.import_module(f"lpsrepro.simulate.{name}")
-    source = (paths.ROOT / "lpsrepro" / "simulate" / f"{name}.py").read_text()
-    code = source.split("CALIBRATION_TARGETS = {", 1)[0] + source.split("CALIBRATION_TARGETS = {", 1)[1].split("\n}\n", 1)[1]
+    code = (paths.ROOT / "lpsrepro" / "simulate" / f"{name}.py").read_text()
+    for mapping in ("CALIBRATION_TARGETS", "IMPLIED_TARGETS"):  # the declarations themselves are not uses
+        if re.search(rf"^{mapping}\b[^=]*= {{", code, re.M):
+            head, tail = re.split(rf"^{mapping}\b[^=]*= {{", code, maxsplit=1, flags=re.M)
+            code = head + tail.split("\n}\n", 1)[1]
     used = {cid for cid in claims.registry() if re.search(rf"[\"']{cid}[\"']", code)}
-    declared = set(module.CALIBRATION_TARGETS)
+    declared = set(module.CALIBRATION_TARGETS) | set(getattr(module, "IMPLIED_TARGETS", {}))
     assert used <= declared, f"{name} uses published {sorted(used - declared)} without declaring them"
     assert declared <= set(claims.registry())
 
