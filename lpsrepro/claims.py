@@ -42,6 +42,10 @@ from lpsrepro.units import convert, parse_unit
 CLAIM_MIMETYPE = "application/vnd.lpsrepro.claim+json"
 RELATIONS = ("=", "~", "<", "<=", ">", ">=", "range")
 STATUSES = ("reproduced", "deviates", "failed_quality", "not_attempted")
+#: What a record is. A *reproduction* is the paper's analysis run on data (the bundled stand-ins
+#: or the user's files); an *independent prediction* is a number computed from cited literature
+#: inputs, with nothing tuned to the paper: only the latter is evidence for the paper's claim.
+KINDS = ("reproduction", "independent_prediction")
 #: Significant digits kept for reproduced values and uncertainties: enough for any
 #: comparison with the paper, few enough to be identical across machines.
 VALUE_DIGITS, UNCERTAINTY_DIGITS = 4, 2
@@ -141,7 +145,8 @@ def registry(path: Path | None = None) -> dict[str, PublishedClaim]:
 # --------------------------------------------------------------------------- recording
 def record(claim_id: str, value: float, unit: str, uncertainty: float | None = None,
            *, note: str = "", failed_quality: str | None = None,
-           quality: dict[str, float] | None = None, registry_path: Path | None = None) -> None:
+           quality: dict[str, float] | None = None, kind: str = "reproduction",
+           registry_path: Path | None = None) -> None:
     """Record a reproduced number from a notebook.
 
     Parameters
@@ -165,28 +170,44 @@ def record(claim_id: str, value: float, unit: str, uncertainty: float | None = N
     quality : dict, optional
         The quality figures of the measurement (name → number, e.g.
         ``{"rwp_percent": 8.1}``), carried into ``claims.json``.
+    kind : {"reproduction", "independent_prediction"}
+        ``"reproduction"`` (default): the paper's analysis applied to data.
+        ``"independent_prediction"``: the number is predicted from cited
+        literature inputs (say which in ``note``), nothing of it tuned to the
+        paper — e.g. an alloy-layer thickness from the phases' crystal
+        volumes. One claim may have one record of each kind; ``claims.json``
+        carries the prediction beside the reproduction and compares each with
+        the paper separately, and the summary counts predictions apart.
 
     The record (see :func:`make_record`) is displayed as one text line plus
     its machine-readable copy; nothing is returned, so that a notebook cell
     ending with ``record(...)`` shows the line only once.
     """
     _show(make_record(claim_id, value, unit, uncertainty, note=note, failed_quality=failed_quality,
-                      quality=quality, registry_path=registry_path))
+                      quality=quality, kind=kind, registry_path=registry_path))
 
 
 def make_record(claim_id: str, value: float, unit: str, uncertainty: float | None = None,
                 *, note: str = "", failed_quality: str | None = None,
-                quality: dict[str, float] | None = None,
+                quality: dict[str, float] | None = None, kind: str = "reproduction",
                 registry_path: Path | None = None) -> dict[str, Any]:
-    """Validate and normalise a record (unit converted, digits rounded); see :func:`record`."""
+    """Validate and normalise a record (unit converted, digits rounded); see :func:`record`.
+
+    A reproduction's record has no ``kind`` key (records written before kinds existed read the
+    same); an independent prediction's has ``"kind": "independent_prediction"``.
+    """
     claims = registry(registry_path)
     if claim_id not in claims:
         raise ParameterError("claim_id", claim_id, "an id of data/paper/claims.yaml")
+    if kind not in KINDS:
+        raise ParameterError(f"{claim_id} kind", kind, " or ".join(KINDS))
+    tag = {} if kind == "reproduction" else {"kind": kind}
     claim = claims[claim_id]
     value = float(value)
     if failed_quality:
         # A measurement that failed its gate may have no meaningful value at all (nan).
-        return {"id": claim_id, "value": _round_sig(value, VALUE_DIGITS) if math.isfinite(value) else None,
+        return {"id": claim_id, **tag,
+                "value": _round_sig(value, VALUE_DIGITS) if math.isfinite(value) else None,
                 "unit": claim.unit, "uncertainty": None, "note": note,
                 "failed_quality": " ".join(str(failed_quality).split()),
                 "quality": {k: _round_sig(float(v), 3) for k, v in (quality or {}).items()}}
@@ -198,7 +219,7 @@ def make_record(claim_id: str, value: float, unit: str, uncertainty: float | Non
         if not uncertainty >= 0:
             raise ParameterError(f"{claim_id} uncertainty", uncertainty, "a non-negative number")
         unc = abs(convert(uncertainty, unit, claim.unit, what=claim_id) - convert(0.0, unit, claim.unit))
-    rec = {"id": claim_id, "value": _round_sig(converted, VALUE_DIGITS), "unit": claim.unit,
+    rec = {"id": claim_id, **tag, "value": _round_sig(converted, VALUE_DIGITS), "unit": claim.unit,
            "uncertainty": _round_sig(unc, UNCERTAINTY_DIGITS), "note": note}
     if quality:
         rec["quality"] = {k: _round_sig(float(v), 3) for k, v in quality.items()}
@@ -207,9 +228,10 @@ def make_record(claim_id: str, value: float, unit: str, uncertainty: float | Non
 
 def format_record(rec: dict[str, Any]) -> str:
     """The deterministic one-line text of a record."""
+    what = "prediction" if rec.get("kind") == "independent_prediction" else "claim"
     if rec.get("failed_quality"):
-        return f"claim {rec['id']} not recorded (failed quality gate): {rec['failed_quality']}"
-    text = f"claim {rec['id']} = {rec['value']:.{VALUE_DIGITS}g}"
+        return f"{what} {rec['id']} not recorded (failed quality gate): {rec['failed_quality']}"
+    text = f"{what} {rec['id']} = {rec['value']:.{VALUE_DIGITS}g}"
     if rec.get("uncertainty") is not None:
         text += f" ± {rec['uncertainty']:.{UNCERTAINTY_DIGITS}g}"
     return text + f" {rec['unit']}"
@@ -290,33 +312,216 @@ def _holds(claim: PublishedClaim, value: float) -> bool:
     raise AssertionError(rel)  # registry loading has checked the relation
 
 
+def _prediction_entry(claim: PublishedClaim, rec: dict[str, Any]) -> dict[str, Any]:
+    """The ``independent_prediction`` block of a claim: the prediction compared with the paper."""
+    compared = compare(claim, rec)
+    block: dict[str, Any] = {"status": compared["status"]}
+    for key in ("reproduced", "deviation", "method", "failed_quality", "quality"):
+        if compared.get(key) is not None:
+            block["predicted" if key == "reproduced" else key] = compared[key]
+    return block
+
+
+def declared_targets() -> dict[str, dict[str, str]]:
+    """What the stand-in generators declare: ``{"calibrated": {...}, "implied": {...}}``.
+
+    Every module of :mod:`lpsrepro.simulate` may declare two mappings of claim id → how:
+
+    ``CALIBRATION_TARGETS``
+        published numbers that the stand-in data were made to match (a model input chosen or fitted so
+        that the data give that number);
+    ``IMPLIED_TARGETS``
+        published numbers that follow *by construction* from calibrated ones (a ratio of two
+        calibrated conductivities, a phase left over by mass balance from a calibrated rate): not
+        targets themselves, but no more independent of the paper than they are.
+
+    A claim declared both ways is an error (it is one or the other). Pass the result to
+    :func:`claims_document` as keywords: ``claims_document(records, **declared_targets())``.
+    """
+    import importlib
+    import pkgutil
+
+    import lpsrepro.simulate as simulate
+
+    calibrated: dict[str, str] = {}
+    implied: dict[str, str] = {}
+    for info in sorted(pkgutil.iter_modules(simulate.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{simulate.__name__}.{info.name}")
+        calibrated.update(getattr(module, "CALIBRATION_TARGETS", {}))
+        implied.update(getattr(module, "IMPLIED_TARGETS", {}))
+    return {"calibrated": calibrated, "implied": implied}
+
+
 def claims_document(records: list[dict[str, Any]], *, calibrated: dict[str, str] | None = None,
-                    registry_path: Path | None = None) -> dict:
+                    implied: dict[str, str] | None = None, inputs: list[dict[str, Any]] | None = None,
+                    sensitivity: dict[str, Any] | None = None, registry_path: Path | None = None) -> dict:
     """Build ``figures/claims.json`` from the collected records.
 
     Every published claim appears exactly once, in registry order; claims
     without a record are ``not_attempted``. A record for an unknown id, or two
-    records of one id, is an error (a notebook bug, not something to hide).
+    records of one id *and kind*, is an error (a notebook bug, not something to
+    hide). An independent prediction (``kind="independent_prediction"``)
+    appears in its claim's entry as ``"independent_prediction": {"predicted":
+    {...}, "status": ..., "deviation": ...}``, compared with the paper apart
+    from the reproduction.
+
     ``calibrated`` maps claim ids to how the stand-in data were made to match
-    them (``lpsrepro.simulate.calibration_targets``); such entries get
-    ``"stand_in_calibrated_to_it": <how>`` and are counted apart in the summary.
+    them, ``implied`` those that follow by construction from calibrated ones
+    (see :func:`declared_targets`); such entries get
+    ``"stand_in_calibrated_to_it"`` / ``"stand_in_implies_it"`` and are counted
+    apart in the summary.
+
+    ``inputs`` (a variant build on the user's own files, see
+    :func:`lpsrepro.report.input_files`) lists ``{"parameter", "file",
+    "sha256"}`` of those files. The document then says ``"data": "your data"``,
+    the stand-ins' calibration declarations are dropped (they describe the
+    bundled files, not the user's), and each measured number is set beside the
+    paper's value as a comparison of two samples (``"comparison": "your sample
+    vs the paper's"``), not as a reproduction.
+
+    ``sensitivity`` (default: the cached result of :func:`lpsrepro.sweep.load_sensitivity`, if any;
+    ``{}`` for none) gives each claim it covers ``"sensitivity": {"p05", "p95", "unit",
+    "published_inside", "moved_most_by"}``: the number's 5–95 % interval when the ledger's
+    assumptions move over their ranges, and the assumptions that move it most.
     """
     claims = registry(registry_path)
-    by_id: dict[str, dict[str, Any]] = {}
+    by_kind: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in KINDS}
     for rec in records:
         if rec["id"] not in claims:
             raise ParameterError("claim_id", rec["id"], "an id of data/paper/claims.yaml")
-        if rec["id"] in by_id:
-            raise ParameterError("claim_id", rec["id"], "recorded once only (it was recorded twice)")
-        by_id[rec["id"]] = rec
-    calibrated = calibrated or {}
-    unknown = sorted(set(calibrated) - set(claims))
-    if unknown:
-        raise ParameterError("calibration target", unknown[0], "an id of data/paper/claims.yaml")
-    items = [compare(claim, by_id.get(cid)) for cid, claim in claims.items()]
-    for item in items:
-        item["stand_in_calibrated_to_it"] = calibrated.get(item["id"])
+        kind = rec.get("kind", "reproduction")
+        if kind not in KINDS:
+            raise ParameterError(f"{rec['id']} kind", kind, " or ".join(KINDS))
+        if rec["id"] in by_kind[kind]:
+            raise ParameterError("claim_id", rec["id"],
+                                 f"recorded once only per kind (its {kind.replace('_', ' ')} was recorded twice)")
+        by_kind[kind][rec["id"]] = rec
+    user_data = bool(inputs)
+    calibrated = {} if user_data else dict(calibrated or {})
+    implied = {} if user_data else dict(implied or {})
+    for what, mapping in (("calibration target", calibrated), ("implied target", implied)):
+        unknown = sorted(set(mapping) - set(claims))
+        if unknown:
+            raise ParameterError(what, unknown[0], "an id of data/paper/claims.yaml")
+    both = sorted(set(calibrated) & set(implied))
+    if both:
+        raise ParameterError("implied target", both[0],
+                             "declared either as a calibration target or as implied by one, not both")
+    if sensitivity is None and not user_data:
+        from lpsrepro import sweep
+
+        sensitivity = sweep.load_sensitivity() or {}
+    intervals = {} if user_data else (sensitivity or {}).get("claims", {})
+    items = []
+    for cid, claim in claims.items():
+        item = compare(claim, by_kind["reproduction"].get(cid))
+        item["stand_in_calibrated_to_it"] = calibrated.get(cid)
+        if cid in implied:
+            item["stand_in_implies_it"] = implied[cid]
+        if user_data and item["status"] != "not_attempted":
+            item["comparison"] = "your sample vs the paper's"
+        if cid in intervals and intervals[cid].get("p05") is not None:
+            item["sensitivity"] = sensitivity_entry(item, intervals[cid])
+        if cid in by_kind["independent_prediction"]:
+            item["independent_prediction"] = _prediction_entry(claim, by_kind["independent_prediction"][cid])
+        items.append(item)
+    doc: dict[str, Any] = {"paper": "doi:10.1111/jace.18728"}
+    if user_data:
+        doc["data"] = "your data"
+        doc["inputs"] = [dict(i) for i in inputs]
+    else:
+        doc["data"] = "simulated stand-ins"
+    doc["summary"] = summarise(items)
+    doc["summary_text"] = summary_text({"summary": doc["summary"], "data": doc["data"], "claims": items})
+    doc["claims"] = items
+    return doc
+
+
+def published_inside(published: dict[str, Any], low: float, high: float) -> bool:
+    """Whether a published value (or bound, or range) is reachable inside ``[low, high]``."""
+    rel = published["relation"]
+    if rel == "range":
+        return published["low"] <= high and published["high"] >= low
+    if rel in ("<", "<="):
+        return low <= published["value"]
+    if rel in (">", ">="):
+        return high >= published["value"]
+    return low <= published["value"] <= high
+
+
+def sensitivity_entry(item: dict[str, Any], interval: dict[str, Any]) -> dict[str, Any]:
+    """A claim's ``sensitivity`` block of claims.json from a cached sensitivity result."""
+    low, high = interval["p05"], interval["p95"]
+    unit = interval.get("unit", item["published"]["unit"])
+    if unit != item["published"]["unit"]:  # the section's unit; compare in the registry's
+        low, high = (convert(v, unit, item["published"]["unit"], what=item["id"]) for v in (low, high))
+        low, high = _round_sig(low, VALUE_DIGITS), _round_sig(high, VALUE_DIGITS)
+    return {"p05": low, "p95": high, "unit": item["published"]["unit"],
+            "published_inside": published_inside(item["published"], low, high),
+            "moved_most_by": [d["assumption"] for d in interval.get("drivers", [])[:3]]}
+
+
+def summarise(items: list[dict[str, Any]]) -> dict[str, int]:
+    """Counts for the summary (all integers; the categories are explained in :func:`summary_text`).
+
+    ``reproduced`` + ``deviates`` + ``failed_quality`` + ``not_attempted`` = number of published
+    claims. The reproduced ones split into ``reproduced_calibrated`` (◆, the stand-ins were made to
+    match), ``reproduced_implied`` (follow by construction from a calibrated number) and
+    ``reproduced_not_calibrated`` (the rest). Independent predictions are counted apart:
+    ``predictions`` in all, of which ``predictions_agree`` agree with the paper.
+    """
     summary = {status: sum(1 for i in items if i["status"] == status) for status in STATUSES}
-    summary["reproduced_without_calibration"] = sum(
-        1 for i in items if i["status"] == "reproduced" and not i["stand_in_calibrated_to_it"])
-    return {"paper": "doi:10.1111/jace.18728", "summary": summary, "claims": items}
+    reproduced = [i for i in items if i["status"] == "reproduced"]
+    summary["reproduced_calibrated"] = sum(1 for i in reproduced if i.get("stand_in_calibrated_to_it"))
+    summary["reproduced_implied"] = sum(1 for i in reproduced if i.get("stand_in_implies_it"))
+    summary["reproduced_not_calibrated"] = (len(reproduced) - summary["reproduced_calibrated"]
+                                            - summary["reproduced_implied"])
+    predictions = [i["independent_prediction"] for i in items if i.get("independent_prediction")]
+    summary["predictions"] = len(predictions)
+    summary["predictions_agree"] = sum(1 for p in predictions if p["status"] == "reproduced")
+    summary["predictions_deviate"] = sum(1 for p in predictions if p["status"] == "deviates")
+    summary["predictions_failed_quality"] = sum(1 for p in predictions if p["status"] == "failed_quality")
+    return summary
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def summary_text(doc: dict[str, Any]) -> str:
+    """The summary in words, one paragraph (the build prints it; REPORT.md starts with it).
+
+    Two kinds of evidence are never added up: numbers reproduced from data, and independent
+    predictions from literature inputs. For the bundled stand-ins, the reproduced count is split
+    *inside* its own sentence into calibrated (◆), implied and not-calibrated parts, so that no
+    part reads as a further category of the paper's claims.
+    """
+    s = doc["summary"]
+    total = len(doc["claims"])
+    user_data = doc.get("data") == "your data"
+    if user_data:
+        text = (f"Your data: {s['reproduced'] + s['deviates']} of {total} published numbers measured from "
+                f"your files, {s['reproduced']} of them equal to the paper's value within its printed "
+                f"precision and {s['deviates']} different; ")
+    else:
+        parts = []
+        if s["reproduced_calibrated"]:
+            parts.append(f"{s['reproduced_calibrated']} of them from stand-ins calibrated to that number ◆")
+        if s["reproduced_implied"]:
+            parts.append(f"{s['reproduced_implied']} implied by a calibrated number")
+        parts.append(f"{s['reproduced_not_calibrated']}{'' if parts else ' of them'} from data not calibrated "
+                     "to that number")
+        text = (f"{s['reproduced']} of {total} published numbers reproduced from the simulated stand-ins "
+                f"({', '.join(parts)}); {s['deviates']} deviate; ")
+    text += f"{s['failed_quality']} failed a quality gate; {s['not_attempted']} not attempted."
+    if s["predictions"]:
+        extra = [f"{s['predictions_deviate']} deviate"] if s["predictions_deviate"] else []
+        if s["predictions_failed_quality"]:
+            extra.append(f"{s['predictions_failed_quality']} failed a quality gate")
+        text += (f" Independent tests of the paper: {_plural(s['predictions'], 'number')} predicted from cited "
+                 f"literature inputs, nothing tuned to the paper; {s['predictions_agree']} agree"
+                 + (f", {', '.join(extra)}" if extra else "") + ".")
+    elif not user_data:
+        text += (" Independent tests of the paper: none (no number was predicted from literature inputs "
+                 "alone; a reproduction from stand-ins tests the analysis chain, not the paper's claim).")
+    return text

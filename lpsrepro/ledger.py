@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -96,3 +97,8 @@ def table(prefix: str = "") -> str:
     rows = [(a.key, f"{a.value} {a.unit}", a.source or "assumption") for a in entries(prefix)]
     width = [max(len(r[i]) for r in rows) for i in range(2)] if rows else [0, 0]
     return "\n".join(f"{k:<{width[0]}}  {v:<{width[1]}}  {s}" for k, v, s in rows)
+
+
+def digest(*, path: Path | None = None) -> str:
+    """SHA-256 of the ledger file's bytes: identifies the assumptions a result was computed with."""
+    return hashlib.sha256(Path(path or paths.ASSUMPTIONS).read_bytes()).hexdigest()

@@ -1,22 +1,65 @@
 """``figures/REPORT.md``: the reproduction report.
 
 Sections: summary; published vs reproduced (every claim, with status and
-deviation); the figure gallery by paper panel; consistency of the paper
+deviation; with the assumption-sensitivity interval when a cached sensitivity
+result exists, see :mod:`lpsrepro.sweep`); independent predictions; quality
+gates that failed; the figure gallery by paper panel; consistency of the paper
 (computed by :mod:`lpsrepro.consistency`). The text is deterministic — no
 dates, no timings — so that the committed report changes only when a result
 does.
+
+A variant build on the user's own files (``inputs``, see :func:`input_files`)
+is reported as "your data" with each file's name and SHA-256, its numbers set
+beside the paper's as a comparison of two samples; it is never called a
+stand-in.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
-from lpsrepro import consistency
+from lpsrepro import consistency, paths
 from lpsrepro.fileio import write_text
 
 _STATUS_MARK = {"reproduced": "✅ reproduced", "deviates": "⚠️ deviates",
                 "failed_quality": "⛔ failed quality gate", "not_attempted": "· not attempted"}
+#: Status words for the user's own data: their sample set beside the paper's, not a reproduction.
+_USER_MARK = {"reproduced": "= same as the paper's", "deviates": "≠ differs from the paper's",
+              "failed_quality": "⛔ failed quality gate", "not_attempted": "· not measured"}
+_PREDICTION_MARK = {"reproduced": "✅ agrees", "deviates": "⚠️ disagrees",
+                    "failed_quality": "⛔ failed quality gate"}
+
+
+def sha256_of(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, hex (identifies the user's input in the report)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_files(parameters: dict[str, Any], *, base: Path | None = None) -> list[dict[str, str]]:
+    """The user's own data files among a build's parameters → ``[{"parameter", "file", "sha256"}]``.
+
+    A parameter counts as a data file when its value (a string, or each string of a list/tuple)
+    names an existing file, resolved from ``base`` (default: the working directory). Files of the
+    bundled stand-ins (under ``data/raw``) are not the user's data and are left out, so that a
+    variant which only changes a number (a thickness, an area) is still reported as stand-in data.
+    """
+    found = []
+    for name in sorted(parameters):
+        values = parameters[name]
+        for value in values if isinstance(values, (list, tuple)) else [values]:
+            if not isinstance(value, (str, Path)) or not str(value).strip():
+                continue
+            path = paths.resolve(value, base=base)
+            if not path.is_file() or path.resolve().is_relative_to(paths.RAW.resolve()):
+                continue
+            found.append({"parameter": name, "file": path.name, "sha256": sha256_of(path)})
+    return found
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:
@@ -68,52 +111,102 @@ def _tolerance(entry: dict[str, Any]) -> str:
     return f"±{_fmt(tol['atol'], 3)}" if "atol" in tol else f"±{100 * tol['rtol']:.3g} %"
 
 
-def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
-           variant: dict[str, Any] | None = None) -> str:
-    """The report as Markdown text."""
-    summary = claims_doc["summary"]
+def _summary_text(claims_doc: dict[str, Any]) -> str:
+    if "summary_text" in claims_doc:
+        return claims_doc["summary_text"]
+    from lpsrepro.claims import summary_text  # a claims.json written before summary_text existed
+
+    return summary_text(claims_doc)
+
+
+def _header(claims_doc: dict[str, Any], variant: dict[str, Any] | None,
+            inputs: list[dict[str, str]]) -> list[str]:
     lines = ["# Reproduction report — Wu et al., J. Am. Ceram. Soc. 105 (2022) 7344", ""]
     if variant:
         params = ", ".join(f"{k} = {v!r}" for k, v in variant["parameters"].items())
         lines += [f"> **Variant build** of `{variant['notebook']}` with {params}. "
                   "These are not the compendium's reference results.", ""]
+    lines += ["Written by `lpsrepro build` from the executed notebooks; do not edit by hand.", ""]
+    if inputs:
+        lines += ["**Your data.** The numbers below were measured from your files:", ""]
+        lines += [f"- `{i['parameter']}`: `{i['file']}` (SHA-256 `{i['sha256']}`)" for i in inputs]
+        lines += ["", "The paper's values are shown beside yours for reference: they describe the paper's "
+                  "samples, so *same* or *differs* compares two samples — it neither confirms nor refutes the "
+                  "paper, and your numbers are not graded as reproductions.", ""]
+    else:
+        lines += [
+            "**Data are simulated stand-ins.** The authors did not publish their measurements; every analysed "
+            "file was made by a documented forward model (see `data/README.md`) and says so in its own "
+            "metadata. A *reproduced* number therefore shows that the paper's analysis, run on data that behave "
+            "like the paper's, returns the paper's number — and that the same code is ready for real "
+            "measurements.", ""]
+    lines += [f"**Summary:** {_summary_text(claims_doc)}", ""]
+    return lines
+
+
+def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
+           variant: dict[str, Any] | None = None, *, inputs: list[dict[str, str]] | None = None,
+           sensitivity: dict[str, Any] | None = None) -> str:
+    """The report as Markdown text.
+
+    ``inputs`` (default: ``claims_doc["inputs"]``) lists the user's files of a variant build
+    (:func:`input_files`): the report then speaks of "your data". ``sensitivity`` (default: the
+    cached result of :func:`lpsrepro.sweep.load_sensitivity`, if any) adds each claim's 5–95 %
+    interval under the ledger's ranges and whether the published value lies inside.
+    """
+    if inputs is None:
+        inputs = claims_doc.get("inputs") or []
+    user_data = bool(inputs)
+    if sensitivity is None and not user_data:
+        from lpsrepro import sweep
+
+        sensitivity = sweep.load_sensitivity()
+    intervals = (sensitivity or {}).get("claims", {})
+    marks = _USER_MARK if user_data else _STATUS_MARK
+    lines = _header(claims_doc, variant, inputs)
     lines += [
-        "Written by `lpsrepro build` from the executed notebooks; do not edit by hand.",
-        "",
-        "**Data are simulated stand-ins.** The authors did not publish their measurements; every analysed file was "
-        "made by a documented forward model (see `data/README.md`) and says so in its own metadata. A "
-        "*reproduced* number therefore shows that the paper's analysis, run on data that behave like the "
-        "paper's, returns the paper's number — and that the same code is ready for real measurements.",
-        "",
-        f"**Summary:** {summary['reproduced']} reproduced, {summary['deviates']} deviate, "
-        f"{summary['not_attempted']} not attempted (of {len(claims_doc['claims'])} published numbers). "
-        f"Of the reproduced numbers, {summary['reproduced_without_calibration']} come from stand-ins that were "
-        "not made to match that number; the others (marked ◆) were calibration targets of the stand-ins, so "
-        "their reproduction tests the analysis chain, not the paper's claim.",
-        "",
-        "## Published vs reproduced",
+        "## Published vs " + ("your data" if user_data else "reproduced"),
         "",
         "Tolerance: half a unit of the last printed digit unless the registry gives a reason for another "
-        "(`data/paper/claims.yaml`). Deviation = (reproduced − published) / published, for equalities. "
-        "◆ = the stand-in data were calibrated to this published number (how: see the list below the table).",
+        "(`data/paper/claims.yaml`). Deviation = (" + ("yours" if user_data else "reproduced")
+        + " − published) / published, for equalities."
+        + ("" if user_data else " ◆ = the stand-in data were calibrated to this published number; "
+           "◇ = it follows by construction from a calibrated number (how: see the lists below the table)."),
         "",
-        "| claim | where | published | reproduced | tolerance | deviation | status |",
-        "|---|---|---|---|---|---|---|",
     ]
+    head = ["claim", "where", "published", "yours" if user_data else "reproduced", "tolerance", "deviation",
+            "status"]
+    if intervals:
+        head += ["5–95 % under the ledger's ranges", "published inside?"]
+        lines[-1:-1] = ["The interval is that of the reproduced number when every assumption of the ledger "
+                        "moves over its range (Latin-hypercube sample, `lpsrepro.sweep.sensitivity`); "
+                        "\"published inside?\" says whether the paper's value lies in it.", ""]
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for entry in claims_doc["claims"]:
         dev = "" if entry["deviation"] is None else f"{100 * entry['deviation']:+.2g} %"
-        mark = " ◆" if entry.get("stand_in_calibrated_to_it") else ""
-        lines.append(f"| `{entry['id']}`{mark} — {_cell(entry['statement'])} | {_cell(entry['source'])} | "
-                     f"{_published(entry)} | {_reproduced(entry)} | {_tolerance(entry)} | {dev} | "
-                     f"{_STATUS_MARK[entry['status']]} |")
-    calibrated = [e for e in claims_doc["claims"] if e.get("stand_in_calibrated_to_it")]
-    if calibrated:
-        lines += ["", "**◆ Calibration targets of the stand-in data** (from the generators' "
-                  "`CALIBRATION_TARGETS`):", ""]
-        lines += [f"- `{e['id']}`: {e['stand_in_calibrated_to_it']}" for e in calibrated]
+        mark = " ◆" if entry.get("stand_in_calibrated_to_it") else " ◇" if entry.get("stand_in_implies_it") else ""
+        row = [f"`{entry['id']}`{mark} — {_cell(entry['statement'])}", _cell(entry["source"]), _published(entry),
+               _reproduced(entry), _tolerance(entry), dev, marks[entry["status"]]]
+        if intervals:
+            row += _interval_cells(entry, intervals.get(entry["id"]))
+        lines.append("| " + " | ".join(row) + " |")
+    for key, title in (("stand_in_calibrated_to_it", "**◆ Calibration targets of the stand-in data** (from the "
+                        "generators' `CALIBRATION_TARGETS`):"),
+                       ("stand_in_implies_it", "**◇ Implied by calibrated numbers** (from the generators' "
+                        "`IMPLIED_TARGETS`):")):
+        flagged = [e for e in claims_doc["claims"] if e.get(key)]
+        if flagged:
+            lines += ["", title, ""] + [f"- `{e['id']}`: {e[key]}" for e in flagged]
+    failed = [e for e in claims_doc["claims"] if e["status"] == "failed_quality"]
+    if failed:
+        lines += ["", "**⛔ Quality gates that failed** (the number is not compared with the paper):", ""]
+        lines += [f"- `{e['id']}`: {e['failed_quality']}{_quality_text(e.get('quality'))}" for e in failed]
     notes = [e for e in claims_doc["claims"] if e.get("note")]
     if notes:
         lines += ["", "Notes of the registry:", ""] + [f"- `{e['id']}`: {e['note']}" for e in notes]
+    lines += _predictions(claims_doc)
+    if intervals:
+        lines += _tornado_section(sensitivity)
 
     lines += ["", "## Figures by paper panel", ""]
     for panel, entry in manifest_doc.items():
@@ -136,7 +229,75 @@ def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _quality_text(quality: dict[str, float] | None) -> str:
+    if not quality:
+        return ""
+    return " (" + ", ".join(f"{k} = {_fmt(v, 3)}" for k, v in sorted(quality.items())) + ")"
+
+
+def _interval_cells(entry: dict[str, Any], interval: dict[str, Any] | None) -> list[str]:
+    if not interval or interval.get("p05") is None:
+        return ["", ""]
+    from lpsrepro.claims import sensitivity_entry
+
+    block = entry.get("sensitivity") or sensitivity_entry(entry, interval)
+    text = f"{_fmt(block['p05'], 3)} – {_fmt(block['p95'], 3)} {_unit(block['unit'])}".rstrip()
+    return [text, "yes" if block["published_inside"] else "no"]
+
+
+def _predictions(claims_doc: dict[str, Any]) -> list[str]:
+    """The independent predictions, in a table of their own: they are a different kind of evidence."""
+    rows = [e for e in claims_doc["claims"] if e.get("independent_prediction")]
+    lines = ["", "## Independent predictions", ""]
+    if not rows:
+        return lines + ["None yet: no published number is predicted from cited literature inputs alone. Every "
+                        "reproduced number above comes from data made to resemble the paper, so the report holds "
+                        "no independent test of the paper's claims.", ""]
+    lines += ["Numbers predicted from cited literature inputs, with nothing tuned to the paper, compared with the "
+              "published value with the same tolerance as above. These, not the reproductions, test the paper.", "",
+              "| claim | published | predicted | deviation | agreement | from |", "|---|---|---|---|---|---|"]
+    for e in rows:
+        pred = e["independent_prediction"]
+        shown = _reproduced({"reproduced": pred.get("predicted")})
+        dev = "" if pred.get("deviation") is None else f"{100 * pred['deviation']:+.2g} %"
+        how = pred.get("failed_quality") or pred.get("method", "")
+        lines.append(f"| `{e['id']}` — {_cell(e['statement'])} | {_published(e)} | {shown} | {dev} | "
+                     f"{_PREDICTION_MARK[pred['status']]} | {_cell(how)} |")
+    return lines
+
+
+def _tornado_section(sensitivity: dict[str, Any]) -> list[str]:
+    lines = ["", "## Which assumptions move the numbers", "",
+             "One-at-a-time over each ledger entry's range, and a global Morris screening over all of them "
+             "together (SALib); the tornado figures show, per section, how far each assumption moves each "
+             "number. Computed by `lpsrepro.sweep.sensitivity` and cached; rerun it after changing the ledger.", ""]
+    for section, info in sorted((sensitivity.get("sections") or {}).items()):
+        lines += [f"### {section}", ""]
+        if info.get("figure"):
+            lines += [f"![tornado {section}]({Path(info['figure']).name})", ""]
+        for cid, claim in sorted(sensitivity["claims"].items()):
+            if claim.get("section") == section and claim.get("drivers"):
+                drivers = ", ".join(f"`{d['assumption']}`" for d in claim["drivers"][:3])
+                lines.append(f"- `{cid}`: moved most by {drivers}")
+        lines.append("")
+    return lines
+
+
 def write_report(target: Path, claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
-                 variant: dict[str, Any] | None = None) -> None:
-    """Write :func:`render`'s text to ``target`` atomically."""
-    write_text(target, render(claims_doc, manifest_doc, variant))
+                 variant: dict[str, Any] | None = None, *, inputs: list[dict[str, str]] | None = None,
+                 sensitivity: dict[str, Any] | None = None) -> None:
+    """Write :func:`render`'s text to ``target`` atomically (keywords: see :func:`render`)."""
+    write_text(target, render(claims_doc, manifest_doc, variant, inputs=inputs, sensitivity=sensitivity))
+
+
+def compose(claims_doc: dict[str, Any], manifest_doc: dict[str, Any], target: Path, *,
+            variant: dict[str, Any] | None = None, parameters: dict[str, Any] | None = None,
+            base: Path | None = None) -> list[dict[str, str]]:
+    """Write REPORT.md for a build; with ``parameters``, detect the user's files among them.
+
+    Returns the user's input files (:func:`input_files`), which the caller also passes to
+    :func:`lpsrepro.claims.claims_document` (``inputs=...``) so that claims.json says the same.
+    """
+    inputs = input_files(parameters or {}, base=base)
+    write_report(target, claims_doc, manifest_doc, variant, inputs=inputs)
+    return inputs

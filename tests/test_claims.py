@@ -104,3 +104,112 @@ def test_document_lists_every_claim_once_and_refuses_duplicates():
 def test_record_prints_one_deterministic_line(capsys):
     claims.record("membrane_asr", 0.819712345, "ohm*cm**2", 0.000751)
     assert capsys.readouterr().out == "claim membrane_asr = 0.8197 ± 0.00075 ohm*cm**2\n"
+
+
+# --------------------------------------------------------------------------- kinds, implied targets, summary
+def test_a_prediction_sits_beside_the_reproduction_and_is_compared_apart():
+    rep = claims.make_record("membrane_asr", 0.82, "ohm*cm**2")
+    pred = claims.make_record("membrane_asr", 0.95, "ohm*cm**2", 0.02, kind="independent_prediction",
+                              note="from literature σ")
+    assert "kind" not in rep and pred["kind"] == "independent_prediction"
+    doc = claims.claims_document([rep, pred])
+    entry = next(e for e in doc["claims"] if e["id"] == "membrane_asr")
+    assert entry["status"] == "reproduced" and entry["reproduced"]["value"] == 0.82
+    assert entry["independent_prediction"]["status"] == "deviates"
+    assert entry["independent_prediction"]["predicted"] == {"value": 0.95, "unit": "ohm*cm**2", "uncertainty": 0.02}
+    assert entry["independent_prediction"]["method"] == "from literature σ"
+    assert doc["summary"]["predictions"] == 1 and doc["summary"]["predictions_agree"] == 0
+    with pytest.raises(ParameterError, match="independent prediction was recorded twice"):
+        claims.claims_document([rep, pred, pred])
+    with pytest.raises(ParameterError, match="kind"):
+        claims.make_record("membrane_asr", 0.82, "ohm*cm**2", kind="guess")
+
+
+def test_a_prediction_alone_leaves_the_reproduction_not_attempted():
+    pred = claims.make_record("membrane_asr", 0.8, "ohm*cm**2", kind="independent_prediction")
+    entry = next(e for e in claims.claims_document([pred])["claims"] if e["id"] == "membrane_asr")
+    assert entry["status"] == "not_attempted" and entry["independent_prediction"]["status"] == "reproduced"
+
+
+def test_prediction_line_says_prediction(capsys):
+    claims.record("membrane_asr", 0.8, "ohm*cm**2", kind="independent_prediction")
+    assert capsys.readouterr().out == "prediction membrane_asr = 0.8 ohm*cm**2\n"
+
+
+def test_failed_quality_prediction_keeps_its_reason():
+    pred = claims.make_record("membrane_asr", float("nan"), "ohm*cm**2", kind="independent_prediction",
+                              failed_quality="no literature value for the area")
+    entry = next(e for e in claims.claims_document([pred])["claims"] if e["id"] == "membrane_asr")
+    assert entry["independent_prediction"] == {"status": "failed_quality",
+                                               "failed_quality": "no literature value for the area", "quality": {}}
+
+
+def three_reproduced():
+    return [claims.make_record("membrane_asr", 0.82, "ohm*cm**2"),
+            claims.make_record("membrane_conductivity", 6.7e-5, "S/cm"),
+            claims.make_record("membrane_thickness", 550, "nm")]
+
+
+def test_summary_splits_reproduced_into_calibrated_implied_and_not_calibrated():
+    doc = claims.claims_document(three_reproduced(), calibrated={"membrane_conductivity": "σ set"},
+                                 implied={"membrane_asr": "thickness / σ"})
+    s = doc["summary"]
+    assert (s["reproduced"], s["reproduced_calibrated"], s["reproduced_implied"], s["reproduced_not_calibrated"]) \
+        == (3, 1, 1, 1)
+    assert s["reproduced"] + s["deviates"] + s["failed_quality"] + s["not_attempted"] == len(doc["claims"])
+    text = doc["summary_text"]
+    assert text.startswith(f"3 of {len(doc['claims'])} published numbers reproduced from the simulated stand-ins "
+                           "(1 of them from stand-ins calibrated to that number ◆, 1 implied by a calibrated number, "
+                           "1 from data not calibrated to that number)")
+    assert "Independent tests of the paper: none" in text
+    entry = next(e for e in doc["claims"] if e["id"] == "membrane_asr")
+    assert entry["stand_in_implies_it"] == "thickness / σ" and entry["stand_in_calibrated_to_it"] is None
+    with pytest.raises(ParameterError, match="not both"):
+        claims.claims_document([], calibrated={"membrane_asr": "a"}, implied={"membrane_asr": "b"})
+    with pytest.raises(ParameterError, match="implied target"):
+        claims.claims_document([], implied={"no_such": "b"})
+
+
+def test_summary_counts_predictions_that_agree():
+    recs = three_reproduced() + [
+        claims.make_record("membrane_asr", 0.8, "ohm*cm**2", kind="independent_prediction"),
+        claims.make_record("membrane_thickness", 900, "nm", kind="independent_prediction")]
+    text = claims.claims_document(recs)["summary_text"]
+    assert ("Independent tests of the paper: 2 numbers predicted from cited literature inputs, nothing tuned to the "
+            "paper; 1 agree, 1 deviate.") in text
+
+
+def test_declared_targets_collects_every_generator():
+    declared = claims.declared_targets()
+    import lpsrepro.simulate
+
+    assert set(declared) == {"calibrated", "implied"}
+    assert lpsrepro.simulate.calibration_targets().items() <= declared["calibrated"].items()
+    assert set(declared["implied"]) <= set(claims.registry())
+    assert not set(declared["calibrated"]) & set(declared["implied"])
+
+
+def test_user_data_document_says_your_data_and_drops_stand_in_calibration():
+    inputs = [{"parameter": "eis_file", "file": "mine.z", "sha256": "ab" * 32}]
+    doc = claims.claims_document(three_reproduced(), calibrated={"membrane_conductivity": "σ set"}, inputs=inputs)
+    assert doc["data"] == "your data" and doc["inputs"] == inputs
+    entry = next(e for e in doc["claims"] if e["id"] == "membrane_conductivity")
+    assert entry["stand_in_calibrated_to_it"] is None and entry["comparison"] == "your sample vs the paper's"
+    assert doc["summary_text"].startswith("Your data: 3 of ")
+    assert "stand-in" not in doc["summary_text"]
+    assert claims.claims_document([])["data"] == "simulated stand-ins"
+
+
+def test_sensitivity_interval_goes_into_claims_json():
+    sens = {"claims": {"membrane_asr": {"unit": "ohm*cm**2", "p05": 0.7, "p95": 0.9,
+                                        "drivers": [{"assumption": "membrane.lead_resistance"}]},
+                       "membrane_conductivity": {"unit": "S/m", "p05": 7e-3, "p95": 8e-3, "drivers": []}}}
+    doc = claims.claims_document([], sensitivity=sens)
+    by_id = {e["id"]: e for e in doc["claims"]}
+    assert by_id["membrane_asr"]["sensitivity"] == {"p05": 0.7, "p95": 0.9, "unit": "ohm*cm**2",
+                                                    "published_inside": True,
+                                                    "moved_most_by": ["membrane.lead_resistance"]}
+    cond = by_id["membrane_conductivity"]["sensitivity"]
+    assert cond["unit"] == "S/cm" and cond["p05"] == pytest.approx(7e-5) and cond["published_inside"] is False
+    assert "sensitivity" not in by_id["membrane_thickness"]
+    assert "sensitivity" not in claims.claims_document([], sensitivity={})["claims"][0]

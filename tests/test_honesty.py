@@ -14,7 +14,7 @@ import re
 import pytest
 
 import lpsrepro.simulate
-from lpsrepro import claims, paths
+from lpsrepro import claims, ledger, paths
 
 FORBIDDEN = ("lpsrepro.claims", "lpsrepro.consistency", "lpsrepro.simulate")
 ANALYSIS_SIDE = sorted(p for folder in ("analysis", "io", "models")
@@ -44,10 +44,13 @@ GENERATOR_MODULES = [name for _, name, _ in pkgutil.iter_modules(lpsrepro.simula
 @pytest.mark.parametrize("name", GENERATOR_MODULES)
 def test_published_values_used_by_a_generator_are_declared(name):
     module = importlib.import_module(f"lpsrepro.simulate.{name}")
-    source = (paths.ROOT / "lpsrepro" / "simulate" / f"{name}.py").read_text()
-    code = source.split("CALIBRATION_TARGETS = {", 1)[0] + source.split("CALIBRATION_TARGETS = {", 1)[1].split("\n}\n", 1)[1]
+    code = (paths.ROOT / "lpsrepro" / "simulate" / f"{name}.py").read_text()
+    for mapping in ("CALIBRATION_TARGETS", "IMPLIED_TARGETS"):  # the declarations themselves are not uses
+        if re.search(rf"^{mapping}\b[^=]*= {{", code, re.M):
+            head, tail = re.split(rf"^{mapping}\b[^=]*= {{", code, maxsplit=1, flags=re.M)
+            code = head + tail.split("\n}\n", 1)[1]
     used = {cid for cid in claims.registry() if re.search(rf"[\"']{cid}[\"']", code)}
-    declared = set(module.CALIBRATION_TARGETS)
+    declared = set(module.CALIBRATION_TARGETS) | set(getattr(module, "IMPLIED_TARGETS", {}))
     assert used <= declared, f"{name} uses published {sorted(used - declared)} without declaring them"
     assert declared <= set(claims.registry())
 
@@ -58,3 +61,91 @@ def test_report_flags_calibrated_claims():
     assert entry["stand_in_calibrated_to_it"] == "how"
     with pytest.raises(ValueError, match="calibration target"):
         claims.claims_document([], calibrated={"no_such_claim": "how"})
+
+
+# --------------------------------------------------------------------------- ledger entries tuned to the paper
+# The rule. A ledger entry is *tuned to the paper* when one sentence of its justification has both
+#   (1) a tuning phrase — "so that", "so as to", "chosen so/to", "calibrated to", "the calibration keeps",
+#       "to match", "fitted to", "tuned to" — i.e. the value was picked for what it makes the data do, and
+#   (2) a published observation as the aim — a claim id of data/paper/claims.yaml, a published value with its
+#       unit as printed there ("65 min", "18-nm"), or words that point at the paper ("the paper's", "published",
+#       "as Fig. S6 shows", "the paper states/reports/shows").
+# Such an entry's value was chosen so that the stand-ins agree with the paper. Every claim it feeds (its
+# `affects` list) is then computed from an input that was tuned to the paper, so none of them is independent
+# evidence: each must be declared by a generator, in CALIBRATION_TARGETS (the entry was chosen for it) or
+# IMPLIED_TARGETS (it follows from the tuned value by construction). A value chosen for an instrumental reason
+# ("so that the strongest reflection reaches ~1500 counts") has no published aim and is not concerned.
+TUNING = re.compile(r"\b(so that|so as to|chosen (?:so|to)|calibrated to|the calibration keeps|to match|"
+                    r"fitted to|tuned to)\b", re.I)
+PAPER_WORDS = re.compile(r"(the paper'?s?\b|\bpublished\b|\bFig\.\s*S?\d+[a-z]?\s+shows?\b|"
+                         r"\bthe paper (?:states|reports|shows|reads)\b)", re.I)
+ABBREVIATIONS = ("Fig.", "Figs.", "ref.", "refs.", "e.g.", "i.e.", "cf.", "Eq.", "vs.", "ca.", "al.", "approx.")
+UNIT_FORMS = {"1/cm": r"(?:cm-1|cm⁻¹|1/cm)", "ohm*cm**2": r"(?:Ω\s?cm²|ohm\s?cm2?)", "percent": r"(?:%|percent)"}
+
+
+def sentences(text):
+    """Split at '. ', '; ' or '! ' but not after an abbreviation such as 'Fig.'."""
+    out, start = [], 0
+    for match in re.finditer(r"[.;!]\s+", text):
+        before = text[start:match.end()].rstrip()
+        if any(before.endswith(a) for a in ABBREVIATIONS):
+            continue
+        out.append(text[start:match.end()].strip())
+        start = match.end()
+    return out + [text[start:].strip()] if text[start:].strip() else out
+
+
+def published_value_patterns(registry):
+    patterns = []
+    for claim in registry.values():
+        unit = UNIT_FORMS.get(claim.unit, re.escape(claim.unit))
+        for printed in (claim.value, claim.low, claim.high):
+            if printed is not None and claim.unit not in ("dimensionless", ""):
+                patterns.append(re.compile(rf"(?<![\d.]){re.escape(printed)}[\s-]?{unit}\b"))
+    return patterns
+
+
+def tuned_sentence(justification, registry, patterns):
+    """The first sentence that tunes the entry to a published observation, or None."""
+    for sentence in sentences(justification):
+        if not TUNING.search(sentence):
+            continue
+        if (PAPER_WORDS.search(sentence) or any(re.search(rf"\b{cid}\b", sentence) for cid in registry)
+                or any(p.search(sentence) for p in patterns)):
+            return sentence
+    return None
+
+
+def test_the_tuning_rule_tells_a_published_aim_from_an_instrumental_one():
+    reg = claims.registry()
+    pats = published_value_patterns(reg)
+    assert tuned_sentence("Taken at the lower end, so that Li2S is left after 65 min as Fig. S6 shows.", reg, pats)
+    assert tuned_sentence("12 nm/min, so that at the first sample (50 min) no Li2S is detectable.", reg, pats)
+    assert tuned_sentence("The calibration keeps the intercept at the paper's value.", reg, pats)
+    assert tuned_sentence("Chosen so that membrane_asr comes out right.", reg, pats)
+    assert not tuned_sentence("Chosen so that the strongest reflection reaches ~1500 counts.", reg, pats)
+    assert not tuned_sentence("Typical of milled powders (Fig. 2 shows them). No published rate.", reg, pats)
+    assert sentences("As Fig. S6 shows, it is. Next one; third") == ["As Fig. S6 shows, it is.", "Next one;", "third"]
+
+
+def test_every_claim_fed_by_a_ledger_entry_tuned_to_the_paper_is_declared():
+    reg = claims.registry()
+    pats = published_value_patterns(reg)
+    declared = claims.declared_targets()
+    known = set(declared["calibrated"]) | set(declared["implied"])
+    missing = {}
+    for entry in ledger.entries():
+        sentence = tuned_sentence(entry.justification, reg, pats)
+        if sentence:
+            undeclared = [cid for cid in entry.affects if cid in reg and cid not in known]
+            if undeclared:
+                missing[entry.key] = (undeclared, sentence)
+    assert not missing, "ledger entries tuned to the paper feed claims that no generator declares in " \
+        "CALIBRATION_TARGETS or IMPLIED_TARGETS:\n" + "\n".join(
+            f"  {key}: {ids} — because: {sentence!r}" for key, (ids, sentence) in missing.items())
+
+
+def test_implied_targets_are_claim_ids_and_not_also_calibration_targets():
+    declared = claims.declared_targets()
+    assert set(declared["implied"]) <= set(claims.registry())
+    assert not set(declared["implied"]) & set(declared["calibrated"])

@@ -1,0 +1,115 @@
+"""Benchmark of the sweep engine (issue 13): scaling over dask.distributed workers.
+
+Run:  .venv/bin/python benchmarks/sweep.py [--section fake_section] [--points 200] [--work-ms 50]
+
+For a section's ``run`` (default: the test suite's fake section spending ``--work-ms`` of CPU per point,
+standing for a realistic section) it prints, for LocalClusters of 1 and 2 single-threaded workers:
+points per second (and per worker), the speed-up of 2 workers over 1 (goal ≥ 1.8 on a 2-core machine
+for ≥ 200 points), the scheduler's overhead per task measured with empty tasks and as a share of task
+time (goal < 5 %), the projection to 64 workers from these two numbers, the peak memory (max RSS) per
+worker, and the largest sweep the 2-worker machine finishes in 10 minutes.
+
+On a shared, loaded machine wall times are noisy; the CPU time per point is printed beside them, so that
+a speed-up below the goal can be told apart from a machine whose other jobs took the second core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the fake section
+
+from lpsrepro import sweep  # noqa: E402
+
+
+def _max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _cpu_seconds() -> float:
+    return time.process_time()
+
+
+def measure(section: str, n_workers: int, points: int, work_ms: float, knob: str) -> dict:
+    from distributed import Client, LocalCluster, get_task_stream
+
+    module = sweep.resolve_section(section)
+    k = sweep.knobs(module)[knob]
+    low, high = k.range or (k.default * 0.5, k.default * 1.5)
+    base = {"work_ms": work_ms} if "work_ms" in sweep.knobs(module) else {}
+    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        client.run(lambda: None)  # workers up and connected
+        # Scheduler overhead per task: round trip of many empty tasks, per task.
+        empties = 400
+        start = time.perf_counter()
+        client.gather(client.map(lambda i: i, range(empties), pure=False))
+        overhead_s = (time.perf_counter() - start) / empties * n_workers
+        cpu_before = sum(client.run(_cpu_seconds).values())
+        start = time.perf_counter()
+        with get_task_stream(client) as stream:
+            ds = sweep.run_sweep(module, {knob: (low, high, points)}, base=base,
+                                 scheduler=cluster.scheduler_address, progress=False)
+        wall = time.perf_counter() - start
+        cpu = sum(client.run(_cpu_seconds).values()) - cpu_before
+        # Per task: time on the worker (compute) vs. the gap between tasks on the same worker (scheduling).
+        computes = [s["stop"] - s["start"] for task in stream.data for s in task["startstops"]
+                    if s["action"] == "compute"]
+        rss = max(client.run(_max_rss_mb).values())
+    batch = int(ds.attrs["batch_size"])
+    tasks = math.ceil(points / batch)
+    return {"workers": n_workers, "points": points, "wall_s": wall, "points_per_s": points / wall,
+            "cpu_s_per_point": cpu / points, "batch": batch, "tasks": tasks,
+            "task_s": cpu / tasks, "overhead_s": overhead_s,
+            "task_wall_s": float(np.mean(computes)) if computes else math.nan,
+            "idle_share": 1 - sum(computes) / (wall * n_workers) if computes else math.nan, "max_rss_mb": rss,
+            "failed": int(ds.attrs["failed_points"]), "values": ds[next(iter(ds.data_vars))].values}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--section", default="fake_section")
+    parser.add_argument("--knob", default="interface_cpe_alpha", help="the parameter swept")
+    parser.add_argument("--points", type=int, default=200)
+    parser.add_argument("--work-ms", type=float, default=50.0, help="CPU time per point of the fake section")
+    args = parser.parse_args(argv)
+    print(f"machine: {len(os.sched_getaffinity(0))} usable cores, load average "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} (shared with other jobs: wall times are noisy)")
+    results = [measure(args.section, n, args.points, args.work_ms, args.knob) for n in (1, 2)]
+    assert np.array_equal(results[0]["values"], results[1]["values"], equal_nan=True)
+    for r in results:
+        print(f"{r['workers']} worker(s): {r['points']} points in {r['wall_s']:.1f} s = {r['points_per_s']:.1f} "
+              f"points/s ({r['points_per_s'] / r['workers']:.1f} per worker); CPU {1e3 * r['cpu_s_per_point']:.0f} ms/point; "
+              f"{r['tasks']} tasks of {r['batch']} points ({r['task_s']:.2f} s CPU each); "
+              f"peak memory {r['max_rss_mb']:.0f} MB per worker; failed points {r['failed']}")
+    one, two = results
+    speedup = two["points_per_s"] / one["points_per_s"]
+    print(f"speed-up 2 vs 1 worker: {speedup:.2f}× (goal ≥ 1.8×)")
+    share = two["overhead_s"] / two["task_wall_s"]
+    print(f"scheduler overhead: {1e3 * two['overhead_s']:.1f} ms per empty task = {100 * share:.2f} % of a "
+          f"task's wall time ({two['task_wall_s']:.2f} s) (goal < 5 %); workers idle "
+          f"{100 * two['idle_share']:.1f} % of the sweep's wall time (start-up, central point, assembly included)")
+    # 64 workers, from CPU times (not this loaded machine's wall times): each worker finishes a task every
+    # task_s + overhead_s; the scheduler hands out at most workers/overhead_s empty tasks per second.
+    scheduler_tasks_per_s = two["workers"] / two["overhead_s"]
+    task_rate = min(64 / (two["task_s"] + two["overhead_s"]), scheduler_tasks_per_s)
+    projected = task_rate * two["batch"]
+    ideal = 64 / two["cpu_s_per_point"]
+    print(f"projection, 64 workers: {projected:.0f} points/s = {projected / ideal:.0%} of 64 × 1/(CPU time per "
+          f"point), from the per-task CPU time and the scheduler's {1e3 * two['overhead_s']:.0f} ms per task "
+          f"(scheduler limit {scheduler_tasks_per_s:.0f} tasks/s)")
+    print(f"largest sweep in 10 minutes on this machine (2 workers): ~{int(600 * two['points_per_s'])} points")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,948 @@
+"""Parameter sweeps and assumption sensitivity of a paper section, on dask.distributed.
+
+A section module (:mod:`lpsrepro.sections`) turns ``Params`` into a ``Result`` with a pure
+``run``; this module evaluates that ``run`` over many parameter sets without a notebook kernel:
+
+:func:`run_sweep`
+    over a grid (one dimension per swept parameter) or a Latin-hypercube sample (one ``sample``
+    dimension), on a dask.distributed cluster — a :class:`~distributed.LocalCluster` sized to the
+    machine by default, or an existing scheduler (``scheduler="tcp://host:8786"``, e.g. one started
+    by dask-jobqueue on an HPC system). Cheap points are batched into tasks so that the scheduler's
+    per-task overhead (a few ms) stays far below 5 % of a task's time. Each finished task is written
+    as a NetCDF part next to the output, so that a killed sweep, run again with the same arguments,
+    resumes without recomputing any finished point; the parts are merged into one NetCDF file at
+    the end: one variable per number of ``Result.numbers()`` with its unit, the ledger's SHA-256 and
+    the code's commit in the attributes.
+:func:`sensitivity`
+    one-at-a-time over every ledger entry of ``Params.LEDGER`` that has a range, a global Morris
+    screening (or Sobol indices) over all of them together (SALib: Herman & Usher, J. Open Source
+    Softw. 2 (2017) 97, doi:10.21105/joss.00097; Iwanaga et al., Socio-Environ. Syst. Model. 4
+    (2022) 18155, doi:10.18174/sesmo.18155), and each number's 5–95 % interval over a
+    Latin-hypercube sample of the ledger's ranges. The result is cached as JSON (and a tornado
+    figure) under ``figures/sensitivity/``, where :mod:`lpsrepro.report` finds it.
+
+A bad grid — unknown parameter, value outside the ledger's range (unless ``allow_outside``), unit of
+the wrong dimension — is refused with one :class:`~lpsrepro.errors.ParameterError` before any work.
+
+References
+----------
+Morris, M. D. Factorial sampling plans for preliminary computational experiments. Technometrics 33
+(1991) 161. Campolongo, F.; Cariboni, J.; Saltelli, A. An effective screening design for sensitivity
+analysis of large models. Environ. Model. Softw. 22 (2007) 1509 (μ*). Saltelli, A. et al. Variance
+based sensitivity analysis of model output. Comput. Phys. Commun. 181 (2010) 259. McKay, M. D.;
+Beckman, R. J.; Conover, W. J. A comparison of three methods for selecting values of input variables
+in the analysis of output from a computer code. Technometrics 21 (1979) 239 (Latin hypercube).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import importlib
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from lpsrepro import __version__, ledger, paths
+from lpsrepro.errors import LpsreproError, ParameterError
+from lpsrepro.fileio import write_json, write_text
+from lpsrepro.units import convert, parse_unit
+
+#: Where :func:`sensitivity` caches its results and tornado figures (read by the report).
+SENSITIVITY_DIR = paths.FIGURES / "sensitivity"
+#: A task should run about this long: the scheduler's few ms per task are then < 1 % of it.
+TARGET_TASK_S = 1.0
+#: Format of the parts folder; a resume refuses parts of another format.
+PARTS_FORMAT = 1
+
+
+# --------------------------------------------------------------------------- sections and parameters
+def resolve_section(section: str | ModuleType) -> ModuleType:
+    """The section module: a module, a dotted module name, or a section/notebook name.
+
+    ``"membrane"``, ``"32_membrane"`` and ``"notebooks/32_membrane.ipynb"`` all name
+    :mod:`lpsrepro.sections.membrane`; ``"31b_reaction_kinetics"`` tries ``reaction_kinetics`` and then
+    ``kinetics``. A dotted name (``"mypackage.mysection"``) is imported as it is.
+    """
+    if isinstance(section, ModuleType):
+        module = section
+    else:
+        text = str(section)
+        if "." in text and "/" not in text and not text.endswith(".ipynb"):
+            candidates = [text]
+        else:
+            stem = re.sub(r"^\d+[a-z]?_", "", Path(text).stem)
+            candidates = [f"lpsrepro.sections.{stem}", f"lpsrepro.sections.{stem.split('_')[-1]}"]
+            if text.isidentifier():  # last: a module of that name on the path (a user's own section)
+                candidates.append(text)
+        module = None
+        for name in candidates:
+            try:
+                module = importlib.import_module(name)
+                break
+            except ModuleNotFoundError as exc:
+                if exc.name != name:  # the module exists but one of its imports is missing: a real error
+                    raise
+        if module is None:
+            import pkgutil
+
+            import lpsrepro.sections as sections
+
+            known = sorted(m.name for m in pkgutil.iter_modules(sections.__path__))
+            raise ParameterError("section", text, "one of the section modules: " + (", ".join(known) or "none yet"))
+    for attribute in ("Params", "run"):
+        if not hasattr(module, attribute):
+            raise ParameterError("section", module.__name__, f"a section module with {attribute} "
+                                 "(see lpsrepro.sections)")
+    return module
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One numeric field of a section's ``Params`` that a sweep may vary."""
+
+    name: str
+    unit: str
+    default: float
+    ledger_key: str | None = None
+    range: tuple[float, float] | None = None   # the ledger's range, in ``unit``
+
+
+_SUFFIX_WORDS = {"per": "/", "pct": "percent", "percent": "percent", "ohm": "ohm", "degC": "degC"}
+
+
+def _unit_from_suffix(name: str) -> str | None:
+    """The unit named by a field's suffix (``thickness_um`` → ``um``, ``rate_nm_per_min`` → ``nm/min``).
+
+    Longest parsable suffix of up to three words wins; ``cm2`` reads as ``cm**2``.
+    """
+    words = name.split("_")
+    for count in (3, 2, 1):
+        if len(words) <= count:
+            continue
+        tail = words[-count:]
+        text = "".join(_SUFFIX_WORDS.get(w, re.sub(r"([a-zA-Z])([23])$", r"\1**\2", w)) for w in tail)
+        if count > 1 and "per" not in tail:
+            continue
+        try:
+            unit = parse_unit(text, what=name)
+        except LpsreproError:
+            continue
+        # pint also knows constants such as alpha (fine structure): a dimensionless "unit" counts only
+        # when it is one a person writes on purpose.
+        if unit.dimensionless and text not in ("percent", "ppm", "permille"):
+            continue
+        return text
+    return None
+
+
+def knobs(section: str | ModuleType) -> dict[str, Knob]:
+    """Every numeric field of the section's ``Params``, with unit, default and ledger range."""
+    module = resolve_section(section)
+    defaults = module.Params.from_ledger()
+    mapping = getattr(module.Params, "LEDGER", {}) or {}
+    found: dict[str, Knob] = {}
+    for field in dataclasses.fields(defaults):
+        value = getattr(defaults, field.name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        key = mapping.get(field.name)
+        assumption = ledger.get(key) if key else None
+        unit = _unit_from_suffix(field.name)
+        if assumption is not None:
+            if unit is None:
+                unit = "dimensionless"
+            try:  # the contract: the field's unit is the one from_ledger converts the ledger value to
+                low_high = tuple(convert(float(v), assumption.unit, unit, what=key)
+                                 for v in assumption.range) if assumption.range else None
+            except LpsreproError:
+                raise ParameterError(f"{module.__name__}.Params.{field.name}", key,
+                                     f"a ledger entry in a unit convertible to the field's unit {unit!r} "
+                                     f"(the ledger says {assumption.unit!r})") from None
+        else:
+            low_high = None
+        found[field.name] = Knob(field.name, unit or "dimensionless", float(value), key,
+                                 tuple(sorted(low_high)) if low_high else None)
+    return found
+
+
+# --------------------------------------------------------------------------- grids
+def parse_grid(text: str) -> tuple[str, tuple]:
+    """``"NAME=START:STOP:N"`` or ``"NAME=START:STOP:N:UNIT"`` (the command line's ``--grid``)."""
+    name, sep, spec = text.partition("=")
+    parts = spec.split(":")
+    if not sep or len(parts) not in (3, 4):
+        raise ParameterError("--grid", text, "NAME=START:STOP:N or NAME=START:STOP:N:UNIT, e.g. "
+                             "membrane_thickness_um=0.5:30:60")
+    try:
+        start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise ParameterError("--grid", text, "numbers for START and STOP and a whole number N") from None
+    return name.strip(), (start, stop, count) + ((parts[3].strip(),) if len(parts) == 4 else ())
+
+
+def _axis_values(name: str, spec: Any, knob: Knob, problems: list[str]) -> tuple[np.ndarray, str] | None:
+    """Values of one grid entry in the field's own unit; problems are appended, not raised."""
+    unit = knob.unit
+    if isinstance(spec, dict):
+        values, unit = spec.get("values"), spec.get("unit", knob.unit)
+    elif isinstance(spec, tuple) and len(spec) in (3, 4) and not isinstance(spec[2], str):
+        start, stop, count = spec[:3]
+        unit = spec[3] if len(spec) == 4 else knob.unit
+        if int(count) != count or count < 1:
+            problems.append(f"{name}: N = {count!r} is not a positive whole number")
+            return None
+        values = np.linspace(float(start), float(stop), int(count))
+    elif isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], str):
+        values, unit = spec
+    else:
+        values = spec
+    try:
+        values = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        problems.append(f"{name}: {spec!r} is not a list of numbers or (START, STOP, N)")
+        return None
+    if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
+        problems.append(f"{name}: {spec!r} is not a non-empty list of finite numbers")
+        return None
+    try:
+        values = np.array([convert(v, unit, knob.unit, what=name) for v in values])
+    except LpsreproError:
+        problems.append(f"{name}: unit {unit!r} cannot be converted to the parameter's unit {knob.unit!r}")
+        return None
+    return values, knob.unit
+
+
+def _check_range(name: str, values: np.ndarray, knob: Knob, allow_outside: bool, problems: list[str]) -> None:
+    if knob.range is None or allow_outside:
+        return
+    low, high = knob.range
+    slack = 1e-9 * max(abs(low), abs(high), 1e-300)
+    outside = values[(values < low - slack) | (values > high + slack)]
+    if outside.size:
+        problems.append(f"{name}: {outside[0]:g} {knob.unit} lies outside the ledger's range "
+                        f"[{low:g}, {high:g}] {knob.unit} of {knob.ledger_key} (allow_outside / --allow-outside "
+                        "to sweep beyond it)")
+
+
+def _refuse(problems: list[str], known: dict[str, Knob]) -> None:
+    if problems:
+        raise ParameterError("grid", "; ".join(p.split(":")[0] for p in problems),
+                             "a sweep the section can run — " + "; ".join(problems))
+
+
+def _unknown(names, known: dict[str, Knob]) -> list[str]:
+    listing = ", ".join(f"{k.name} [{k.unit}]" for k in known.values())
+    return [f"{n}: not a numeric parameter of the section (known: {listing})" for n in names if n not in known]
+
+
+def plan_points(section: str | ModuleType, grid: dict[str, Any] | None = None,
+                sample: tuple[str, int] | None = None, *, allow_outside: bool = False,
+                seed: int = 0) -> tuple[list[Knob], np.ndarray, dict[str, np.ndarray] | None]:
+    """Validate a sweep and list its points → (knobs, points[n, k], grid axes or None).
+
+    ``grid`` maps field names to values: ``(START, STOP, N)`` or ``(START, STOP, N, UNIT)``, a list
+    or array (in the field's unit), ``(values, UNIT)`` or ``{"values": ..., "unit": ...}``. With
+    ``sample=("latin", N)`` the grid gives bounds instead — ``(LOW, HIGH)``, ``(LOW, HIGH, N)``
+    (N ignored), or ``None`` for the ledger's range — and N points of a Latin hypercube are drawn
+    (SALib, seeded). Everything is checked before anything runs; all problems are given at once.
+    """
+    known = knobs(section)
+    grid = dict(grid or {})
+    problems = _unknown(grid, known)
+    if not grid and sample is None:
+        problems.append("grid: empty (give at least one NAME=START:STOP:N)")
+    chosen = [known[n] for n in grid if n in known]  # the unknown ones are listed; check the rest too
+    if sample is None:
+        axes: dict[str, np.ndarray] = {}
+        for knob in chosen:
+            got = _axis_values(knob.name, grid[knob.name], knob, problems)
+            if got is not None:
+                _check_range(knob.name, got[0], knob, allow_outside, problems)
+                axes[knob.name] = got[0]
+        _refuse(problems, known)
+        mesh = np.meshgrid(*axes.values(), indexing="ij")
+        points = np.stack([m.ravel() for m in mesh], axis=-1) if mesh else np.zeros((1, 0))
+        return chosen, points, axes
+    method, count = sample
+    if method != "latin" or int(count) != count or count < 1:
+        raise ParameterError("sample", sample, "('latin', N) with N a positive whole number")
+    if not grid:  # no names: every ledger parameter with a range
+        chosen = [k for k in known.values() if k.range is not None]
+        grid = {k.name: None for k in chosen}
+    bounds = []
+    for knob in chosen:
+        spec = grid[knob.name]
+        if spec is None:
+            if knob.range is None:
+                problems.append(f"{knob.name}: no range in the ledger; give (LOW, HIGH)")
+                continue
+            bounds.append(knob.range)
+            continue
+        spec = tuple(spec) if isinstance(spec, (list, tuple)) else spec
+        if isinstance(spec, tuple) and len(spec) == 4:
+            spec = (spec[0], spec[1], spec[3])
+        elif isinstance(spec, tuple) and len(spec) == 3 and not isinstance(spec[2], str):
+            spec = spec[:2]
+        if isinstance(spec, tuple) and len(spec) == 3:
+            got = _axis_values(knob.name, ([spec[0], spec[1]], spec[2]), knob, problems)
+        else:
+            got = _axis_values(knob.name, spec, knob, problems)
+        if got is None:
+            continue
+        if got[0].size != 2 or not got[0][0] < got[0][1]:
+            problems.append(f"{knob.name}: bounds {spec!r} are not (LOW, HIGH) with LOW < HIGH")
+            continue
+        _check_range(knob.name, got[0], knob, allow_outside, problems)
+        bounds.append(tuple(got[0]))
+    _refuse(problems, known)
+    return chosen, latin_points(bounds, int(count), seed=seed), None
+
+
+def latin_points(bounds: list[tuple[float, float]], count: int, *, seed: int = 0) -> np.ndarray:
+    """``count`` Latin-hypercube points inside ``bounds`` (SALib's ``latin.sample``), shape (count, k)."""
+    from SALib.sample import latin
+
+    problem = {"num_vars": len(bounds), "names": [f"x{i}" for i in range(len(bounds))],
+               "bounds": [list(b) for b in bounds]}
+    return np.asarray(latin.sample(problem, count, seed=seed), dtype=float)
+
+
+# --------------------------------------------------------------------------- evaluation
+def _numbers_of(result) -> dict[str, tuple[float, str, float | None, str]]:
+    out = {}
+    for cid, number in result.numbers().items():
+        value = float(number.value) if number.value is not None else math.nan
+        unc = None if number.uncertainty is None else float(number.uncertainty)
+        out[cid] = (value, number.unit, unc, number.failed_quality or "")
+    return out
+
+
+def run_batch(payload: bytes, names: list[str], kinds: list[type], rows: list[list[float]]) -> list:
+    """Evaluate a batch of points on a worker → per point ``(numbers, error)``.
+
+    ``payload`` is the cloudpickled ``(run, base_params)``. A point that fails (bad physics at an
+    extreme value, a refused input) gives ``(None, "Type: message")`` instead of killing the sweep;
+    the Dataset flags it and its attributes say how many failed and why.
+    """
+    import cloudpickle
+
+    run, base = cloudpickle.loads(payload)
+    out = []
+    for row in rows:
+        try:
+            values = {n: (int(round(v)) if k is int else float(v)) for n, k, v in zip(names, kinds, row)}
+            out.append((_numbers_of(run(base.replace(**values))), ""))
+        except Exception as exc:  # noqa: BLE001 - reported per point, never hidden
+            out.append((None, f"{type(exc).__name__}: {' '.join(str(exc).split())}"))
+    return out
+
+
+def _payload(module: ModuleType, base) -> bytes:
+    import cloudpickle
+
+    if not module.__name__.startswith("lpsrepro."):
+        # A section outside the package (a user's module, a test's fake) may not be importable on the
+        # workers: send its code along.
+        cloudpickle.register_pickle_by_value(sys.modules[module.__name__])
+    try:
+        return cloudpickle.dumps((module.run, base))
+    finally:
+        if not module.__name__.startswith("lpsrepro."):
+            cloudpickle.unregister_pickle_by_value(sys.modules[module.__name__])
+
+
+class _InProcess:
+    """The executor for ``scheduler="synchronous"``: same code path, no cluster (tests, debugging)."""
+
+    n_workers = 1
+
+    def map_batches(self, function, batches):
+        for index, args in batches:
+            yield index, function(*args)
+
+
+class _Dask:
+    def __init__(self, client):
+        self.client = client
+        self.n_workers = max(1, sum(client.nthreads().values()))  # task slots of the cluster
+
+    def map_batches(self, function, batches):
+        from distributed import as_completed
+
+        futures = {}
+        for index, args in batches:
+            futures[self.client.submit(function, *args, pure=False, key=f"lpsrepro-sweep-{index}-"
+                                       + hashlib.sha1(os.urandom(8)).hexdigest()[:8])] = index
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def default_workers() -> int:
+    """Workers of the default LocalCluster: one single-threaded process per usable core."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def executor(scheduler: str | None = None, n_workers: int | None = None) -> Iterator[Any]:
+    """``None``: a LocalCluster (one single-threaded worker process per core, or ``n_workers``);
+    ``"synchronous"``: in this process; anything else: the address of a running dask scheduler."""
+    if scheduler == "synchronous":
+        yield _InProcess()
+        return
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if scheduler is None:
+        # Single-threaded processes: the section code holds the GIL (numpy, scipy fits), so threads
+        # would not scale; processes do.
+        with LocalCluster(n_workers=n_workers or default_workers(), threads_per_worker=1, processes=True,
+                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+                Client(cluster) as client:
+            yield _Dask(client)
+    else:
+        with Client(scheduler) as client:
+            yield _Dask(client)
+
+
+# --------------------------------------------------------------------------- provenance
+def code_commit() -> str:
+    """The repository's git commit (with ``+dirty`` when files differ), or the package version."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True,
+                                timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=paths.ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return commit + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return f"lpsrepro {__version__} (no git)"
+
+
+# --------------------------------------------------------------------------- the sweep
+def _signature(section: str, names: list[str], points: np.ndarray, base_repr: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"section": section, "names": names, "base": base_repr,
+                              "ledger": ledger.digest(), "format": PARTS_FORMAT}).encode())
+    digest.update(np.ascontiguousarray(points, dtype="<f8").tobytes())
+    return digest.hexdigest()
+
+
+def _write_part(path: Path, indices: list[int], results: list, units: dict[str, str]) -> None:
+    """One finished batch as a small NetCDF file (atomic: a killed write leaves no part)."""
+    n = len(indices)
+    data: dict[str, Any] = {"point_failed": ("point", np.zeros(n, dtype="i1"))}
+    errors = []
+    for cid in units:
+        data[cid] = ("point", np.full(n, np.nan))
+        data[f"{cid}__u"] = ("point", np.full(n, np.nan))
+        data[f"{cid}__fq"] = ("point", np.zeros(n, dtype="i1"))
+    for i, (numbers, error) in enumerate(results):
+        if numbers is None:
+            data["point_failed"][1][i] = 1
+            errors.append(error)
+            continue
+        for cid, unit in units.items():
+            if cid not in numbers:
+                continue
+            value, got_unit, unc, failed = numbers[cid]
+            if failed:
+                data[f"{cid}__fq"][1][i] = 1
+                continue
+            scale = 1.0 if got_unit == unit else None
+            data[cid][1][i] = value if scale else convert(value, got_unit, unit, what=cid)
+            if unc is not None:
+                data[f"{cid}__u"][1][i] = unc if scale else abs(convert(unc, got_unit, unit, what=cid)
+                                                                  - convert(0.0, got_unit, unit))
+    ds = xr.Dataset(data, coords={"point": np.asarray(indices, dtype="i8")},
+                    attrs={"errors": json.dumps(errors)})
+    tmp = path.with_suffix(".tmp")
+    ds.to_netcdf(tmp, engine="h5netcdf")
+    os.replace(tmp, path)
+
+
+def run_sweep(section: str | ModuleType, grid: dict[str, Any] | None = None, *,
+              sample: tuple[str, int] | None = None, scheduler: str | None = None,
+              output: str | Path | None = None, base: dict[str, Any] | None = None,
+              allow_outside: bool = False, seed: int = 0, n_workers: int | None = None,
+              batch_size: int | None = None, progress: bool | Callable[[int, int], None] = True,
+              points: tuple[list[str], np.ndarray] | None = None) -> xr.Dataset:
+    """Evaluate ``section.run`` over a grid or a Latin-hypercube sample.
+
+    Parameters
+    ----------
+    section : str or module
+        A section (``"membrane"``, ``"32_membrane"``) or a module following :mod:`lpsrepro.sections`.
+    grid : dict
+        Field name → values (see :func:`plan_points`); with ``sample``, field name → bounds.
+    sample : ("latin", N), optional
+        Draw N Latin-hypercube points (seeded by ``seed``) instead of a full grid.
+    scheduler : str, optional
+        ``None``: a LocalCluster with one single-threaded worker per core (or ``n_workers``);
+        an address (``"tcp://10.0.0.1:8786"``): an existing dask scheduler;
+        ``"synchronous"``: in this process.
+    output : path, optional
+        NetCDF file to write. Finished batches are kept in ``<output>.parts/`` while the sweep runs;
+        calling again with the same arguments resumes from them.
+    base : dict, optional
+        Overrides of ``Params.from_ledger()`` held fixed over the sweep (e.g. a data file).
+    allow_outside : bool
+        Allow values outside the ledger's range.
+    batch_size : int, optional
+        Points per task; default: enough for about :data:`TARGET_TASK_S` per task, measured on the
+        central point, and at least four tasks per worker.
+    progress : bool or callable
+        A progress bar with ETA on stderr (tqdm), or ``callback(done_points, total_points)``.
+    points : (names, array), optional
+        An explicit list of points (used by :func:`sensitivity`); replaces ``grid``/``sample``.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimensions: one per grid parameter (coordinates with ``units``), or ``sample`` (the sampled
+        parameters as variables along it). One variable per claim id of ``Result.numbers()`` with
+        ``units``; ``<id>_uncertainty`` where the section gives one, ``<id>_failed_quality`` (1 where
+        the number failed its quality gate: the value is then NaN), ``point_failed`` (1 where
+        ``run`` raised). Attributes: section, ledger SHA-256, code commit, lpsrepro version, sample,
+        seed, failed points and the first error.
+    """
+    module = resolve_section(section)
+    if points is not None:
+        names, matrix = points
+        known = knobs(module)
+        _refuse(_unknown(names, known), known)
+        chosen, axes = [known[n] for n in names], None
+        matrix = np.asarray(matrix, dtype=float).reshape(-1, len(names))
+    else:
+        chosen, matrix, axes = plan_points(module, grid, sample, allow_outside=allow_outside, seed=seed)
+    names = [k.name for k in chosen]
+    defaults = module.Params.from_ledger()
+    base_params = defaults.replace(**(base or {}))
+    kinds = [type(getattr(defaults, n)) for n in names]
+
+    # The central point: names and units of the numbers, and the time of one point (for batching).
+    # CPU time, not wall time: on a loaded machine the wall time of one point overstates its work and
+    # would make the batches too small.
+    start = time.thread_time()
+    central = _numbers_of(module.run(base_params))
+    seconds_per_point = max(time.thread_time() - start, 1e-4)
+    units = {cid: unit for cid, (_, unit, _, _) in central.items()}
+
+    n_points = len(matrix)
+    payload = _payload(module, base_params)
+    with executor(scheduler, n_workers) as pool, contextlib.ExitStack() as stack:
+        if batch_size is None:
+            per_task = max(1, math.ceil(TARGET_TASK_S / seconds_per_point))
+            batch_size = max(1, min(per_task, math.ceil(n_points / (4 * pool.n_workers))))
+        if output:
+            parts_dir = Path(output).with_name(Path(output).name + ".parts")
+            signature = _signature(module.__name__, names, matrix, repr(base_params))
+            batch_size = _prepare_parts(parts_dir, signature, batch_size, n_points)
+        else:  # nothing to resume: the parts live only as long as the sweep
+            import tempfile
+
+            parts_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lpsrepro-sweep-")))
+        batches = [(i, list(range(s, min(s + batch_size, n_points))))
+                   for i, s in enumerate(range(0, n_points, batch_size))]
+        done = {int(p.stem.split("-")[1]) for p in parts_dir.glob("part-*.nc")}
+        index_of = dict(batches)
+        tracker = _Progress(progress, n_points, sum(len(index_of[i]) for i in done if i in index_of))
+        work = ((i, (payload, names, kinds, matrix[idx].tolist())) for i, idx in batches if i not in done)
+        for i, out in pool.map_batches(run_batch, work):
+            _write_part(parts_dir / f"part-{i:06d}.nc", index_of[i], out, units)
+            tracker.update(len(out))
+        tracker.close()
+        ds = _assemble(module, chosen, matrix, axes, units, central, parts_dir, sample=sample, seed=seed)
+    ds.attrs["batch_size"] = batch_size
+    if output:
+        tmp = Path(output).with_name(Path(output).name + ".tmp")
+        ds.to_netcdf(tmp, engine="h5netcdf")
+        os.replace(tmp, output)
+        for part in parts_dir.glob("*"):
+            part.unlink()
+        parts_dir.rmdir()
+    return ds
+
+
+def _prepare_parts(parts_dir: Path, signature: str, batch_size: int, n_points: int) -> int:
+    """Create or reuse the parts folder; a folder of another sweep is refused, not mixed in."""
+    manifest = parts_dir / "sweep.json"
+    if manifest.is_file():
+        info = json.loads(manifest.read_text())
+        if info.get("signature") != signature:
+            raise ParameterError("output", str(parts_dir.parent / parts_dir.name[:-6]),
+                                 f"a file name whose unfinished parts ({parts_dir}) belong to the same sweep; "
+                                 "they belong to another sweep (other grid, section or ledger): remove that "
+                                 "folder or choose another output")
+        return int(info["batch_size"])
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    for stale in parts_dir.glob("part-*"):
+        stale.unlink()
+    write_json(manifest, {"signature": signature, "batch_size": batch_size, "n_points": n_points,
+                          "format": PARTS_FORMAT})
+    return batch_size
+
+
+class _Progress:
+    def __init__(self, progress, total: int, already: int):
+        self.callback = progress if callable(progress) else None
+        self.done, self.total = already, total
+        self.bar = None
+        if progress is True:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, initial=already, unit="point", desc="sweep", file=sys.stderr,
+                            smoothing=0.1)
+        self._emit(0)
+
+    def _emit(self, n: int) -> None:
+        self.done += n
+        if self.bar is not None and n:
+            self.bar.update(n)
+        if self.callback is not None:
+            self.callback(self.done, self.total)
+
+    def update(self, n: int) -> None:
+        self._emit(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _assemble(module, chosen, matrix, axes, units, central, parts_dir, *, sample, seed):
+    n = len(matrix)
+    frames, errors = [], []
+    for path in sorted(parts_dir.glob("part-*.nc")):
+        with xr.open_dataset(path, engine="h5netcdf") as one:
+            frames.append(one.load())
+            errors += json.loads(one.attrs.get("errors", "[]"))
+    flat = (xr.concat(frames, dim="point", combine_attrs="drop").sortby("point") if frames
+            else xr.Dataset(coords={"point": np.zeros(0, dtype="i8")}))
+    if flat.sizes.get("point", 0) != n:
+        raise RuntimeError(f"sweep incomplete: {flat.sizes.get('point', 0)} of {n} points")
+    data_vars: dict[str, Any] = {}
+    if axes is not None:
+        shape = tuple(len(v) for v in axes.values()) or (1,)
+        dims = tuple(axes) or ("point",)
+        reshape = (lambda a: np.asarray(a).reshape(shape)) if axes else (lambda a: np.asarray(a))
+        coords = {k.name: (k.name, axes[k.name], _knob_attrs(k)) for k in chosen}
+    else:
+        dims, reshape = ("sample",), (lambda a: np.asarray(a))
+        coords = {"sample": np.arange(n)}
+        for j, k in enumerate(chosen):
+            data_vars[k.name] = (("sample",), matrix[:, j], _knob_attrs(k))
+    for cid, unit in units.items():
+        data_vars[cid] = (dims, reshape(flat[cid].values), {"units": unit, "long_name": cid})
+        unc = flat[f"{cid}__u"].values
+        if np.any(np.isfinite(unc)):
+            data_vars[f"{cid}_uncertainty"] = (dims, reshape(unc), {"units": unit,
+                                                                  "long_name": f"standard uncertainty of {cid}"})
+        fq = flat[f"{cid}__fq"].values
+        if np.any(fq):
+            data_vars[f"{cid}_failed_quality"] = (dims, reshape(fq), {
+                "long_name": f"1 where {cid} failed its quality gate (value NaN)", "units": "1"})
+    data_vars["point_failed"] = (dims, reshape(flat["point_failed"].values),
+                                 {"long_name": "1 where the section's run raised an error", "units": "1"})
+    failed = int(np.sum(flat["point_failed"].values))
+    attrs = {"title": f"parameter sweep of {module.__name__}", "section": module.__name__,
+             "ledger_sha256": ledger.digest(), "code_commit": code_commit(), "lpsrepro_version": __version__,
+             "sample": "grid" if axes is not None else f"{sample[0]} hypercube, {n} points (SALib)"
+             if sample else "explicit points", "seed": seed, "n_points": n, "failed_points": failed,
+             "first_error": next((e for e in errors if e), ""),
+             "central_values": json.dumps({cid: v[0] for cid, v in central.items()}),
+             "provenance": "computed by lpsrepro.sweep from the section's run; the data it reads say whether "
+                           "they are simulated stand-ins or measurements"}
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def _knob_attrs(k: Knob) -> dict[str, Any]:
+    attrs: dict[str, Any] = {"units": k.unit, "long_name": k.name}
+    if k.ledger_key:
+        attrs["ledger_key"] = k.ledger_key
+    if k.range:
+        attrs["ledger_range"] = list(k.range)
+    return attrs
+
+
+# --------------------------------------------------------------------------- sensitivity
+def sensitivity(section: str | ModuleType, *, method: str = "morris", trajectories: int = 8, levels: int = 4,
+                sobol_n: int = 64, interval_points: int = 64, scheduler: str | None = None, seed: int = 0,
+                n_workers: int | None = None, write: bool = True, directory: Path | None = None,
+                progress: bool | Callable[[int, int], None] = True) -> dict[str, Any]:
+    """Which assumptions move each number of a section, and how far.
+
+    Over every field of ``Params.LEDGER`` whose ledger entry has a range:
+
+    - one-at-a-time: each assumption at the low and high end of its range, the others central
+      (the tornado figure);
+    - global: Morris elementary effects (μ*, σ; ``trajectories`` trajectories on ``levels`` levels)
+      or, with ``method="sobol"``, first-order and total Sobol indices (``sobol_n`` base samples),
+      all assumptions varying together (SALib);
+    - each number's 5–95 % interval over ``interval_points`` Latin-hypercube points of the ranges
+      (uniform inside each range: the ledger gives ranges, not distributions).
+
+    Returns (and with ``write`` caches as ``<directory>/<section>.json`` plus
+    ``tornado_<section>.png``) ``{"section", "ledger_sha256", "assumptions": {...}, "claims": {id:
+    {"unit", "central", "p05", "p95", "n", "drivers": [...]}}}``; ``drivers`` lists the assumptions by
+    decreasing global effect, each with its one-at-a-time low/high values.
+    """
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
+    module = resolve_section(section)
+    short = module.__name__.rsplit(".", 1)[-1]
+    ranged = [k for k in knobs(module).values() if k.ledger_key and k.range and k.range[0] < k.range[1]]
+    if not ranged:
+        raise ParameterError("section", module.__name__, "a section with ledger parameters that have ranges")
+    names = [k.name for k in ranged]
+    centre = np.array([k.default for k in ranged])
+    problem = {"num_vars": len(ranged), "names": names, "bounds": [list(k.range) for k in ranged]}
+    oat = []
+    for j, k in enumerate(ranged):
+        for end in k.range:
+            row = centre.copy()
+            row[j] = end
+            oat.append(row)
+    if method == "morris":
+        glob = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
+    elif method == "sobol":
+        glob = sobol_sample.sample(problem, sobol_n, calc_second_order=False, seed=seed)
+    else:
+        raise ParameterError("method", method, "morris or sobol")
+    lhs = latin_points([k.range for k in ranged], interval_points, seed=seed)
+    matrix = np.vstack([np.array(oat), glob, lhs])
+    ds = run_sweep(module, points=(names, matrix), scheduler=scheduler, n_workers=n_workers, progress=progress)
+    n_oat, n_glob = len(oat), len(glob)
+    central = json.loads(ds.attrs["central_values"])
+    out_claims: dict[str, Any] = {}
+    for cid in central:
+        y = ds[cid].values
+        unit = ds[cid].attrs["units"]
+        y_glob, y_lhs = y[n_oat:n_oat + n_glob], y[n_oat + n_glob:]
+        finite = y_lhs[np.isfinite(y_lhs)]
+        effects = _global_effects(method, problem, glob, y_glob, morris_analyze, sobol_analyze, levels)
+        drivers = []
+        for j, k in enumerate(ranged):
+            low, high = y[2 * j], y[2 * j + 1]
+            drivers.append({"assumption": k.ledger_key, "parameter": k.name, "range": list(k.range),
+                            "unit": k.unit, "value_at_low": _r(low), "value_at_high": _r(high),
+                            "swing": _r(abs(high - low)) if np.isfinite(high - low) else None,
+                            **effects.get(k.name, {})})
+        rank_key = "mu_star" if method == "morris" else "ST"
+        drivers.sort(key=lambda d: (-(d.get(rank_key) or 0.0), -(d["swing"] or 0.0), d["parameter"]))
+        out_claims[cid] = {"section": short, "unit": unit, "central": _r(central[cid]),
+                           "p05": _r(np.percentile(finite, 5)) if finite.size else None,
+                           "p95": _r(np.percentile(finite, 95)) if finite.size else None,
+                           "n": int(finite.size), "failed_points": int(np.sum(~np.isfinite(y))),
+                           "drivers": [d for d in drivers
+                                                              if (d.get(rank_key) or d["swing"])]}
+    result = {"section": short, "module": module.__name__, "method": method, "seed": seed,
+              "ledger_sha256": ds.attrs["ledger_sha256"], "code_commit": ds.attrs["code_commit"],
+              "points": int(len(matrix)), "failed_points": int(ds.attrs["failed_points"]),
+              "assumptions": {k.name: {"ledger_key": k.ledger_key, "range": list(k.range), "unit": k.unit,
+                                       "central": k.default} for k in ranged},
+              "claims": out_claims}
+    if write:
+        folder = Path(directory or SENSITIVITY_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        figure = tornado_figure(result)
+        result["figure"] = f"tornado_{short}.png"
+        from lpsrepro.fileio import atomic_path
+
+        with atomic_path(folder / result["figure"]) as tmp:
+            figure.savefig(tmp, format="png", dpi=110, metadata={"Software": None})
+        write_json(folder / f"{short}.json", result)
+    return result
+
+
+def _r(x) -> float | None:
+    """Rounded to 4 significant digits: enough for a report, identical across machines."""
+    x = float(x)
+    return float(f"{x:.4g}") if math.isfinite(x) else None
+
+
+def _global_effects(method, problem, x, y, morris_analyze, sobol_analyze, levels) -> dict[str, dict]:
+    ok = np.isfinite(y)
+    if not np.all(ok) or np.ptp(y) == 0:
+        # SALib's estimators need every point; a constant output has no effects to rank.
+        return {name: ({"mu_star": 0.0, "sigma": 0.0} if method == "morris" else {"S1": 0.0, "ST": 0.0})
+                for name in problem["names"]} if np.all(ok) else {}
+    if method == "morris":
+        res = morris_analyze.analyze(problem, x, y, num_levels=levels, print_to_console=False)
+        return {n: {"mu_star": _r(res["mu_star"][i]), "sigma": _r(res["sigma"][i])}
+                for i, n in enumerate(problem["names"])}
+    res = sobol_analyze.analyze(problem, y, calc_second_order=False, print_to_console=False)
+    return {n: {"S1": _r(res["S1"][i]), "ST": _r(res["ST"][i])} for i, n in enumerate(problem["names"])}
+
+
+def tornado_figure(result: dict[str, Any], *, top: int = 6):
+    """One tornado panel per number: the one-at-a-time swing of its top assumptions, in % of central."""
+    from matplotlib.figure import Figure
+
+    claims = [(cid, c) for cid, c in sorted(result["claims"].items()) if c["drivers"] and c["central"]]
+    count = max(1, len(claims))
+    cols = 2 if count > 1 else 1
+    rows = math.ceil(count / cols)
+    fig = Figure(figsize=(5.2 * cols, 0.45 * top * rows + 0.9 * rows), layout="constrained")
+    for n, (cid, claim) in enumerate(claims):
+        ax = fig.add_subplot(rows, cols, n + 1)
+        drivers = sorted(claim["drivers"], key=lambda d: -(d["swing"] or 0.0))[:top][::-1]
+        centre = claim["central"]
+        for i, d in enumerate(drivers):
+            for value, colour in ((d["value_at_low"], "#4477aa"), (d["value_at_high"], "#cc6677")):
+                if value is not None:
+                    ax.barh(i, 100 * (value - centre) / abs(centre), color=colour, height=0.6)
+        ax.set_yticks(range(len(drivers)), [d["assumption"] for d in drivers], fontsize=7)
+        ax.axvline(0, color="k", lw=0.8)
+        ax.set_title(f"{cid} (central {centre:.4g} {claim['unit']})", fontsize=8)
+        ax.set_xlabel("change at the range's low (blue) / high (red) end, %", fontsize=7)
+        ax.tick_params(axis="x", labelsize=7)
+    if not claims:
+        fig.text(0.5, 0.5, "no number moves over the ledger's ranges", ha="center")
+    fig.suptitle(f"Assumption sensitivity of {result['section']} (one at a time)", fontsize=9)
+    return fig
+
+
+def load_sensitivity(directory: Path | None = None) -> dict[str, Any] | None:
+    """The cached sensitivity results (all sections), or ``None`` when none was computed.
+
+    → ``{"claims": {id: {..., "section"}}, "sections": {name: {"figure": "sensitivity/…png", ...}}}``.
+    A cache computed with another ledger is skipped (its intervals would describe other assumptions).
+    """
+    folder = Path(directory or SENSITIVITY_DIR)
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    if not files:
+        return None
+    current = ledger.digest()
+    merged: dict[str, Any] = {"claims": {}, "sections": {}, "stale": []}
+    for path in files:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("ledger_sha256") != current:
+            merged["stale"].append(doc.get("section", path.stem))
+            continue
+        merged["sections"][doc["section"]] = {
+            "figure": f"{folder.name}/{doc['figure']}" if doc.get("figure") else None,
+            "method": doc.get("method"), "points": doc.get("points")}
+        merged["claims"].update(doc["claims"])
+    return merged if merged["claims"] or merged["stale"] else None
+
+
+def sensitivity_summary(section: str, *, directory: Path | None = None) -> tuple[str, Any]:
+    """For a section notebook's last cell: the cached sensitivity as text lines and its tornado figure.
+
+    Reads ``<directory>/<section>.json`` (no computation, so a papermill run stays fast) →
+    ``(text, Figure or None)``; the text says how to compute it when there is no cache, or that the cache
+    was computed with another ledger. Numbers are printed to 3 significant digits (deterministic).
+    """
+    folder = Path(directory or SENSITIVITY_DIR)
+    short = re.sub(r"^\d+[a-z]?_", "", Path(str(section)).stem).rsplit(".", 1)[-1]
+    path = folder / f"{short}.json"
+    if not path.is_file():
+        return (f"no cached sensitivity for {short}: run `lpsrepro sweep {short} --sensitivity morris`", None)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if doc.get("ledger_sha256") != ledger.digest():
+        return (f"the cached sensitivity of {short} was computed with another assumptions ledger: rerun "
+                f"`lpsrepro sweep {short} --sensitivity morris`", None)
+    lines = [f"{'number':<36} {'central':>10} {'5 %':>10} {'95 %':>10}  unit  moved most by"]
+    for cid, claim in sorted(doc["claims"].items()):
+        if claim.get("p05") is None:
+            continue
+        drivers = ", ".join(d["assumption"] for d in claim["drivers"][:3]) or "nothing in the ledger's ranges"
+        lines.append(f"{cid:<36} {claim['central']:>10.3g} {claim['p05']:>10.3g} {claim['p95']:>10.3g}  "
+                     f"{claim['unit']}  {drivers}")
+    return "\n".join(lines), tornado_figure(doc)
+
+
+# --------------------------------------------------------------------------- command line
+def add_parser(subparsers) -> None:
+    """The ``lpsrepro sweep`` subcommand (the CLI calls :func:`main` with the parsed arguments)."""
+    parser = subparsers.add_parser(
+        "sweep", help="run a section over a parameter grid or sample on dask.distributed → NetCDF",
+        description="Evaluate a paper section's run over a grid (--grid, one per parameter) or a Latin-hypercube "
+                    "sample (--sample latin N), on a LocalCluster or an existing dask scheduler; or, with "
+                    "--sensitivity, rank the ledger's assumptions by how far they move each number.")
+    _arguments(parser)
+    parser.set_defaults(sweep_main=main_from_args)
+
+
+def _arguments(parser) -> None:
+    parser.add_argument("section", help="section name, e.g. membrane, 32_membrane, 33_performance")
+    parser.add_argument("--grid", action="append", default=[], metavar="NAME=START:STOP:N[:UNIT]",
+                        help="a swept parameter (repeat for more); with --sample, START:STOP are bounds")
+    parser.add_argument("--sample", nargs=2, metavar=("latin", "N"), help="a Latin-hypercube sample of N points")
+    parser.add_argument("--scheduler", help="address of a running dask scheduler (default: a LocalCluster; "
+                        "'synchronous': in this process)")
+    parser.add_argument("--workers", type=int, help="workers of the LocalCluster (default: one per core)")
+    parser.add_argument("-o", "--output", help="NetCDF file to write (default: build/sweeps/SECTION.nc)")
+    parser.add_argument("--allow-outside", action="store_true", help="allow values outside the ledger's ranges")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the sample")
+    parser.add_argument("--list", action="store_true", help="list the section's parameters and ranges, run nothing")
+    parser.add_argument("--sensitivity", choices=("morris", "sobol"),
+                        help="assumption sensitivity of every number instead of a sweep")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``lpsrepro sweep ...`` as a function (``python -m lpsrepro.sweep ...`` works too)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="lpsrepro sweep", description=__doc__.split("\n\n")[0])
+    _arguments(parser)
+    return main_from_args(parser.parse_args(argv))
+
+
+def main_from_args(args) -> int:
+    if args.list:
+        for k in knobs(args.section).values():
+            rng = f"[{k.range[0]:g}, {k.range[1]:g}]" if k.range else "no range"
+            print(f"{k.name:<34} {k.default:<12g} {k.unit:<14} {k.ledger_key or '(not from the ledger)'} {rng}")
+        return 0
+    if args.sensitivity:
+        result = sensitivity(args.section, method=args.sensitivity, scheduler=args.scheduler,
+                             n_workers=args.workers, seed=args.seed)
+        print(f"sensitivity of {result['section']}: {result['points']} points → "
+              f"{SENSITIVITY_DIR / (result['section'] + '.json')}")
+        return 0
+    grid = dict(parse_grid(g) for g in args.grid)
+    sample = None
+    if args.sample:
+        if args.sample[0] != "latin" or not args.sample[1].isdigit():
+            raise ParameterError("--sample", " ".join(args.sample), "latin N, e.g. --sample latin 200")
+        sample = ("latin", int(args.sample[1]))
+        grid = {name: spec[:2] + spec[3:] for name, spec in grid.items()}
+    module = resolve_section(args.section)
+    output = Path(args.output) if args.output else paths.ROOT / "build" / "sweeps" / \
+        f"{module.__name__.rsplit('.', 1)[-1]}.nc"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    ds = run_sweep(module, grid, sample=sample, scheduler=args.scheduler, output=output,
+                   allow_outside=args.allow_outside, seed=args.seed, n_workers=args.workers)
+    print(f"{ds.attrs['n_points']} points ({ds.attrs['failed_points']} failed) → {output}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from lpsrepro.errors import LpsreproError as _Error
+
+    try:
+        raise SystemExit(main())
+    except _Error as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,252 @@
+"""The sweep engine (lpsrepro.sweep) on a tiny fake section (tests/fake_section.py)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import fake_section
+from lpsrepro import ledger, paths, report, sweep
+from lpsrepro.errors import ParameterError
+
+SYNC = "synchronous"
+
+
+def direct(**overrides):
+    return {cid: n.value for cid, n in
+            fake_section.run(fake_section.Params.from_ledger().replace(**overrides)).numbers().items()}
+
+
+def test_grid_sweep_has_one_dim_per_parameter_units_and_provenance():
+    ds = sweep.run_sweep(fake_section, {"lead_resistance_ohm": (0, 3, 4), "interface_cpe_alpha": [0.6, 0.85, 1.0]},
+                         scheduler=SYNC, progress=False)
+    assert ds["membrane_asr"].dims == ("lead_resistance_ohm", "interface_cpe_alpha")
+    assert ds["membrane_asr"].shape == (4, 3)
+    assert ds["membrane_asr"].attrs["units"] == "ohm*cm**2"
+    assert ds["dual_route_completion_time"].attrs["units"] == "min"
+    assert ds["lead_resistance_ohm"].attrs["units"] == "ohm"
+    assert ds["lead_resistance_ohm"].attrs["ledger_key"] == "membrane.lead_resistance"
+    assert ds.attrs["ledger_sha256"] == ledger.digest()
+    assert ds.attrs["code_commit"]
+    for r in (0.0, 2.0):
+        for a in (0.6, 1.0):
+            got = float(ds["membrane_asr"].sel(lead_resistance_ohm=r, interface_cpe_alpha=a))
+            assert got == direct(lead_resistance_ohm=r, interface_cpe_alpha=a)["membrane_asr"]
+    assert "membrane_asr_uncertainty" in ds
+
+
+def test_sweep_at_the_central_values_equals_a_direct_run():
+    central = fake_section.Params.from_ledger()
+    ds = sweep.run_sweep(fake_section, {"lead_resistance_ohm": [central.lead_resistance_ohm]},
+                         scheduler=SYNC, progress=False)
+    expected = fake_section.run(central).numbers()
+    for cid, number in expected.items():
+        assert float(ds[cid].values[0]) == number.value
+
+
+def test_a_grid_in_another_unit_is_converted():
+    ds = sweep.run_sweep(fake_section, {"lead_resistance_ohm": (0, 3000, 3, "mohm")}, scheduler=SYNC, progress=False)
+    np.testing.assert_allclose(ds["lead_resistance_ohm"].values, [0, 1.5, 3.0])
+
+
+@pytest.mark.parametrize("grid,message", [
+    ({"no_such": [1.0]}, r"no_such: not a numeric parameter.*known: lead_resistance_ohm \[ohm\]"),
+    ({"label": [1.0]}, r"label: not a numeric parameter"),
+    ({"lead_resistance_ohm": (0, 5, 3)}, r"5 ohm lies outside the ledger's range \[0, 3\] ohm of membrane.lead_resistance"),
+    ({"lead_resistance_ohm": ([1, 2], "V")}, r"unit 'V' cannot be converted to the parameter's unit 'ohm'"),
+    ({"lead_resistance_ohm": (0, 1, 0)}, r"not a positive whole number"),
+    ({}, r"grid: empty"),
+])
+def test_bad_grids_are_refused_before_any_work(grid, message, monkeypatch):
+    calls = []
+    monkeypatch.setattr(fake_section, "run", lambda p: calls.append(p))
+    with pytest.raises(ParameterError, match=message):
+        sweep.run_sweep(fake_section, grid, scheduler=SYNC, progress=False)
+    assert calls == []
+
+
+def test_all_problems_are_named_in_one_message():
+    with pytest.raises(ParameterError) as info:
+        sweep.plan_points(fake_section, {"nope": [1], "lead_resistance_ohm": (0, 9, 2),
+                                         "interface_cpe_alpha": ([1], "s")})
+    text = str(info.value)
+    assert "nope" in text and "9 ohm lies outside" in text and "unit 's'" in text
+
+
+def test_allow_outside_sweeps_beyond_the_ledger_range():
+    ds = sweep.run_sweep(fake_section, {"lead_resistance_ohm": (0, 5, 2)}, allow_outside=True,
+                         scheduler=SYNC, progress=False)
+    assert float(ds["membrane_asr"][-1]) == direct(lead_resistance_ohm=5.0)["membrane_asr"]
+
+
+def test_latin_sample_stays_in_bounds_and_is_seeded():
+    ds = sweep.run_sweep(fake_section, {"lead_resistance_ohm": (0.5, 2.0), "recession_rate_nm_per_min": None},
+                         sample=("latin", 20), scheduler=SYNC, progress=False, seed=3)
+    assert ds["membrane_asr"].dims == ("sample",) and ds.sizes["sample"] == 20
+    r = ds["lead_resistance_ohm"].values
+    assert r.min() >= 0.5 and r.max() <= 2.0 and len(np.unique(np.floor((r - 0.5) / 1.5 * 20))) == 20
+    rate = ds["recession_rate_nm_per_min"].values
+    assert rate.min() >= 0.3 and rate.max() <= 30
+    again = sweep.run_sweep(fake_section, {"lead_resistance_ohm": (0.5, 2.0), "recession_rate_nm_per_min": None},
+                            sample=("latin", 20), scheduler=SYNC, progress=False, seed=3)
+    xr.testing.assert_identical(ds.drop_attrs(), again.drop_attrs())
+
+
+def test_failed_points_and_failed_gates_are_flagged_not_hidden():
+    ds = sweep.run_sweep(fake_section, {"recession_rate_nm_per_min": [10, 31], "interface_cpe_alpha": [0.5, 0.9]},
+                         scheduler=SYNC, progress=False, allow_outside=True)
+    assert ds["point_failed"].sel(recession_rate_nm_per_min=31).values.tolist() == [1, 1]
+    assert np.isnan(ds["membrane_asr"].sel(recession_rate_nm_per_min=31)).all()
+    assert ds.attrs["failed_points"] == 2 and "at most 30" in ds.attrs["first_error"]
+    flag = ds["membrane_conductivity_failed_quality"].sel(recession_rate_nm_per_min=10)
+    assert flag.values.tolist() == [1, 0]
+    assert np.isnan(ds["membrane_conductivity"].sel(recession_rate_nm_per_min=10, interface_cpe_alpha=0.5))
+
+
+def test_output_is_netcdf_that_xarray_opens_with_units(tmp_path):
+    out = tmp_path / "s.nc"
+    sweep.run_sweep(fake_section, {"interface_cpe_alpha": (0.5, 1.0, 5)}, scheduler=SYNC, progress=False,
+                    output=out, batch_size=2)
+    with xr.open_dataset(out) as ds:
+        assert ds["membrane_asr"].attrs["units"] == "ohm*cm**2" and ds.sizes["interface_cpe_alpha"] == 5
+    assert not (tmp_path / "s.nc.parts").exists()
+
+
+def test_progress_reports_every_point():
+    seen = []
+    sweep.run_sweep(fake_section, {"interface_cpe_alpha": (0.5, 1.0, 7)}, scheduler=SYNC, batch_size=3,
+                    progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 7) and seen[-1] == (7, 7)
+
+
+KILLABLE = textwrap.dedent("""
+    import sys
+    sys.path[:0] = [{root!r}, {tests!r}]
+    import fake_section
+    from lpsrepro import sweep
+    sweep.run_sweep(fake_section, {{"interface_cpe_alpha": (0.5, 1.0, 40)}}, base={{"work_ms": 40.0}},
+                    scheduler="synchronous", output={out!r}, batch_size=2, progress=False)
+""")
+
+
+def test_a_killed_sweep_resumes_without_losing_finished_points(tmp_path):
+    out = tmp_path / "killed.nc"
+    parts = tmp_path / "killed.nc.parts"
+    script = KILLABLE.format(root=str(paths.ROOT), tests=str(Path(__file__).parent), out=str(out))
+    proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(parts.glob("part-*.nc"))) < 3:
+            assert proc.poll() is None, "the sweep ended before it could be killed"
+            assert time.monotonic() < deadline, "no parts written"
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    finished = sorted(p.name for p in parts.glob("part-*.nc"))
+    assert not out.exists() and 3 <= len(finished) < 20
+    computed = []
+    real_batch = sweep.run_batch
+
+    def counting(payload, names, kinds, rows):
+        computed.extend(rows)
+        return real_batch(payload, names, kinds, rows)
+
+    sweep_run_batch = sweep.run_batch
+    try:
+        sweep.run_batch = counting
+        ds = sweep.run_sweep(fake_section, {"interface_cpe_alpha": (0.5, 1.0, 40)}, base={"work_ms": 40.0},
+                             scheduler=SYNC, output=out, batch_size=2, progress=False)
+    finally:
+        sweep.run_batch = sweep_run_batch
+    assert len(computed) == 40 - 2 * len(finished)        # no finished point computed again
+    fresh = sweep.run_sweep(fake_section, {"interface_cpe_alpha": (0.5, 1.0, 40)}, scheduler=SYNC, progress=False)
+    np.testing.assert_array_equal(ds["membrane_asr"].values, fresh["membrane_asr"].values)
+    assert out.exists() and not parts.exists()
+
+
+def test_parts_of_another_sweep_are_refused(tmp_path):
+    out = tmp_path / "s.nc"
+    parts = tmp_path / "s.nc.parts"
+    parts.mkdir()
+    (parts / "sweep.json").write_text(json.dumps({"signature": "other", "batch_size": 1}))
+    with pytest.raises(ParameterError, match="belong to another sweep"):
+        sweep.run_sweep(fake_section, {"interface_cpe_alpha": [0.6]}, scheduler=SYNC, output=out, progress=False)
+
+
+def test_local_cluster_gives_the_same_numbers():
+    grid = {"lead_resistance_ohm": (0, 3, 3), "interface_cpe_alpha": (0.5, 1.0, 4)}
+    local = sweep.run_sweep(fake_section, grid, scheduler=None, n_workers=2, progress=False)
+    inproc = sweep.run_sweep(fake_section, grid, scheduler=SYNC, progress=False)
+    xr.testing.assert_identical(local.drop_attrs(), inproc.drop_attrs())
+
+
+def test_section_names_resolve_and_unknown_ones_are_listed():
+    with pytest.raises(ParameterError, match="section"):
+        sweep.resolve_section("99_no_such_section")
+    assert sweep.resolve_section("fake_section") is fake_section
+
+
+def test_parse_grid_and_cli(tmp_path, capsys):
+    assert sweep.parse_grid("membrane_thickness_um=0.5:30:60") == ("membrane_thickness_um", (0.5, 30.0, 60))
+    assert sweep.parse_grid("t=1:2:3:nm") == ("t", (1.0, 2.0, 3, "nm"))
+    with pytest.raises(ParameterError, match="NAME=START:STOP:N"):
+        sweep.parse_grid("t=1:2")
+    assert sweep.main(["fake_section", "--list"]) == 0
+    assert "membrane.lead_resistance [0, 3]" in capsys.readouterr().out
+    out = tmp_path / "cli.nc"
+    assert sweep.main(["fake_section", "--grid", "interface_cpe_alpha=0.5:1:3", "--scheduler", SYNC,
+                       "-o", str(out)]) == 0
+    assert xr.open_dataset(out)["membrane_asr"].sizes["interface_cpe_alpha"] == 3
+    assert sweep.main(["fake_section", "--grid", "lead_resistance_ohm=0:3:1", "--sample", "latin", "5",
+                       "--scheduler", SYNC, "-o", str(tmp_path / "lhs.nc")]) == 0
+
+
+def test_sensitivity_ranks_assumptions_and_feeds_the_report(tmp_path):
+    result = sweep.sensitivity(fake_section, scheduler=SYNC, trajectories=4, interval_points=32,
+                               directory=tmp_path, progress=False)
+    asr = result["claims"]["membrane_asr"]
+    # asr = 0.0314 R + 0.8 α: over the ranges, α moves it by 0.4 and R by 0.094.
+    assert [d["parameter"] for d in asr["drivers"][:2]] == ["interface_cpe_alpha", "lead_resistance_ohm"]
+    assert asr["drivers"][0]["swing"] == pytest.approx(0.4, rel=1e-3)
+    assert asr["p05"] < asr["central"] < asr["p95"]
+    assert 0.4 < asr["p05"] < asr["p95"] < 0.9
+    time_drivers = result["claims"]["dual_route_completion_time"]["drivers"]
+    assert [d["parameter"] for d in time_drivers] == ["recession_rate_nm_per_min"]
+    assert (tmp_path / "fake_section.json").is_file() and (tmp_path / "tornado_fake_section.png").is_file()
+
+    cached = sweep.load_sensitivity(tmp_path)
+    assert cached["sections"]["fake_section"]["figure"].endswith("tornado_fake_section.png")
+    from lpsrepro import claims
+
+    doc = claims.claims_document([claims.make_record("membrane_asr", 0.82, "ohm*cm**2")])
+    text = report.render(doc, {}, sensitivity=cached)
+    row = next(line for line in text.splitlines() if line.startswith("| `membrane_asr`"))
+    assert row.rstrip().endswith("| yes |")
+    assert "## Which assumptions move the numbers" in text and "tornado_fake_section.png" in text
+
+
+def test_a_cache_of_another_ledger_is_not_used(tmp_path):
+    (tmp_path / "old.json").write_text(json.dumps({"section": "old", "ledger_sha256": "0" * 64, "claims": {}}))
+    assert sweep.load_sensitivity(tmp_path)["claims"] == {}
+    assert sweep.load_sensitivity(tmp_path / "none") is None
+
+
+def test_notebook_summary_reads_the_cache_only(tmp_path):
+    text, fig = sweep.sensitivity_summary("fake_section", directory=tmp_path)
+    assert "lpsrepro sweep fake_section --sensitivity morris" in text and fig is None
+    sweep.sensitivity(fake_section, scheduler=SYNC, trajectories=2, interval_points=8, directory=tmp_path,
+                      progress=False)
+    text, fig = sweep.sensitivity_summary("fake_section", directory=tmp_path)
+    row = next(line for line in text.splitlines() if line.startswith("membrane_asr"))
+    assert "membrane.interface_cpe_alpha" in row and fig is not None
