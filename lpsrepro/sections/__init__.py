@@ -26,6 +26,9 @@ e.g. ``membrane`` for ``notebooks/32_membrane.ipynb``):
     A frozen dataclass holding what the section's panels draw and what its notebook records.
     ``result.numbers()`` returns ``{claim_id: Number}``: every number the section records, which
     the notebook passes to :func:`lpsrepro.claims.record` and a sweep collects into a Dataset.
+    A section that also *predicts* published numbers from literature inputs (not from the
+    stand-ins) returns them from ``result.predictions()`` in the same form; they are recorded
+    with ``kind="independent_prediction"`` and counted apart in the report.
 
 A notebook then reads: parameters cell → ``params = Params.from_ledger().replace(...)`` →
 ``result = run(params)`` → one plot call per panel → ``record`` each of ``result.numbers()``.
@@ -77,8 +80,15 @@ class SectionParams:
 
 
 def record_all(result) -> None:
-    """Record every number of a section result (``result.numbers()``) in the claims report."""
+    """Record every number of a section result in the claims report.
+
+    ``result.numbers()`` are recorded as reproductions; ``result.predictions()``, where the
+    section has them, as independent predictions.
+    """
     from lpsrepro import claims
 
     for claim_id, number in result.numbers().items():
         claims.record(claim_id, **number.record_kwargs())
+    predictions = getattr(result, "predictions", None)
+    for claim_id, number in (predictions() if predictions else {}).items():
+        claims.record(claim_id, **number.record_kwargs(), kind="independent_prediction")
