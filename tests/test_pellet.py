@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from lpsrepro import paths
 from lpsrepro.analysis import impedance as an
-from lpsrepro.io.impedance import impedance_dataset, read_impedance
+from lpsrepro.io.impedance import impedance_dataset
 from lpsrepro.models.impedance import pellet_cell_impedance_ohm, pellet_thickness_cm
 from lpsrepro.simulate.instruments import analyser_noise, log_frequency_sweep_hz
 
@@ -62,10 +61,27 @@ def test_bad_geometry_is_refused():
         an.pellet_conductivity(data, thickness_cm=0.0, area_cm2=AREA)
 
 
-def test_membrane_conductivity_helper_matches_notebook_32_numbers():
-    from lpsrepro.io.images import read_sem_image
-    result = an.membrane_conductivity(read_impedance(paths.RAW / "membrane_550nm_eis.z"),
-                                      read_sem_image(paths.RAW / "membrane_550nm_cross_section.tif"),
-                                      area_cm2=np.pi * 0.1**2 / 4, scale_uncertainty_rel=0.02)
-    assert result.thickness_nm == pytest.approx(550, rel=0.02)
-    assert result.conductivity_s_per_cm == pytest.approx(result.thickness_nm * 1e-7 / result.asr_ohm_cm2)
+def test_thickness_and_area_can_be_given_directly():
+    data, L = spectrum(3.87e-5, 6)
+    by_mass = an.pellet_conductivity(data, mass_mg=200, diameter_mm=15, density_g_per_cm3=1.85, porosity=0.2)
+    given = an.pellet_conductivity(data, thickness_mm=10 * L, diameter_mm=15)
+    assert by_mass.thickness_cm == pytest.approx(L) and by_mass.area_cm2 == pytest.approx(AREA)
+    assert given.conductivity_s_per_cm == pytest.approx(by_mass.conductivity_s_per_cm, rel=1e-9)
+    half = an.pellet_conductivity(data, thickness_cm=L / 2, area_cm2=AREA)
+    assert half.conductivity_s_per_cm == pytest.approx(by_mass.conductivity_s_per_cm / 2, rel=1e-9)
+
+
+def test_missing_geometry_is_refused_by_name():
+    data, _ = spectrum(3.87e-5, 7)
+    with pytest.raises(ValueError, match="pellet thickness"):
+        an.pellet_conductivity(data, diameter_mm=15)
+    with pytest.raises(ValueError, match="pellet area"):
+        an.pellet_conductivity(data, thickness_mm=0.8)
+
+
+def test_pellet_fit_passes_its_gate_and_a_wrong_circuit_choice_is_refused():
+    data, L = spectrum(1.69e-4, 8)
+    result = an.pellet_conductivity(data, thickness_cm=L, area_cm2=AREA, circuit="C")
+    assert result.quality.passed, result.quality.reason()
+    with pytest.raises(ValueError, match="circuit"):
+        an.pellet_conductivity(data, thickness_cm=L, area_cm2=AREA, circuit="RC")

@@ -7,6 +7,8 @@ the "Explore" widgets.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
@@ -15,6 +17,11 @@ from lpsrepro.analysis.impedance import FilmIntercept, LineIntercept
 from lpsrepro.io.impedance import complex_impedance
 from lpsrepro.models.impedance import area_specific_resistance_ohm_cm2
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, TWO_COLUMN_IN, new_figure, panel_label, styled
+
+
+def _gate_failure_text(quality) -> str:
+    """The reasons of a failed EIS quality gate, wrapped to fit above a panel."""
+    return "\n".join(textwrap.wrap("fit FAILED its quality gate: " + quality.reason(), 48))
 
 
 def nyquist_window_ohm_cm2(z_ohm_cm2: np.ndarray, intercept_ohm_cm2: float | None) -> float:
@@ -81,8 +88,7 @@ def fig3d_membrane_impedance(spectrum: xr.Dataset, intercept: FilmIntercept, lin
     ax_n.annotate(f"intercept\n{asr:.3g} Ω cm²", (asr, 0), xytext=(asr + 0.3 * window, 0.08 * window),
                   arrowprops={"arrowstyle": "-", "color": "k", "lw": 0.6})
     if not passed:
-        ax_n.text(0.98, 0.02, "fit FAILED its quality gate:\n" + "\n".join(intercept.quality.reasons),
-                  transform=ax_n.transAxes, ha="right", va="bottom", fontsize=6, color="firebrick", wrap=True)
+        ax_n.set_title(_gate_failure_text(intercept.quality), fontsize=6, color="firebrick", loc="left")
     ax_n.set_xlim(0, window)
     ax_n.set_ylim(0, window)
     ax_n.set_aspect("equal")
@@ -195,8 +201,7 @@ def fig_pellet_impedance(spectrum: xr.Dataset, result, *, label: str, title: str
     ax.plot(z_fit.real, -z_fit.imag, "-", color=FIT, label=f"fit {result.fit.circuit}")
     ax.plot([result.resistance_ohm], [0], "kx", ms=7, mew=1.5, zorder=5)
     if result.quality is not None and not result.quality.passed:
-        ax.text(0.98, 0.98, "fit FAILED its quality gate:\n" + "\n".join(result.quality.reasons),
-                transform=ax.transAxes, ha="right", va="top", fontsize=5.5, color="firebrick", wrap=True)
+        title = _gate_failure_text(result.quality) + "\n" + title
     ax.annotate(f"R0 + R1 = {result.resistance_ohm:.0f} Ω\nσ = {result.conductivity_s_per_cm:.3g} S/cm",
                 (result.resistance_ohm, 0), xytext=(0.56 * window, 0.07 * window),  # right of the steep spike
                 arrowprops={"arrowstyle": "-", "color": "k", "lw": 0.6})
