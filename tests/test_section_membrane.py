@@ -93,3 +93,19 @@ def test_explore_area_changes_raw_resistance_not_asr(default_result):
                                             (26.0910, 0.0177, "26.091 ± 0.018")])
 def test_printed_digits_follow_the_uncertainty(value, std, text):
     assert membrane.format_uncertain(value, std) == text
+
+
+def test_notebook_defaults_equal_the_section_defaults():
+    import ast
+
+    import nbformat
+
+    from lpsrepro import paths
+    nb = nbformat.read(paths.NOTEBOOKS / "32_membrane.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    defaults = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(cell.source).body}
+    p = membrane.Params.from_ledger()
+    for name, value in defaults.items():
+        if name.endswith("_file"):
+            continue
+        assert value == (pytest.approx(getattr(p, name)) if isinstance(value, float) else getattr(p, name)), name
