@@ -123,14 +123,21 @@ def fig3d_membrane_impedance(spectrum: xr.Dataset, intercept: FilmIntercept, lin
     return fig
 
 
-def draw_membrane_model_nyquist(ax, view, *, window_ohm_cm2: float | None = None) -> dict[str, float]:
+def draw_membrane_model_nyquist(ax, view=None, *, window_ohm_cm2: float | None = None,
+                                **model_inputs) -> dict[str, float]:
     """Draw a :class:`lpsrepro.sections.membrane.ModelView`: the model Nyquist plot a sweep sees.
 
     The whole model curve (to 1 GHz) is drawn faintly; the part a sweep from ``f_max_hz`` down
     would record is drawn with markers, and the film arc's apex is marked. The title gives the
     raw resistance in ohm (which scales with the electrode area) beside the ASR (which does not).
-    Returns the numbers shown.
+    Returns the numbers shown. Instead of ``view``, the keyword arguments of
+    :func:`lpsrepro.sections.membrane.model_view` may be given (the earlier call form); the
+    model is evaluated there, not here.
     """
+    if view is None:
+        from lpsrepro.sections.membrane import model_view
+
+        view = model_view(**model_inputs)
     ax.plot(view.z_all_ohm_cm2.real, -view.z_all_ohm_cm2.imag, "-", color=GREY, lw=0.8, label="model, all frequencies")
     ax.plot(view.z_seen_ohm_cm2.real, -view.z_seen_ohm_cm2.imag, "o", mfc="none", color=DATA,
             label=f"seen by a sweep ≤ {view.f_max_hz:.3g} Hz")
