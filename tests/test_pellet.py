@@ -85,3 +85,29 @@ def test_pellet_fit_passes_its_gate_and_a_wrong_circuit_choice_is_refused():
     assert result.quality.passed, result.quality.reason()
     with pytest.raises(ValueError, match="circuit"):
         an.pellet_conductivity(data, thickness_cm=L, area_cm2=AREA, circuit="RC")
+
+
+def test_depressed_grain_arc_flags_a_circuit_dependent_split():
+    # issue 9: a pellet whose grains' arc is depressed and inside the sweep (as at 140–200 °C) gives the
+    # right total with an ideal capacitor, but a wrong bulk/grain-boundary split: it must be flagged
+    from impedance.models.circuits import CustomCircuit
+    f = log_frequency_sweep_hz(1e6, 0.1, 10)
+    r0, r1, a0 = 300.0, 200.0, 0.7
+    q0 = 1 / (r0 * (2 * np.pi * 2e5) ** a0)          # grain arc apex at 200 kHz, depressed
+    q1 = 1 / (r1 * (2 * np.pi * 2e3) ** 0.85)         # grain-boundary arc at 2 kHz
+    truth = CustomCircuit("L0-p(R0,CPE0)-p(R1,CPE1)-CPE2", initial_guess=[1e-7, r0, q0, a0, r1, q1, 0.85, 4e-6, 0.85])
+    z = analyser_noise(truth.predict(f), np.random.default_rng(12), magnitude_rel=1e-3, phase_deg=0.05)
+    data = impedance_dataset(f, z)
+    ideal = an.pellet_conductivity(data, thickness_cm=0.08, area_cm2=AREA, circuit="C")
+    assert abs(ideal.resistance_ohm / (r0 + r1) - 1) > 0.1      # the ideal capacitor misleads even the total
+    result = an.pellet_conductivity(data, thickness_cm=0.08, area_cm2=AREA)   # "auto" tests the CPE
+    assert result.fit.circuit == "L0-p(R0,CPE0)-p(R1,CPE1)-CPE2"
+    assert "rejected (F-test)" in result.split_warning
+    assert result.resistance_ohm == pytest.approx(r0 + r1, rel=0.01)
+    assert result.quality.passed
+
+
+def test_stand_in_pellets_keep_the_ideal_capacitor():
+    data, L = spectrum(3.87e-5, 13)
+    result = an.pellet_conductivity(data, thickness_cm=L, area_cm2=AREA)
+    assert result.fit.circuit in (an.PELLET_CIRCUIT, an.PELLET_CIRCUIT_NO_C0) and result.split_warning == ""

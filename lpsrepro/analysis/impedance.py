@@ -200,7 +200,8 @@ _SEARCH_DECADES = 6.0
 
 
 def fit_circuit(spectrum: xr.Dataset, circuit: str, initial_guess: list[float], *,
-                f_min_hz: float | None = None, f_max_hz: float | None = None) -> CircuitFit:
+                f_min_hz: float | None = None, f_max_hz: float | None = None,
+                max_evaluations: int = 2000) -> CircuitFit:
     """Fit ``circuit`` to a spectrum (modulus-weighted complex least squares).
 
     The circuit is impedance.py's (``CustomCircuit``, its element functions);
@@ -224,6 +225,8 @@ def fit_circuit(spectrum: xr.Dataset, circuit: str, initial_guess: list[float], 
         One positive start value per parameter, in impedance.py's order.
     f_min_hz, f_max_hz : float, optional
         Fit only the points within this band.
+    max_evaluations : int
+        Budget of model evaluations of the optimiser.
     """
     frequency = spectrum["frequency"].values
     z_all = complex_impedance(spectrum)
@@ -261,7 +264,7 @@ def fit_circuit(spectrum: xr.Dataset, circuit: str, initial_guess: list[float], 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # overflow while exploring bad parameters
         result = least_squares(residuals, np.clip(x0, lower, upper), bounds=(lower, upper),
-                               xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=2000)
+                               xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=max_evaluations)
     values = to_params(result.x)
     dof = max(1, result.fun.size - values.size)
     cov_x = np.linalg.pinv(result.jac.T @ result.jac) * float(result.fun @ result.fun) / dof
@@ -509,6 +512,10 @@ class PelletConductivity:
     conductivity_std_s_per_cm: float
     fit: CircuitFit
     quality: FitQuality | None = None
+    #: R0 of the alternative circuit with a CPE for the grains (``"auto"`` only), ohm
+    bulk_ohm_cpe_circuit: float | None = None
+    #: why the split into grains and grain boundaries should not be trusted ("" when it can)
+    split_warning: str = ""
 
 
 def pellet_geometry(*, thickness_cm: float | None = None, thickness_mm: float | None = None,
@@ -598,7 +605,10 @@ def pellet_conductivity(spectrum: xr.Dataset, *, thickness_cm: float | None = No
         raise ParameterError("circuit", circuit, "'auto' or one of " + ", ".join(
             f"{k!r} ({v})" for k, v in PELLET_CIRCUITS.items()))
     fits = _pellet_fits(spectrum, circuit)
-    fit = min(fits, key=lambda candidate: float(np.sum(np.abs(candidate.relative_residuals()) ** 2)))
+    fit = min(fits, key=_sum_of_squares)
+    r0_cpe, warning = None, ""
+    if circuit == "auto":
+        fit, r0_cpe, warning = _bulk_split_check(spectrum, fit)
     r0, r1 = fit["R0"][0], fit["R1"][0]
     r_total, r_std = fit.sum_of("R0", "R1")
     sigma = float(relations.conductivity_from_resistance_s_per_cm(thickness_cm, r_total, area_cm2))
@@ -606,44 +616,52 @@ def pellet_conductivity(spectrum: xr.Dataset, *, thickness_cm: float | None = No
     return PelletConductivity(resistance_ohm=r_total, resistance_std_ohm=r_std, bulk_ohm=r0, grain_boundary_ohm=r1,
                               thickness_cm=thickness_cm, area_cm2=area_cm2, conductivity_s_per_cm=sigma,
                               conductivity_std_s_per_cm=float(sigma * rel), fit=fit,
-                              quality=fit_quality(fit, key_parameters=("R0", "R1"), accuracy=accuracy))
+                              quality=fit_quality(fit, key_parameters=("R0", "R1"), accuracy=accuracy),
+                              bulk_ohm_cpe_circuit=r0_cpe, split_warning=warning)
 
 
-@dataclass(frozen=True)
-class MembraneConductivity:
-    """σ of a thin film from its blocking-electrode spectrum and its cross-section image.
+def _sum_of_squares(fit: CircuitFit) -> float:
+    return float(np.sum(np.abs(fit.relative_residuals()) ** 2))
 
-    ``conductivity_s_per_cm`` = L / (R1 · A) is a lower bound of the film's conductivity (R1
-    includes the leads); ``quality`` is the intercept fit's gate.
+
+#: Relative change of R0 between the ideal-capacitor and the CPE description of the grains above
+#: which the bulk / grain-boundary split is reported as circuit-dependent (the total R0 + R1, where
+#: the arc meets the spike, is robust to that choice; the split is not).
+SPLIT_TOLERANCE = 0.05
+
+
+def _bulk_split_check(spectrum: xr.Dataset, best: CircuitFit) -> tuple[CircuitFit, float | None, str]:
+    """Refit with a CPE for the grains, started from ``best``; keep it if the data demand it.
+
+    An ideal capacitor where the grains' arc is depressed (typically when the arc enters the sweep,
+    e.g. at higher temperature) puts part of the bulk resistance into R1, and can bias the total.
+    The CPE circuit has one parameter more; it replaces ``best`` only when an F-test on the
+    residual sums of squares rejects the ideal capacitor (p < 0.001). Otherwise ``best`` is kept,
+    and a change of R0 by more than :data:`SPLIT_TOLERANCE` between the two descriptions is
+    reported. Returns ``(fit, R0 of the CPE circuit, warning)``; one extra fit keeps the cost low.
     """
+    from scipy.stats import f as f_distribution
 
-    conductivity_s_per_cm: float
-    conductivity_std_s_per_cm: float
-    thickness_nm: float
-    thickness_std_nm: float
-    asr_ohm_cm2: float
-    asr_std_ohm_cm2: float
-    quality: FitQuality | None = None
-
-
-def membrane_conductivity(spectrum: xr.Dataset, image: xr.DataArray, *, area_cm2: float,
-                          scale_uncertainty_rel: float = 0.0, area_std_cm2: float = 0.0,
-                          circuit: str = "C", accuracy: AnalyserAccuracy | None = None) -> MembraneConductivity:
-    """σ = L / ASR of a membrane, with the same functions as notebook 32 (``lpsrepro.sections.membrane``).
-
-    L from :func:`lpsrepro.analysis.cross_section.film_thickness_nm` on the
-    cross-section, ASR from the intercept of :func:`blocking_film_intercept`
-    times the electrode area (:func:`membrane_asr`); uncertainties propagated to first order.
-    Check ``result.quality.passed`` before using the number.
-    """
-    from lpsrepro.analysis.cross_section import film_thickness_nm
-
-    film = film_thickness_nm(image, scale_uncertainty_rel=scale_uncertainty_rel)
-    intercept = blocking_film_intercept(spectrum, circuit, accuracy=accuracy)
-    asr = membrane_asr(intercept, area_cm2=area_cm2, area_std_cm2=area_std_cm2)
-    sigma, sigma_std = conductivity_s_per_cm(film.mean_nm, asr.asr_ohm_cm2, thickness_std_nm=film.uncertainty_nm,
-                                             asr_std_ohm_cm2=asr.asr_std_ohm_cm2)
-    return MembraneConductivity(conductivity_s_per_cm=sigma, conductivity_std_s_per_cm=sigma_std,
-                                thickness_nm=film.mean_nm, thickness_std_nm=film.uncertainty_nm,
-                                asr_ohm_cm2=asr.asr_ohm_cm2, asr_std_ohm_cm2=asr.asr_std_ohm_cm2,
-                                quality=intercept.quality)
+    v = dict(zip(best.names, best.values))
+    f_max = float(spectrum["frequency"].max())
+    q0 = v.get("C0", float(1.0 / (2 * np.pi * 3.0 * f_max * max(v["R0"], 1e-3))))
+    guess = [v["L0"], v["R0"], q0, 0.95, v["R1"], v["CPE1_0"], v["CPE1_1"], v["CPE2_0"], v["CPE2_1"]]
+    try:
+        alt = fit_circuit(spectrum, PELLET_CIRCUITS["CPE"], guess, max_evaluations=200)
+    except ParameterError:
+        return best, None, ""
+    ss_best, ss_alt = _sum_of_squares(best), _sum_of_squares(alt)
+    n, extra = 2 * alt.frequency_hz.size, alt.values.size - best.values.size
+    dof = n - alt.values.size
+    statistic = (ss_best - ss_alt) / max(extra, 1) / (ss_alt / dof) if ss_alt > 0 and extra > 0 else 0.0
+    if statistic > 0 and f_distribution.sf(statistic, max(extra, 1), dof) < 1e-3:
+        return alt, float(alt["R0"][0]), (f"the ideal capacitor of the grains was rejected (F-test): rms residual "
+                                          f"{100 * np.sqrt(ss_best / n):.2f} % with {best.circuit}, "
+                                          f"{100 * np.sqrt(ss_alt / n):.2f} % with {alt.circuit}, which is used")
+    r0_alt = float(alt["R0"][0])
+    change = abs(r0_alt - v["R0"]) / max(v["R0"], 1e-12)
+    if change <= SPLIT_TOLERANCE:
+        return best, r0_alt, ""
+    return best, r0_alt, (f"the bulk/grain-boundary split depends on the circuit: R0 {v['R0']:.4g} ohm with "
+                          f"{best.circuit}, {r0_alt:.4g} ohm with {alt.circuit} ({100 * change:.0f} % apart); "
+                          "the total R0 + R1 does not")
