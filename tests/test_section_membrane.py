@@ -109,3 +109,13 @@ def test_notebook_defaults_equal_the_section_defaults():
         if name.endswith("_file"):
             continue
         assert value == (pytest.approx(getattr(p, name)) if isinstance(value, float) else getattr(p, name)), name
+
+
+def test_relative_differences_never_print_a_negative_zero():
+    assert membrane._percent(1.0 - 1e-12, 1.0) == "+0.0 %"
+    assert membrane._percent(0.97, 1.0) == "-3.0 %"
+
+
+def test_the_other_film_circuit_is_shown_beside_the_chosen_one(default_result):
+    assert default_result.alternative.fit.circuit == "L0-p(R1,CPE2)-CPE1"
+    assert "other film circuit" in default_result.cross_check_text()

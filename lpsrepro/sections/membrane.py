@@ -159,6 +159,11 @@ def _name(path) -> str:
     return str(path).replace("\\", "/").rsplit("/", 1)[-1]
 
 
+def _percent(value: float, reference: float) -> str:
+    """Signed relative difference in per cent to one decimal, never "-0.0" (a sign that noise could flip)."""
+    return f"{round(100 * (value / reference - 1), 1) + 0.0:+.1f} %"
+
+
 def provenance_label(attrs: dict) -> str:
     """Legend label of a data file: "data (simulated stand-in)" only when its own metadata say so."""
     if attrs.get("provenance") == SIMULATED:
@@ -184,6 +189,7 @@ class Result:
     area_std_cm2: float
     intercept: eis.FilmIntercept
     naive: eis.FilmIntercept
+    alternative: eis.FilmIntercept          # the other of the "C" / "CPE" film circuits
     line: eis.LineIntercept | None
     line_problem: str
     lead_resistance_ohm: float
@@ -256,8 +262,12 @@ class Result:
         else:
             lines.append(f"line cross-check not made: {self.line_problem}")
         lines.append(f"naive {self.naive.fit.circuit} fit: {self.naive.resistance_ohm:.3g} ohm "
-                     f"({100 * (self.naive.resistance_ohm / r.resistance_ohm - 1):+.1f} %), rms residual "
+                     f"({_percent(self.naive.resistance_ohm, r.resistance_ohm)}), rms residual "
                      f"{100 * self.naive.quality.residual_rms:.1f} %")
+        alt = self.alternative
+        lines.append(f"other film circuit {alt.fit.circuit}: {format_uncertain(alt.resistance_ohm, alt.resistance_std_ohm)}"
+                     f" ohm ({_percent(alt.resistance_ohm, r.resistance_ohm)}), rms residual "
+                     f"{100 * alt.quality.residual_rms:.2f} %, gate {'passed' if alt.quality.passed else 'failed'}")
         if math.isfinite(r.capacitance_f):
             lines.append(f"film capacitance {r.capacitance_f * 1e9:.3g} nF -> apparent eps_r = "
                          f"{self.relative_permittivity:.0f}, bulk-arc apex at {r.apex_frequency_hz / 1e6:.2g} MHz")
@@ -296,6 +306,7 @@ def run(p: Params) -> Result:
     accuracy = eis.AnalyserAccuracy(p.analyser_magnitude_accuracy, p.analyser_phase_accuracy_deg)
     intercept = eis.blocking_film_intercept(spectrum, p.circuit, accuracy=accuracy)
     naive = eis.blocking_film_intercept(spectrum, "none", accuracy=accuracy)
+    alternative = eis.blocking_film_intercept(spectrum, "CPE" if p.circuit == "C" else "C", accuracy=accuracy)
     try:
         line, line_problem = eis.oblique_line_intercept(spectrum, p.line_fit_min_hz, p.line_fit_max_hz), ""
     except ParameterError as exc:     # a cross-check that cannot be made does not stop the section
@@ -315,7 +326,7 @@ def run(p: Params) -> Result:
              if np.isfinite(intercept.capacitance_f) else float("nan"))
     return Result(params=p, spectrum=spectrum, image=image, film=film, thickness_nm=thickness,
                   thickness_std_nm=thickness_std, area_cm2=area, area_std_cm2=area_std, intercept=intercept,
-                  naive=naive, line=line, line_problem=line_problem, lead_resistance_ohm=lead,
+                  naive=naive, alternative=alternative, line=line, line_problem=line_problem, lead_resistance_ohm=lead,
                   lead_resistance_std_ohm=lead_std, asr=asr, conductivity_s_per_cm=sigma,
                   conductivity_std_s_per_cm=sigma_std, film_conductivity_s_per_cm=film_sigma,
                   film_conductivity_std_s_per_cm=film_sigma_std, relative_permittivity=eps_r,
