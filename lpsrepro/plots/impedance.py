@@ -156,6 +156,17 @@ def draw_membrane_model_nyquist(ax, view=None, *, window_ohm_cm2: float | None =
             "resistance_ohm": view.resistance_ohm}
 
 
+@styled
+def fig_membrane_model(view) -> Figure:
+    """A static figure of one :class:`lpsrepro.sections.membrane.ModelView` (the Explore section's
+    initial state, so that a notebook viewed without a kernel still shows the model), its status below."""
+    fig = new_figure(5.0, 4.4)
+    ax = fig.subplots()
+    draw_membrane_model_nyquist(ax, view)
+    fig.supxlabel("\n".join(textwrap.wrap(view.status(), 90)), fontsize=6.5)   # inside the layout, below the axis
+    return fig
+
+
 def membrane_model_explorer(defaults: dict[str, float], model_view):
     """The Explore widget of notebook 32: sliders for the film and the sweep, a redrawn Nyquist plot.
 
