@@ -74,3 +74,97 @@ def test_real_zplot_file_is_fitted_end_to_end(real_data):
     fit = an.fit_circuit(spectrum, "R0-p(R1,CPE1)", [140.0, 500.0, 1e-7, 0.9])
     assert fit["R0"][0] == pytest.approx(150, rel=0.05)  # the arc starts near 150 Ω
     assert np.abs(fit.relative_residuals()).max() < 0.06
+
+
+# --------------------------------------------------------------------------- quality gate and real files
+def test_gate_passes_a_fit_that_reaches_the_noise():
+    spectrum, _ = synthetic(8)
+    result = an.blocking_film_intercept(spectrum)
+    assert result.quality.passed, result.quality.reason()
+    assert result.quality.residual_rms < 0.005
+    assert result.quality.figures()["parameters_at_bounds"] == 0
+
+
+def test_gate_limit_follows_the_analyser_accuracy():
+    spectrum, _ = synthetic(9, noise=0.02)   # a 2 % analyser: the 1260A gate is too tight for it
+    strict = an.blocking_film_intercept(spectrum)
+    loose = an.blocking_film_intercept(spectrum, accuracy=an.AnalyserAccuracy(magnitude_rel=0.02, phase_deg=1.0))
+    assert strict.quality.rms_limit == pytest.approx(an.GATE_RMS_FACTOR * np.hypot(1e-3, np.radians(0.1)))
+    assert loose.quality.rms_limit == pytest.approx(an.GATE_RMS_FACTOR * np.hypot(0.02, np.radians(1.0)))
+    assert loose.quality.passed
+
+
+def test_wrong_circuit_on_a_real_spectrum_fails_the_gate(real_data):
+    # issue 9 reproducer: impedance.py's Circuit1_EIS_1.z through the membrane fit gave "ASR 0.94 reproduced"
+    spectrum = read_impedance(real_data / "Circuit1_EIS_1.z")
+    for choice in an.BLOCKING_FILM_CIRCUITS:
+        result = an.blocking_film_intercept(spectrum, choice)
+        assert not result.quality.passed
+        assert "rms residual" in result.quality.reason()
+    assert result.quality.residual_rms > 0.1
+
+
+def test_failed_gate_is_recorded_as_failed_quality_never_reproduced(real_data):
+    from lpsrepro import claims
+    result = an.blocking_film_intercept(read_impedance(real_data / "Circuit1_EIS_1.z"))
+    asr = an.membrane_asr(result, area_cm2=np.pi * 0.1**2)
+    rec = claims.make_record("membrane_asr", asr.asr_ohm_cm2, "ohm*cm**2", failed_quality=result.quality.reason(),
+                             quality=result.quality.figures())
+    entry = claims.compare(claims.registry()["membrane_asr"], rec)
+    assert entry["status"] == "failed_quality" and "rms residual" in entry["failed_quality"]
+
+
+def test_gamry_file_is_read_as_its_source_states(real_data):
+    # impedance.py's test_preprocessing.py states the first and last points of this Gamry file
+    spectrum = read_impedance(real_data / "exampleDataGamry.DTA")
+    f = spectrum["frequency"].values
+    assert spectrum.attrs["instrument"] == "gamry" and f.size == 72
+    assert (f[0], f[-1]) == (2.000156e5, 1.58898e-2)
+    assert (spectrum["z_real"].values[0], spectrum["z_imag"].values[0]) == (825.8584, -1367.239)
+    assert (spectrum["z_real"].values[-1], spectrum["z_imag"].values[-1]) == (17007.49, -6635.557)
+
+
+def test_documented_fit_of_impedance_py_example_is_reproduced(real_data):
+    # impedance.py docs, getting-started.rst ("Step 5"): exampleData.csv (first-quadrant points) fitted with
+    # R0-p(R1,C1)-p(R2-Wo1,C2) gives R0 1.65e-2, R1 8.68e-3, C1 3.32, R2 5.39e-3, C2 2.20e-1 (ohm, F).
+    # Our fit weights by |Z| (theirs does not), so the poorly determined Warburg may differ; the resistances
+    # and capacitances must agree within their standard errors' reach.
+    spectrum = read_impedance(real_data / "exampleData.csv")
+    spectrum = spectrum.isel(frequency=spectrum["z_imag"].values < 0)
+    fit = an.fit_circuit(spectrum, "R0-p(R1,C1)-p(R2-Wo1,C2)", [.01, .01, 100, .01, .05, 100, 1])
+    assert fit["R0"][0] == pytest.approx(1.65e-2, rel=0.01)
+    assert fit["R1"][0] == pytest.approx(8.68e-3, rel=0.05)
+    assert fit["R2"][0] == pytest.approx(5.39e-3, rel=0.03)
+    assert fit["C1"][0] == pytest.approx(3.32, rel=0.1)
+    assert fit["C2"][0] == pytest.approx(0.220, rel=0.1)
+    quality = an.fit_quality(fit, key_parameters=("R0", "R1", "R2"))
+    assert quality.passed, quality.reason()
+    assert "Wo1_1" in quality.ci_crossing_zero     # reported, but not a key parameter
+
+
+def test_circuit_choice_and_its_refusal():
+    spectrum, true_r = synthetic(10, eps_r=30.0)
+    cpe = an.blocking_film_intercept(spectrum, "CPE")
+    assert cpe.fit.circuit == "L0-p(R1,CPE2)-CPE1" and cpe.circuit_choice == "CPE"
+    assert cpe.resistance_ohm == pytest.approx(true_r, rel=3e-3)
+    assert cpe.capacitance_f == pytest.approx(an.blocking_film_intercept(spectrum).capacitance_f, rel=0.05)
+    assert an.blocking_film_intercept(spectrum, "L0-p(R1,C1)-CPE1").circuit_choice == "C"
+    with pytest.raises(ValueError, match="circuit"):
+        an.blocking_film_intercept(spectrum, "RC")
+
+
+def test_asr_budget_area_and_lead():
+    spectrum, _ = synthetic(11)
+    intercept = an.blocking_film_intercept(spectrum)
+    area = np.pi * 0.2**2 / 4
+    area_std = 2 * 0.05 / 2.0 * area
+    asr = an.membrane_asr(intercept, area_cm2=area, area_std_cm2=area_std, lead_resistance_ohm=0.35,
+                          lead_resistance_std_ohm=0.35)
+    assert asr.asr_ohm_cm2 == pytest.approx(intercept.resistance_ohm * area)
+    assert asr.asr_area_std_ohm_cm2 == pytest.approx(0.05 * asr.asr_ohm_cm2)
+    assert asr.asr_std_ohm_cm2 == pytest.approx(np.hypot(asr.asr_fit_std_ohm_cm2, asr.asr_area_std_ohm_cm2))
+    # the intercept contains the lead: the film's own ASR is smaller (upper bound), its σ larger
+    assert asr.film_asr_ohm_cm2 == pytest.approx(asr.asr_ohm_cm2 - 0.35 * area)
+    assert asr.film_asr_std_ohm_cm2 > asr.asr_std_ohm_cm2
+    with pytest.raises(ValueError, match="electrode area"):
+        an.membrane_asr(intercept, area_cm2=0.0)

@@ -12,6 +12,16 @@ References
 .. [1] M. D. Murbach, B. Gerwe, N. Dawson-Elli, L. Tsui, "impedance.py: A
    Python package for electrochemical impedance analysis", J. Open Source
    Softw. 5 (2020) 2349, doi:10.21105/joss.02349.
+.. [2] C. H. Hsu, F. Mansfeld, "Concerning the conversion of the constant phase
+   element parameter Y0 into a capacitance", Corrosion 57 (2001) 747,
+   doi:10.5006/1.3280607.
+
+Every fit carries its quality (:func:`fit_quality`): relative residuals against
+the analyser's stated accuracy, parameters at the search bounds, confidence
+intervals through zero. A number computed from a fit that fails the gate is
+shown with the reason and recorded as ``failed_quality``, never compared with
+the paper. The physical relations (σ = L/(R·A), ASR = R·A, disc area, arc apex)
+live in :mod:`lpsrepro.models.impedance`; this module calls them.
 """
 
 from __future__ import annotations
@@ -27,7 +37,7 @@ from scipy.optimize import least_squares
 
 from lpsrepro.errors import ParameterError
 from lpsrepro.io.impedance import complex_impedance
-from lpsrepro.models.impedance import EPSILON_0_F_PER_M
+from lpsrepro.models import impedance as relations
 
 #: Circuit for a thin film whose bulk arc peaks above the highest measured
 #: frequency: lead inductance, (film resistance ∥ geometric capacitance),
@@ -35,6 +45,118 @@ from lpsrepro.models.impedance import EPSILON_0_F_PER_M
 #: a separate lead resistor cannot be told apart from R1 when the arc is not
 #: resolved, so it is not fitted).
 BLOCKING_FILM_CIRCUIT = "L0-p(R1,C1)-CPE1"
+
+#: The documented circuits for a blocking-electrode film spectrum, by the name a notebook
+#: parameter uses. In all three R1 is the series resistance read as the intercept.
+#:
+#: ``"C"``     ``L0-p(R1,C1)-CPE1``: the film's arc with its ideal geometric capacitance
+#:             (a homogeneous dielectric slab) — the default;
+#: ``"CPE"``   ``L0-p(R1,CPE2)-CPE1``: the film's arc depressed (a distribution of relaxation
+#:             times, e.g. a rough or inhomogeneous film; its effective capacitance follows
+#:             Hsu & Mansfeld [2]_);
+#: ``"none"``  ``L0-R1-CPE1``: no film arc at all (the naive reading of "only an oblique line";
+#:             biased low when the arc's tail is in the sweep).
+BLOCKING_FILM_CIRCUITS = {"C": BLOCKING_FILM_CIRCUIT, "CPE": "L0-p(R1,CPE2)-CPE1", "none": "L0-R1-CPE1"}
+
+
+# --------------------------------------------------------------------------- the quality gate of every fit
+@dataclass(frozen=True)
+class AnalyserAccuracy:
+    """Stated accuracy of an impedance analyser: relative error of |Z| and phase error in degrees.
+
+    The default is the Solartron 1260A of the paper (0.1 %, 0.1°, its data sheet's
+    accuracy for impedances well inside its range). The gate's thresholds are multiples of
+    :attr:`noise_level`, so a less accurate instrument gets a correspondingly wider gate.
+    """
+
+    magnitude_rel: float = 1e-3
+    phase_deg: float = 0.1
+
+    @property
+    def noise_level(self) -> float:
+        """Relative size of one point's error, ``hypot(δ|Z|/|Z|, δφ in rad)`` (dimensionless)."""
+        return float(np.hypot(self.magnitude_rel, np.radians(self.phase_deg)))
+
+
+#: rms of the relative residuals allowed, in units of the analyser's noise level: a circuit that
+#: describes the data leaves residuals at the instrument's error; an order of magnitude above it
+#: they are systematic (a missing element, drift, a spectrum that is not Kramers–Kronig
+#: consistent; Boukamp, J. Electrochem. Soc. 142 (1995) 1885, doi:10.1149/1.2044210, treats
+#: residuals of a few per cent as the sign of an inadequate model). 15 × 0.2 % = 3 %.
+GATE_RMS_FACTOR = 15.0
+#: largest single relative residual allowed, in units of the noise level (50 × 0.2 % = 10 %).
+GATE_MAX_FACTOR = 50.0
+#: two-sided coverage of the confidence interval that must not include zero (95 %).
+GATE_CI_Z = 1.96
+
+
+@dataclass(frozen=True)
+class FitQuality:
+    """Goodness of an equivalent-circuit fit and the verdict of the gate.
+
+    ``residual_rms`` and ``residual_max`` are relative to |Z| (dimensionless);
+    ``at_bounds`` names the parameters that ended on a bound of the search (their standard
+    errors are then meaningless); ``ci_crossing_zero`` names the parameters whose 95 %
+    confidence interval includes zero (not determined by the data). ``reasons`` says in
+    words why the gate failed; ``passed`` is True when it is empty.
+    """
+
+    residual_rms: float
+    residual_max: float
+    rms_limit: float
+    max_limit: float
+    at_bounds: tuple[str, ...]
+    ci_crossing_zero: tuple[str, ...]
+    key_parameters: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
+
+    def reason(self) -> str:
+        """The reasons as one sentence ("" when the gate passed)."""
+        return "; ".join(self.reasons)
+
+    def figures(self) -> dict[str, float]:
+        """The quality figures as plain numbers (for ``claims.record(..., quality=...)``)."""
+        return {"residual_rms_percent": 100 * self.residual_rms, "residual_max_percent": 100 * self.residual_max,
+                "rms_limit_percent": 100 * self.rms_limit, "parameters_at_bounds": float(len(self.at_bounds)),
+                "key_parameters_ci_crossing_zero": float(len(set(self.ci_crossing_zero) & set(self.key_parameters)))}
+
+
+def fit_quality(fit: "CircuitFit", *, key_parameters: tuple[str, ...] | list[str] = (),
+                accuracy: AnalyserAccuracy | None = None) -> FitQuality:
+    """Judge a circuit fit: residuals, parameters at bounds, confidence intervals through zero.
+
+    The gate fails when the rms relative residual exceeds ``GATE_RMS_FACTOR`` × the analyser's
+    noise level, when one residual exceeds ``GATE_MAX_FACTOR`` × that level, when a key
+    parameter (the one a number is computed from, e.g. ``R1``) sits at a search bound or has a
+    95 % confidence interval that includes zero, or when any CPE exponent sits at its lower
+    bound (0.3: the element is then not a CPE of an interface but a stand-in for missing
+    structure).
+    """
+    accuracy = accuracy or AnalyserAccuracy()
+    r = np.abs(fit.relative_residuals())
+    rms, worst = float(np.sqrt(np.mean(r**2))), float(r.max())
+    rms_limit, max_limit = GATE_RMS_FACTOR * accuracy.noise_level, GATE_MAX_FACTOR * accuracy.noise_level
+    ci_zero = tuple(n for n, v, s in zip(fit.names, fit.values, fit.std) if not v - GATE_CI_Z * s > 0)
+    keys = tuple(key_parameters)
+    reasons = []
+    if rms > rms_limit:
+        reasons.append(f"{fit.circuit} misses the data: rms residual {100 * rms:.1f} % of |Z| "
+                       f"> {100 * rms_limit:.1f} % allowed")
+    elif worst > max_limit:
+        reasons.append(f"{fit.circuit}: a residual of {100 * worst:.0f} % of |Z| > {100 * max_limit:.0f} % allowed")
+    bad_bounds = [n for n in fit.at_bounds if n in keys or (n.startswith("CPE") and n.endswith("_1"))]
+    if bad_bounds:
+        reasons.append(f"parameter(s) {', '.join(bad_bounds)} at a bound of the search")
+    bad_ci = [n for n in ci_zero if n in keys]
+    if bad_ci:
+        reasons.append(f"95 % confidence interval of {', '.join(bad_ci)} includes zero")
+    return FitQuality(residual_rms=rms, residual_max=worst, rms_limit=rms_limit, max_limit=max_limit,
+                      at_bounds=tuple(fit.at_bounds), ci_crossing_zero=ci_zero, key_parameters=keys,
+                      reasons=tuple(reasons))
 
 
 @dataclass(frozen=True)
@@ -50,6 +172,7 @@ class CircuitFit:
     frequency_hz: np.ndarray
     impedance_ohm: np.ndarray
     _model: CustomCircuit
+    at_bounds: tuple[str, ...] = ()
 
     def __getitem__(self, name: str) -> tuple[float, float]:
         """``(value, standard error)`` of parameter ``name``."""
@@ -77,7 +200,8 @@ _SEARCH_DECADES = 6.0
 
 
 def fit_circuit(spectrum: xr.Dataset, circuit: str, initial_guess: list[float], *,
-                f_min_hz: float | None = None, f_max_hz: float | None = None) -> CircuitFit:
+                f_min_hz: float | None = None, f_max_hz: float | None = None,
+                max_evaluations: int = 2000) -> CircuitFit:
     """Fit ``circuit`` to a spectrum (modulus-weighted complex least squares).
 
     The circuit is impedance.py's (``CustomCircuit``, its element functions);
@@ -101,6 +225,8 @@ def fit_circuit(spectrum: xr.Dataset, circuit: str, initial_guess: list[float], 
         One positive start value per parameter, in impedance.py's order.
     f_min_hz, f_max_hz : float, optional
         Fit only the points within this band.
+    max_evaluations : int
+        Budget of model evaluations of the optimiser.
     """
     frequency = spectrum["frequency"].values
     z_all = complex_impedance(spectrum)
@@ -138,7 +264,7 @@ def fit_circuit(spectrum: xr.Dataset, circuit: str, initial_guess: list[float], 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # overflow while exploring bad parameters
         result = least_squares(residuals, np.clip(x0, lower, upper), bounds=(lower, upper),
-                               xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=2000)
+                               xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=max_evaluations)
     values = to_params(result.x)
     dof = max(1, result.fun.size - values.size)
     cov_x = np.linalg.pinv(result.jac.T @ result.jac) * float(result.fun @ result.fun) / dof
@@ -146,13 +272,23 @@ def fit_circuit(spectrum: xr.Dataset, circuit: str, initial_guess: list[float], 
     covariance = cov_x * np.outer(jacobian_p_x, jacobian_p_x)
     std = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
     model.parameters_, model.conf_ = values, std
+    # A parameter within 1e-6 (of the log span or of the exponent range) of a bound has not been
+    # determined by the data; CPE exponents at 1 are an ideal capacitor, a physical limit, not a failure.
+    near = 1e-6 * (upper - lower)
+    hit = ((result.x - lower) < near) | (((upper - result.x) < near) & ~is_alpha)
     return CircuitFit(circuit=circuit, names=tuple(names), units=tuple(units), values=values, std=std,
-                      covariance=covariance, frequency_hz=f, impedance_ohm=z, _model=model)
+                      covariance=covariance, frequency_hz=f, impedance_ohm=z, _model=model,
+                      at_bounds=tuple(n for n, h in zip(names, hit) if h))
 
 
 @dataclass(frozen=True)
 class FilmIntercept:
-    """High-frequency intercept of a blocking-electrode spectrum."""
+    """High-frequency intercept of a blocking-electrode spectrum.
+
+    ``capacitance_f`` is the film's (effective) capacitance: C1 of the ``"C"`` circuit, the
+    Hsu–Mansfeld capacitance of R1 ∥ CPE2 for ``"CPE"``, nan for ``"none"``. ``quality`` is
+    the verdict of :func:`fit_quality` on R1.
+    """
 
     resistance_ohm: float
     resistance_std_ohm: float
@@ -160,33 +296,76 @@ class FilmIntercept:
     capacitance_std_f: float
     cpe_alpha: float
     fit: CircuitFit
+    quality: FitQuality | None = None
+    circuit_choice: str = "C"
+
+    @property
+    def apex_frequency_hz(self) -> float:
+        """Top of the film's arc, 1 / (2π R C), Hz (nan when the circuit has no film capacitance)."""
+        return float(relations.rc_apex_frequency_hz(self.resistance_ohm, self.capacitance_f))
 
 
-def _blocking_film_initial_guess(frequency: np.ndarray, z: np.ndarray) -> list[float]:
+def _blocking_film_initial_guess(frequency: np.ndarray, z: np.ndarray, choice: str = "C") -> list[float]:
     """Start values from the data: intercept ≈ smallest Z', CPE from the lowest frequency."""
-    r = float(np.min(z.real))
+    r = max(float(np.min(z.real)), 1e-6 * float(np.max(np.abs(z))))
     c = 1.0 / (2 * np.pi * frequency.max() * 4.0 * r)  # arc apex a few times above the sweep
     alpha = 0.9
     w_low = 2 * np.pi * frequency.min()
     q = 1.0 / (np.abs(z[np.argmin(frequency)]) * w_low**alpha)
+    if choice == "none":
+        return [1e-8, r, q, alpha]
+    if choice == "CPE":
+        return [1e-8, r, c, 0.95, q, alpha]
     return [1e-8, r, c, q, alpha]
 
 
-def blocking_film_intercept(spectrum: xr.Dataset) -> FilmIntercept:
-    """Fit :data:`BLOCKING_FILM_CIRCUIT` and return the film's series resistance.
+def hsu_mansfeld_capacitance_f(resistance_ohm: float, q: float, alpha: float) -> float:
+    """Effective capacitance of R ∥ CPE, ``C = (Q R^(1−α))^(1/α)``, in F.
+
+    C. H. Hsu, F. Mansfeld, "Concerning the conversion of the constant phase element
+    parameter Y0 into a capacitance", Corrosion 57 (2001) 747, doi:10.5006/1.3280607.
+    """
+    return float((q * resistance_ohm ** (1.0 - alpha)) ** (1.0 / alpha))
+
+
+def blocking_film_intercept(spectrum: xr.Dataset, circuit: str = "C", *,
+                            accuracy: AnalyserAccuracy | None = None) -> FilmIntercept:
+    """Fit a blocking-film circuit and return the film's series resistance with the fit's quality.
 
     The resistance R1 is where the oblique interface line meets the real axis
     — the paper's "intersection of the oblique line and the Z' axis" — with
-    the tail of the unresolved bulk arc accounted for by C1 instead of biasing
-    the intercept.
+    the tail of the unresolved bulk arc accounted for by the film's capacitance instead of
+    biasing the intercept.
+
+    Parameters
+    ----------
+    spectrum : xarray.Dataset
+        As returned by :func:`lpsrepro.io.impedance.read_impedance`.
+    circuit : str
+        A key of :data:`BLOCKING_FILM_CIRCUITS` (``"C"``, ``"CPE"``, ``"none"``) or one of its
+        circuit strings.
+    accuracy : AnalyserAccuracy, optional
+        The analyser's stated accuracy, which sets the gate (default: Solartron 1260A).
     """
+    by_string = {v: k for k, v in BLOCKING_FILM_CIRCUITS.items()}
+    choice = by_string.get(circuit, circuit)
+    if choice not in BLOCKING_FILM_CIRCUITS:
+        raise ParameterError("circuit", circuit, "one of " + ", ".join(
+            f"{k!r} ({v})" for k, v in BLOCKING_FILM_CIRCUITS.items()))
     frequency = spectrum["frequency"].values
-    fit = fit_circuit(spectrum, BLOCKING_FILM_CIRCUIT,
-                      _blocking_film_initial_guess(frequency, complex_impedance(spectrum)))
+    fit = fit_circuit(spectrum, BLOCKING_FILM_CIRCUITS[choice],
+                      _blocking_film_initial_guess(frequency, complex_impedance(spectrum), choice))
     r, r_std = fit["R1"]
-    c, c_std = fit["C1"]
+    if choice == "C":
+        c, c_std = fit["C1"]
+    elif choice == "CPE":
+        c, c_std = hsu_mansfeld_capacitance_f(r, fit["CPE2_0"][0], fit["CPE2_1"][0]), float("nan")
+    else:
+        c, c_std = float("nan"), float("nan")
     return FilmIntercept(resistance_ohm=r, resistance_std_ohm=r_std, capacitance_f=c,
-                         capacitance_std_f=c_std, cpe_alpha=fit["CPE1_1"][0], fit=fit)
+                         capacitance_std_f=c_std, cpe_alpha=fit["CPE1_1"][0], fit=fit,
+                         quality=fit_quality(fit, key_parameters=("R1",), accuracy=accuracy),
+                         circuit_choice=choice)
 
 
 @dataclass(frozen=True)
@@ -223,8 +402,8 @@ def oblique_line_intercept(spectrum: xr.Dataset, f_min_hz: float, f_max_hz: floa
 
 
 def area_specific_resistance_ohm_cm2(resistance_ohm: float, area_cm2: float) -> float:
-    """ASR = R · A, in Ω cm²."""
-    return resistance_ohm * area_cm2
+    """ASR = R · A, in Ω cm² (:func:`lpsrepro.models.impedance.area_specific_resistance_ohm_cm2`)."""
+    return float(relations.area_specific_resistance_ohm_cm2(resistance_ohm, area_cm2))
 
 
 def conductivity_s_per_cm(thickness_nm: float, asr_ohm_cm2: float, *, thickness_std_nm: float = 0.0,
@@ -236,14 +415,70 @@ def conductivity_s_per_cm(thickness_nm: float, asr_ohm_cm2: float, *, thickness_
     (sigma, sigma_std) : tuple of float
         Conductivity and its standard uncertainty, in S/cm.
     """
-    sigma = thickness_nm * 1e-7 / asr_ohm_cm2
+    sigma = float(relations.conductivity_from_asr_s_per_cm(thickness_nm, asr_ohm_cm2))
     rel = np.hypot(thickness_std_nm / thickness_nm, asr_std_ohm_cm2 / asr_ohm_cm2)
-    return float(sigma), float(sigma * rel)
+    return sigma, float(sigma * rel)
 
 
 def relative_permittivity_from_capacitance(capacitance_f: float, thickness_nm: float, area_cm2: float) -> float:
     """εr = C L / (ε0 A) of a parallel-plate film (dimensionless)."""
-    return capacitance_f * thickness_nm * 1e-9 / (EPSILON_0_F_PER_M * area_cm2 * 1e-4)
+    return float(relations.relative_permittivity_from_capacitance(capacitance_f, thickness_nm, area_cm2))
+
+
+@dataclass(frozen=True)
+class MembraneASR:
+    """Area-specific resistance of a film on a thin-film bottom electrode, with its error budget.
+
+    The intercept R1 is the film's resistance **plus** everything in series: the Au lead film
+    from the contact to the electrode and the cables. ``asr_ohm_cm2`` (= R1 · A, what the paper
+    reads off its Nyquist plot) is therefore an upper bound of the film's own ASR, and a
+    conductivity computed from it a lower bound. ``film_asr_ohm_cm2`` subtracts the estimated lead
+    resistance (uncertain by its own standard uncertainty). Uncertainties are one standard
+    uncertainty; ``asr_std_ohm_cm2`` combines the fit's standard error and the electrode area's
+    uncertainty (the area of a shadow-masked disk is known only as well as its diameter).
+    """
+
+    asr_ohm_cm2: float
+    asr_std_ohm_cm2: float
+    asr_fit_std_ohm_cm2: float
+    asr_area_std_ohm_cm2: float
+    lead_asr_ohm_cm2: float
+    lead_asr_std_ohm_cm2: float
+    film_asr_ohm_cm2: float
+    film_asr_std_ohm_cm2: float
+    area_cm2: float
+    area_std_cm2: float
+
+
+def membrane_asr(intercept: FilmIntercept, *, area_cm2: float, area_std_cm2: float = 0.0,
+                 lead_resistance_ohm: float = 0.0, lead_resistance_std_ohm: float = 0.0) -> MembraneASR:
+    """ASR = R1 · A with the area's uncertainty, and the lead-corrected film ASR (see :class:`MembraneASR`).
+
+    Parameters
+    ----------
+    intercept : FilmIntercept
+        From :func:`blocking_film_intercept`.
+    area_cm2, area_std_cm2 : float
+        Electrode area and its standard uncertainty, cm².
+    lead_resistance_ohm, lead_resistance_std_ohm : float
+        Estimated series resistance of the electrode films (e.g.
+        :func:`lpsrepro.models.impedance.film_lead_resistance_ohm`) and its uncertainty, ohm.
+    """
+    if not (area_cm2 > 0 and area_std_cm2 >= 0):
+        raise ParameterError("electrode area", (area_cm2, area_std_cm2),
+                             "a positive area and a non-negative uncertainty, in cm²")
+    r, r_std = intercept.resistance_ohm, intercept.resistance_std_ohm
+    asr = area_specific_resistance_ohm_cm2(r, area_cm2)
+    fit_std = area_specific_resistance_ohm_cm2(r_std, area_cm2)
+    area_part = abs(asr) * area_std_cm2 / area_cm2
+    lead = area_specific_resistance_ohm_cm2(lead_resistance_ohm, area_cm2)
+    lead_std = area_specific_resistance_ohm_cm2(lead_resistance_std_ohm, area_cm2)
+    film = area_specific_resistance_ohm_cm2(r - lead_resistance_ohm, area_cm2)
+    film_std = float(np.sqrt(fit_std**2 + lead_std**2 + (abs(film) * area_std_cm2 / area_cm2) ** 2))
+    return MembraneASR(asr_ohm_cm2=asr, asr_std_ohm_cm2=float(np.hypot(fit_std, area_part)),
+                       asr_fit_std_ohm_cm2=fit_std, asr_area_std_ohm_cm2=float(area_part),
+                       lead_asr_ohm_cm2=lead, lead_asr_std_ohm_cm2=lead_std, film_asr_ohm_cm2=film,
+                       film_asr_std_ohm_cm2=film_std, area_cm2=float(area_cm2), area_std_cm2=float(area_std_cm2))
 
 
 # --------------------------------------------------------------------------- pellets (§3.1) and the membrane's σ
@@ -254,6 +489,13 @@ def relative_permittivity_from_capacitance(capacitance_f: float, thickness_nm: f
 #: electrodes (CPE2: the spike). The total ionic resistance is R0 + R1.
 PELLET_CIRCUIT = "L0-p(R0,C0)-p(R1,CPE1)-CPE2"
 PELLET_CIRCUIT_NO_C0 = "L0-R0-p(R1,CPE1)-CPE2"
+
+
+#: The documented pellet circuits, by the name a notebook parameter uses. ``"auto"`` fits both
+#: ``"C"`` and ``"noC"`` from every start and keeps the smaller residuals. ``"CPE"`` depresses the
+#: grains' arc too (a CPE where an ideal capacitor does not describe it — e.g. spectra measured at
+#: higher temperature, where the grains' arc enters the sweep).
+PELLET_CIRCUITS = {"C": PELLET_CIRCUIT, "noC": PELLET_CIRCUIT_NO_C0, "CPE": "L0-p(R0,CPE0)-p(R1,CPE1)-CPE2"}
 
 
 @dataclass(frozen=True)
@@ -269,6 +511,38 @@ class PelletConductivity:
     conductivity_s_per_cm: float
     conductivity_std_s_per_cm: float
     fit: CircuitFit
+    quality: FitQuality | None = None
+    #: R0 of the alternative circuit with a CPE for the grains (``"auto"`` only), ohm
+    bulk_ohm_cpe_circuit: float | None = None
+    #: why the split into grains and grain boundaries should not be trusted ("" when it can)
+    split_warning: str = ""
+
+
+def pellet_geometry(*, thickness_cm: float | None = None, thickness_mm: float | None = None,
+                    area_cm2: float | None = None, diameter_mm: float | None = None,
+                    mass_mg: float | None = None, density_g_per_cm3: float | None = None,
+                    porosity: float | None = None) -> tuple[float, float]:
+    """``(thickness_cm, area_cm2)`` of a pellet from what is known about it.
+
+    The thickness is taken as given (``thickness_cm`` or ``thickness_mm``, e.g. measured with a
+    micrometer) or else computed from ``mass_mg``, ``density_g_per_cm3`` and ``porosity``
+    (:func:`lpsrepro.models.impedance.pellet_thickness_cm`); the area as given (``area_cm2``) or
+    from ``diameter_mm`` (:func:`lpsrepro.models.impedance.disc_area_cm2`).
+    """
+    if area_cm2 is None:
+        if diameter_mm is None:
+            raise ParameterError("pellet area", None, "area_cm2 or diameter_mm of the electrodes")
+        area_cm2 = float(relations.disc_area_cm2(diameter_mm))
+    if thickness_cm is None and thickness_mm is not None:
+        thickness_cm = thickness_mm / 10.0
+    if thickness_cm is None:
+        if None in (mass_mg, density_g_per_cm3, porosity, diameter_mm):
+            raise ParameterError("pellet thickness", None, "thickness_cm or thickness_mm, or mass_mg, "
+                                 "density_g_per_cm3, porosity and diameter_mm to compute it")
+        thickness_cm = float(relations.pellet_thickness_cm(mass_mg, diameter_mm, density_g_per_cm3, porosity))
+    if not (thickness_cm > 0 and area_cm2 > 0):
+        raise ParameterError("pellet geometry", (thickness_cm, area_cm2), "a positive thickness (cm) and area (cm²)")
+    return float(thickness_cm), float(area_cm2)
 
 
 def _pellet_initial_guesses(frequency: np.ndarray, z: np.ndarray) -> list[list[float]]:
@@ -280,7 +554,7 @@ def _pellet_initial_guesses(frequency: np.ndarray, z: np.ndarray) -> list[list[f
     """
     order = np.argsort(frequency)
     f, zz = frequency[order], z[order]
-    r0 = float(np.min(z.real))
+    r0 = max(float(np.min(z.real)), 1e-6 * float(np.max(np.abs(z))))
     below_top = f < f.max() / 10.0
     r_total = float(zz[below_top][np.argmin(-zz.imag[below_top])].real) if below_top.any() else 2 * r0
     r1 = max(r_total - r0, 0.1 * r_total)
@@ -290,70 +564,104 @@ def _pellet_initial_guesses(frequency: np.ndarray, z: np.ndarray) -> list[list[f
             for apex in (1e2, 1e3, 1e4, 1e5)]
 
 
-def pellet_conductivity(spectrum: xr.Dataset, *, thickness_cm: float, area_cm2: float,
-                        thickness_std_cm: float = 0.0) -> PelletConductivity:
-    """Fit :data:`PELLET_CIRCUIT` and return σ = L / ((R0 + R1) A) of a pellet.
+def _pellet_fits(spectrum: xr.Dataset, circuit: str) -> list[CircuitFit]:
+    guesses = _pellet_initial_guesses(spectrum["frequency"].values, complex_impedance(spectrum))
+    if circuit == "noC":
+        return [fit_circuit(spectrum, PELLET_CIRCUIT_NO_C0, g[:2] + g[3:]) for g in guesses]
+    if circuit == "CPE":
+        return [fit_circuit(spectrum, PELLET_CIRCUITS["CPE"], g[:3] + [0.95] + g[3:]) for g in guesses]
+    fits = [fit_circuit(spectrum, PELLET_CIRCUIT, g) for g in guesses]
+    return fits if circuit == "C" else fits + _pellet_fits(spectrum, "noC")
+
+
+def pellet_conductivity(spectrum: xr.Dataset, *, thickness_cm: float | None = None, area_cm2: float | None = None,
+                        thickness_std_cm: float = 0.0, circuit: str = "auto",
+                        accuracy: AnalyserAccuracy | None = None, **geometry) -> PelletConductivity:
+    """Fit a pellet circuit and return σ = L / ((R0 + R1) A) with the fit's quality.
 
     Parameters
     ----------
     spectrum : xarray.Dataset
         As returned by :func:`lpsrepro.io.impedance.read_impedance`.
     thickness_cm, area_cm2 : float
-        Pellet thickness (cm) and electrode area (cm²).
+        Pellet thickness (cm) and electrode area (cm²). Instead, any keyword of
+        :func:`pellet_geometry` (``thickness_mm``, ``diameter_mm``, or ``mass_mg`` +
+        ``density_g_per_cm3`` + ``porosity``) may be given.
     thickness_std_cm : float
         Standard uncertainty of the thickness, cm.
+    circuit : str
+        ``"auto"`` (default: both ``"C"`` and ``"noC"`` of :data:`PELLET_CIRCUITS`, the better
+        kept) or one key of :data:`PELLET_CIRCUITS`.
+    accuracy : AnalyserAccuracy, optional
+        Sets the quality gate (default: Solartron 1260A).
 
     The resistance is the sum of the offset and the arc — the real-axis point where the arc
     meets the electrode spike, as read from a Nyquist plot — with the standard error of the
-    sum from the fit's full covariance (R0 and R1 are anti-correlated).
+    sum from the fit's full covariance (R0 and R1 are anti-correlated). ``quality`` judges the
+    fit with R0 and R1 as key parameters.
     """
-    if not (thickness_cm > 0 and area_cm2 > 0):
-        raise ParameterError("pellet geometry", (thickness_cm, area_cm2), "a positive thickness (cm) and area (cm²)")
-    frequency = spectrum["frequency"].values
-    guesses = _pellet_initial_guesses(frequency, complex_impedance(spectrum))
-    # Both the full circuit and the one without C0 (for spectra where the grains' flank is out
-    # of range and C0 only trades off against L0) are tried from every start; the fit with the
-    # smallest relative residuals is kept.
-    fits = ([fit_circuit(spectrum, PELLET_CIRCUIT, guess) for guess in guesses]
-            + [fit_circuit(spectrum, PELLET_CIRCUIT_NO_C0, guess[:2] + guess[3:]) for guess in guesses])
-    fit = min(fits, key=lambda candidate: float(np.sum(np.abs(candidate.relative_residuals()) ** 2)))
+    thickness_cm, area_cm2 = pellet_geometry(thickness_cm=thickness_cm, area_cm2=area_cm2, **geometry)
+    if circuit != "auto" and circuit not in PELLET_CIRCUITS:
+        raise ParameterError("circuit", circuit, "'auto' or one of " + ", ".join(
+            f"{k!r} ({v})" for k, v in PELLET_CIRCUITS.items()))
+    fits = _pellet_fits(spectrum, circuit)
+    fit = min(fits, key=_sum_of_squares)
+    r0_cpe, warning = None, ""
+    if circuit == "auto":
+        fit, r0_cpe, warning = _bulk_split_check(spectrum, fit)
     r0, r1 = fit["R0"][0], fit["R1"][0]
     r_total, r_std = fit.sum_of("R0", "R1")
-    sigma = thickness_cm / (r_total * area_cm2)
+    sigma = float(relations.conductivity_from_resistance_s_per_cm(thickness_cm, r_total, area_cm2))
     rel = np.hypot(r_std / r_total, thickness_std_cm / thickness_cm)
     return PelletConductivity(resistance_ohm=r_total, resistance_std_ohm=r_std, bulk_ohm=r0, grain_boundary_ohm=r1,
-                              thickness_cm=thickness_cm, area_cm2=area_cm2, conductivity_s_per_cm=float(sigma),
-                              conductivity_std_s_per_cm=float(sigma * rel), fit=fit)
+                              thickness_cm=thickness_cm, area_cm2=area_cm2, conductivity_s_per_cm=sigma,
+                              conductivity_std_s_per_cm=float(sigma * rel), fit=fit,
+                              quality=fit_quality(fit, key_parameters=("R0", "R1"), accuracy=accuracy),
+                              bulk_ohm_cpe_circuit=r0_cpe, split_warning=warning)
 
 
-@dataclass(frozen=True)
-class MembraneConductivity:
-    """σ of a thin film from its blocking-electrode spectrum and its cross-section image."""
-
-    conductivity_s_per_cm: float
-    conductivity_std_s_per_cm: float
-    thickness_nm: float
-    thickness_std_nm: float
-    asr_ohm_cm2: float
-    asr_std_ohm_cm2: float
+def _sum_of_squares(fit: CircuitFit) -> float:
+    return float(np.sum(np.abs(fit.relative_residuals()) ** 2))
 
 
-def membrane_conductivity(spectrum: xr.Dataset, image: xr.DataArray, *, area_cm2: float,
-                          scale_uncertainty_rel: float = 0.0) -> MembraneConductivity:
-    """σ = L / ASR of a membrane, exactly as notebook 32 measures it.
+#: Relative change of R0 between the ideal-capacitor and the CPE description of the grains above
+#: which the bulk / grain-boundary split is reported as circuit-dependent (the total R0 + R1, where
+#: the arc meets the spike, is robust to that choice; the split is not).
+SPLIT_TOLERANCE = 0.05
 
-    L from :func:`lpsrepro.analysis.cross_section.film_thickness_nm` on the
-    cross-section, ASR from the intercept of :func:`blocking_film_intercept`
-    times the electrode area; uncertainties propagated to first order.
+
+def _bulk_split_check(spectrum: xr.Dataset, best: CircuitFit) -> tuple[CircuitFit, float | None, str]:
+    """Refit with a CPE for the grains, started from ``best``; keep it if the data demand it.
+
+    An ideal capacitor where the grains' arc is depressed (typically when the arc enters the sweep,
+    e.g. at higher temperature) puts part of the bulk resistance into R1, and can bias the total.
+    The CPE circuit has one parameter more; it replaces ``best`` only when an F-test on the
+    residual sums of squares rejects the ideal capacitor (p < 0.001). Otherwise ``best`` is kept,
+    and a change of R0 by more than :data:`SPLIT_TOLERANCE` between the two descriptions is
+    reported. Returns ``(fit, R0 of the CPE circuit, warning)``; one extra fit keeps the cost low.
     """
-    from lpsrepro.analysis.cross_section import film_thickness_nm
+    from scipy.stats import f as f_distribution
 
-    film = film_thickness_nm(image, scale_uncertainty_rel=scale_uncertainty_rel)
-    intercept = blocking_film_intercept(spectrum)
-    asr = area_specific_resistance_ohm_cm2(intercept.resistance_ohm, area_cm2)
-    asr_std = area_specific_resistance_ohm_cm2(intercept.resistance_std_ohm, area_cm2)
-    sigma, sigma_std = conductivity_s_per_cm(film.mean_nm, asr, thickness_std_nm=film.uncertainty_nm,
-                                             asr_std_ohm_cm2=asr_std)
-    return MembraneConductivity(conductivity_s_per_cm=sigma, conductivity_std_s_per_cm=sigma_std,
-                                thickness_nm=film.mean_nm, thickness_std_nm=film.uncertainty_nm,
-                                asr_ohm_cm2=asr, asr_std_ohm_cm2=asr_std)
+    v = dict(zip(best.names, best.values))
+    f_max = float(spectrum["frequency"].max())
+    q0 = v.get("C0", float(1.0 / (2 * np.pi * 3.0 * f_max * max(v["R0"], 1e-3))))
+    guess = [v["L0"], v["R0"], q0, 0.95, v["R1"], v["CPE1_0"], v["CPE1_1"], v["CPE2_0"], v["CPE2_1"]]
+    try:
+        alt = fit_circuit(spectrum, PELLET_CIRCUITS["CPE"], guess, max_evaluations=200)
+    except ParameterError:
+        return best, None, ""
+    ss_best, ss_alt = _sum_of_squares(best), _sum_of_squares(alt)
+    n, extra = 2 * alt.frequency_hz.size, alt.values.size - best.values.size
+    dof = n - alt.values.size
+    statistic = (ss_best - ss_alt) / max(extra, 1) / (ss_alt / dof) if ss_alt > 0 and extra > 0 else 0.0
+    if statistic > 0 and f_distribution.sf(statistic, max(extra, 1), dof) < 1e-3:
+        return alt, float(alt["R0"][0]), (f"the ideal capacitor of the grains was rejected (F-test): rms residual "
+                                          f"{100 * np.sqrt(ss_best / n):.2f} % with {best.circuit}, "
+                                          f"{100 * np.sqrt(ss_alt / n):.2f} % with {alt.circuit}, which is used")
+    r0_alt = float(alt["R0"][0])
+    change = abs(r0_alt - v["R0"]) / max(v["R0"], 1e-12)
+    if change <= SPLIT_TOLERANCE:
+        return best, r0_alt, ""
+    return best, r0_alt, (f"the bulk/grain-boundary split depends on the circuit: R0 {v['R0']:.4g} ohm with "
+                          f"{best.circuit}, {r0_alt:.4g} ohm with {alt.circuit} ({100 * change:.0f} % apart); "
+                          "the total R0 + R1 does not")

@@ -26,6 +26,14 @@ References
    doi:10.1002/adma.19900020304.
 .. [2] M. E. Orazem, B. Tribollet, *Electrochemical Impedance Spectroscopy*,
    2nd ed., Wiley (2017), ch. 14 (constant-phase elements).
+.. [3] D. R. Lide (ed.), *CRC Handbook of Chemistry and Physics*, "Electrical
+   resistivity of pure metals" (Au: 2.21 µΩ cm at 20 °C); thin films are
+   more resistive (surface and grain-boundary scattering: A. F. Mayadas,
+   M. Shatzkes, Phys. Rev. B 1 (1970) 1382, doi:10.1103/PhysRevB.1.1382).
+
+Every relation below exists once in the package; other modules call it. The
+functions take plain floats/arrays in the unit named by the argument; the
+``*_q`` variants accept pint quantities at a boundary and convert once.
 """
 
 from __future__ import annotations
@@ -42,6 +50,88 @@ def angular_frequency(frequency_hz):
     return 2.0 * np.pi * np.asarray(frequency_hz, dtype=float)
 
 
+def disc_area_cm2(diameter_mm):
+    """Area ``π d² / 4`` of a circular electrode or pellet face, in cm².
+
+    Examples
+    --------
+    >>> round(float(disc_area_cm2(2.0)), 5)
+    0.03142
+    """
+    return np.pi * (np.asarray(diameter_mm, dtype=float) / 10.0) ** 2 / 4.0
+
+
+def disc_area_uncertainty_cm2(diameter_mm, diameter_std_mm):
+    """Standard uncertainty of ``π d² / 4`` from that of the diameter (first order: σ_A/A = 2 σ_d/d), cm²."""
+    return disc_area_cm2(diameter_mm) * 2.0 * np.asarray(diameter_std_mm, dtype=float) / np.asarray(diameter_mm)
+
+
+def area_specific_resistance_ohm_cm2(resistance_ohm, area_cm2):
+    """Area-specific resistance ``ASR = R · A``, in Ω cm²."""
+    return np.asarray(resistance_ohm, dtype=float) * np.asarray(area_cm2, dtype=float)
+
+
+def conductivity_from_resistance_s_per_cm(thickness_cm, resistance_ohm, area_cm2):
+    """Ionic conductivity ``σ = L / (R · A)`` of a slab between parallel electrodes, in S/cm [1]_.
+
+    Parameters
+    ----------
+    thickness_cm : float
+        Slab thickness *L*, cm.
+    resistance_ohm : float
+        Ionic resistance *R*, ohm.
+    area_cm2 : float
+        Electrode area *A*, cm².
+
+    Examples
+    --------
+    >>> round(float(conductivity_from_resistance_s_per_cm(550e-7, 0.8209, 1.0)) * 1e5, 3)
+    6.7
+    """
+    return np.asarray(thickness_cm, dtype=float) / (np.asarray(resistance_ohm, dtype=float)
+                                                   * np.asarray(area_cm2, dtype=float))
+
+
+def conductivity_from_asr_s_per_cm(thickness_nm, asr_ohm_cm2):
+    """``σ = L / ASR`` of a film of thickness ``thickness_nm`` (nm), in S/cm (same relation, A = 1 cm²)."""
+    return conductivity_from_resistance_s_per_cm(np.asarray(thickness_nm, dtype=float) * 1e-7, asr_ohm_cm2, 1.0)
+
+
+def conductivity_q(thickness, resistance, area):
+    """σ = L / (R A) from pint quantities (any length, resistance and area units), in S/cm."""
+    from lpsrepro.units import ureg
+
+    return float((thickness / (resistance * area)).to(ureg("S/cm")).magnitude)
+
+
+def resistance_from_conductivity_ohm(thickness_cm, area_cm2, conductivity_s_per_cm):
+    """Ionic resistance ``R = L / (σ A)`` of a slab, in ohm (the inverse of
+    :func:`conductivity_from_resistance_s_per_cm`)."""
+    return np.asarray(thickness_cm, dtype=float) / (np.asarray(conductivity_s_per_cm, dtype=float)
+                                                   * np.asarray(area_cm2, dtype=float))
+
+
+def rc_apex_frequency_hz(resistance_ohm, capacitance_f):
+    """Frequency at the top of the arc of R ∥ C, ``f = 1 / (2π R C)``, in Hz."""
+    return 1.0 / (2.0 * np.pi * np.asarray(resistance_ohm, dtype=float) * np.asarray(capacitance_f, dtype=float))
+
+
+def sheet_resistance_ohm_per_square(resistivity_ohm_m, thickness_nm):
+    """Sheet resistance ``R_□ = ρ / t`` of a metal film, in Ω per square [3]_.
+
+    Examples
+    --------
+    >>> round(float(sheet_resistance_ohm_per_square(2.21e-8, 85)), 3)   # bulk Au, 85 nm
+    0.26
+    """
+    return np.asarray(resistivity_ohm_m, dtype=float) / (np.asarray(thickness_nm, dtype=float) * 1e-9)
+
+
+def film_lead_resistance_ohm(resistivity_ohm_m, thickness_nm, squares):
+    """Resistance of a thin-film lead, ``R = R_□ · n_□`` (``squares`` = length / width), in ohm."""
+    return sheet_resistance_ohm_per_square(resistivity_ohm_m, thickness_nm) * np.asarray(squares, dtype=float)
+
+
 def bulk_resistance_ohm(thickness_nm, area_cm2, conductivity_s_per_cm):
     """Ionic resistance ``R = L / (σ A)`` of a film, in ohm.
 
@@ -54,13 +144,20 @@ def bulk_resistance_ohm(thickness_nm, area_cm2, conductivity_s_per_cm):
     conductivity_s_per_cm : float
         Ionic conductivity σ in S/cm.
     """
-    return (np.asarray(thickness_nm) * 1e-7) / (np.asarray(conductivity_s_per_cm) * np.asarray(area_cm2))
+    return resistance_from_conductivity_ohm(np.asarray(thickness_nm, dtype=float) * 1e-7, area_cm2,
+                                            conductivity_s_per_cm)
 
 
 def geometric_capacitance_f(thickness_nm, area_cm2, relative_permittivity):
     """Parallel-plate capacitance ``C = ε0 εr A / L`` of the film, in F."""
     return (EPSILON_0_F_PER_M * np.asarray(relative_permittivity) * np.asarray(area_cm2) * 1e-4
             / (np.asarray(thickness_nm) * 1e-9))
+
+
+def relative_permittivity_from_capacitance(capacitance_f, thickness_nm, area_cm2):
+    """εr = C L / (ε0 A) of a parallel-plate film (dimensionless); inverse of :func:`geometric_capacitance_f`."""
+    return (np.asarray(capacitance_f, dtype=float) * np.asarray(thickness_nm, dtype=float) * 1e-9
+            / (EPSILON_0_F_PER_M * np.asarray(area_cm2, dtype=float) * 1e-4))
 
 
 def bulk_arc_apex_frequency_hz(conductivity_s_per_cm, relative_permittivity):
@@ -161,7 +258,7 @@ def pellet_thickness_cm(mass_mg, diameter_mm, density_g_per_cm3, porosity):
     >>> round(pellet_thickness_cm(200, 15, 1.85, 0.2), 4)
     0.0765
     """
-    area_cm2 = np.pi * (np.asarray(diameter_mm) / 10.0) ** 2 / 4.0
+    area_cm2 = disc_area_cm2(diameter_mm)
     return (np.asarray(mass_mg) / 1000.0) / (np.asarray(density_g_per_cm3) * (1.0 - np.asarray(porosity)) * area_cm2)
 
 
@@ -208,8 +305,8 @@ def pellet_cell_impedance_ohm(frequency_hz, *, thickness_cm, area_cm2, bulk_cond
        J. Phys. Chem. Solids 30 (1969) 2657, doi:10.1016/0022-3697(69)90039-0.
     """
     omega = angular_frequency(frequency_hz)
-    r_b = thickness_cm / (bulk_conductivity_s_per_cm * area_cm2)
-    c_g = EPSILON_0_F_PER_M * relative_permittivity * area_cm2 * 1e-4 / (thickness_cm * 1e-2)
+    r_b = resistance_from_conductivity_ohm(thickness_cm, area_cm2, bulk_conductivity_s_per_cm)
+    c_g = geometric_capacitance_f(np.asarray(thickness_cm) * 1e7, area_cm2, relative_permittivity)
     z_gb = grain_boundary_resistance_ohm / (1.0 + grain_boundary_resistance_ohm * grain_boundary_q_f
                                             * (1j * omega) ** grain_boundary_alpha)
     return (1j * omega * lead_inductance_h + lead_resistance_ohm + rc_parallel_impedance_ohm(frequency_hz, r_b, c_g)

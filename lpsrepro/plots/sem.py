@@ -12,9 +12,17 @@ from lpsrepro.plots.style import ACCENT, DATA, FIT, TWO_COLUMN_IN, new_figure, p
 
 
 def add_scale_bar(ax, pixel_size_nm: float, length_nm: float, label: str) -> None:
-    """White scale bar in the lower-left corner of an image axis (pixel units)."""
-    bar = AnchoredSizeBar(ax.transData, length_nm / pixel_size_nm, label, "lower left", pad=0.4,
-                          color="white", frameon=False, size_vertical=3, fontproperties={"size": 8})
+    """White scale bar in the lower-left corner of an image axis (pixel units), its label above the bar.
+
+    The bar's height is 1 % of the image's (at least 2 px), and the label sits above it with a gap,
+    so that neither overprints the other at any image size; a translucent dark box keeps it
+    legible on bright regions.
+    """
+    height_px = abs(ax.get_ylim()[0] - ax.get_ylim()[1]) or 100.0
+    bar = AnchoredSizeBar(ax.transData, length_nm / pixel_size_nm, label, "lower left", pad=0.4, sep=3,
+                          label_top=True, color="white", frameon=True, size_vertical=max(2.0, 0.01 * height_px),
+                          fontproperties={"size": 8})
+    bar.patch.set(facecolor="black", alpha=0.45, edgecolor="none")   # legible on bright particles too
     ax.add_artist(bar)
 
 
