@@ -13,7 +13,7 @@ NOTEBOOKS = default_notebooks()
 # more specific suffixes first: the first match wins
 UNIT_OF_SUFFIX = {"_nm_per_min": "nm/min", "_mg_cm2": "mg/cm**2", "_g_cm3": "g/cm**3", "_uah_cm2": "uA*h/cm**2", "_wh_kg": "W*h/kg", "_ua_cm2": "uA/cm**2",
                   "_um": "um", "_mm": "mm", "_nm": "nm", "_hz": "Hz", "_cm2": "cm**2", "_v": "V",
-                  "_min": "min", "_h": "h"}
+                  "_min": "min", "_h": "h", "_ohm_m": "ohm*m", "_deg": "degree"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
