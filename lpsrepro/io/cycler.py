@@ -12,6 +12,8 @@ is refused, naming the columns found and those expected. Arbin ``.res``
 format              time            current             voltage         cycle           step
 ==================  ==============  ==================  ==============  ==============  ======
 BioLogic .mpr/.mpt  ``time/s``      ``I/mA``, ``<I>/mA``  ``Ewe/V``     ``cycle number``  ``Ns``
+                                                                        (else ``half cycle``
+                                                                        // 2 + 1)
 Neware .nda/.ndax   ``Time`` (s,    ``Current(mA)``     ``Voltage`` (V) ``Cycle``       ``Step``
                     per step; summed
                     over steps)
@@ -392,6 +394,11 @@ def _read_mpr(path: Path, timeout_s: float | None = None) -> xr.Dataset:
     columns = safety.run_with_timeout(_mpr_table, str(path), path=path, what="a BioLogic EC-Lab .mpr file",
                                       seconds=timeout_s)
     chosen = _map_columns(path, list(columns), "biologic")
+    if "cycle" not in chosen and "half cycle" in columns and np.unique(columns["half cycle"]).size > 1:
+        # EC-Lab's "half cycle" counts every charge/discharge switch from 0: two half cycles make one cycle.
+        # ("z cycle" is the impedance-loop counter and is never used.)
+        columns["cycle (half cycle // 2)"] = np.asarray(columns["half cycle"], dtype=int) // 2 + 1
+        chosen["cycle"] = "cycle (half cycle // 2)"
     ds = _dataset_from_columns(path, columns, chosen, instrument="biologic-mpr")
     ds.attrs.update(current_column=chosen["current"], cycle_column=chosen.get("cycle", "none"),
                     source_format="biologic-mpr")

@@ -257,7 +257,7 @@ def _check_zplot(path: Path, text: str | None = None, *, allow_incomplete: bool 
                                  expected="tab-separated " + ", ".join(_ZPLOT_COLUMNS))
         for name, field in zip(_ZPLOT_COLUMNS, fields[:6]):
             if not safety.is_number(field.strip()):
-                raise InputFileError(path, f"'{field}' is not a finite number", line=number, field=name)
+                raise InputFileError(path, f"'{field}' is not a number (or not finite)", line=number, field=name)
         rows.append([f.strip() for f in fields])
     if not rows:
         raise InputFileError(path, "no data rows after the header", expected="at least three frequencies")

@@ -120,7 +120,7 @@ FORMAT_NAMES = {
     "biologic-mpr": "BioLogic EC-Lab .mpr", "biologic-mpt": "BioLogic EC-Lab .mpt text export",
     "neware-nda": "Neware .nda", "neware-ndax": "Neware .ndax", "arbin-res": "Arbin .res (MS Access database)",
     "zplot": "Scribner ZPlot .z", "gamry": "Gamry .DTA", "tiff": "TIFF image", "excel": "Excel workbook",
-    "pdf": "PDF document", "gzip": "gzip-compressed file", "binary": "binary (non-text) file",
+    "pdf": "PDF document", "gzip": "gzip-compressed file", "binary": "binary (non-text)",
 }
 
 
@@ -215,8 +215,8 @@ def read_text(path: Path, *, what: str, max_bytes: int | None = None) -> str:
         raw = raw[3:]
     if b"\x00" in raw:
         fmt = sniff_format(path)
-        name = FORMAT_NAMES.get(fmt, "binary (non-text) file")
-        raise InputFileError(path, f"this is a {name}, not a text export", expected=what)
+        name = FORMAT_NAMES.get(fmt, "binary (non-text)")
+        raise InputFileError(path, f"this is a {name} file, not a text export", expected=what)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
