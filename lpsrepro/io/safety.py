@@ -249,7 +249,9 @@ def last_row_cut(text: str, rows: list[list[str]]) -> bool:
     An exporter prints a column with one fixed format; when the rows before
     the last agree on a column's format (decimals, exponent) and the last row
     does not — in a file without its final line break — the file was cut.
-    A last row with fewer fields than the one before is cut too.
+    A last row with fewer fields, or a field printed with fewer characters
+    than in each of the four rows before, is taken as cut too (the safe
+    side: such a file is refused, never read with a wrong last value).
     """
     if len(rows) < 3 or text.endswith(("\n", "\r")):
         return False
@@ -257,8 +259,12 @@ def last_row_cut(text: str, rows: list[list[str]]) -> bool:
     if len(last) < len(previous[-1]):
         return True
     for j, field in enumerate(last):
-        shapes = {number_shape(row[j]) for row in previous if j < len(row)}
+        column = [row[j] for row in previous if j < len(row)]
+        shapes = {number_shape(value) for value in column}
         if len(shapes) == 1 and number_shape(field) != next(iter(shapes)):
+            return True
+        # an integer column cut inside its last number keeps its format but loses digits
+        if column and len(field) < min(len(value) for value in column):
             return True
     return False
 
