@@ -70,7 +70,7 @@ def test_a_binary_file_given_as_xy_names_its_format(tmp_path):
     with pytest.raises(InputFileError, match="holds 1 scans"):
         read_xrd_pattern(tmp_path / "pattern.xy", scan=5)
     from lpsrepro.io.xrd import read_xy
-    with pytest.raises(InputFileError, match="not a text export"):
+    with pytest.raises(InputFileError, match="looks like a Rigaku SmartLab .rasx file.*read_xrd_pattern"):
         read_xy(fake)
 
 

@@ -77,6 +77,12 @@ def read_two_column(path: str | Path, *, x_name: str, y_name: str,
 
     path = Path(path)
     what = f"a two-column text file ({x_name}, {y_name})"
+    safety.check_file(path, what=what, kind="text", max_bytes=max_bytes)
+    fmt = safety.sniff_format(path)
+    if fmt != "text":
+        raise safety.unsupported(path, fmt, technique=what, export_hint=(
+            "a two-column text export; instrument files are read by lpsrepro.io.xrd.read_xrd_pattern "
+            "(.xrdml, .brml, .rasx), lpsrepro.io.raman.read_raman_spectrum (.wdf) and the NetCDF series readers"))
     text = safety.read_text(path, what=what, max_bytes=max_bytes)
     header: dict[str, str] = {}
     rows: list[list[str]] = []
