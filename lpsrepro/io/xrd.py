@@ -57,6 +57,7 @@ _COMMENT = ("#", ";", "'", "!")
 _KEY_VALUE = re.compile(r"^[#;'!]\s*([A-Za-z_][\w .()-]*?)\s*[=:]\s*(.+?)\s*$")
 _SPLIT = re.compile(r"[\s,;]+")
 MIN_POINTS = 10
+_NON_FINITE = re.compile(r"^[+-]?(nan|inf|infinity)$", re.IGNORECASE)
 
 
 def read_two_column(path: str | Path, *, x_name: str, y_name: str,
@@ -117,7 +118,11 @@ def read_two_column(path: str | Path, *, x_name: str, y_name: str,
         if not (safety.is_number(fields[0]) and safety.is_number(fields[1])):
             if not rows and not any(safety.is_number(f) for f in fields[:2]):
                 continue  # a column-title line before the data (e.g. "2Theta Intensity") is allowed
-            raise InputFileError(path, f"'{fields[0]} {fields[1]}' is not two numbers", line=number,
+            for name, field in ((x_name, fields[0]), (y_name, fields[1])):
+                if _NON_FINITE.match(field):
+                    raise InputFileError(path, f"{name} is not a finite number ({field[:20]})", line=number,
+                                         field=name, expected="finite numbers")
+            raise InputFileError(path, f"'{fields[0][:30]} {fields[1][:30]}' is not two numbers", line=number,
                                  expected=f"{x_name} and {y_name} as finite numbers")
         rows.append(fields)
         lines.append(number)
