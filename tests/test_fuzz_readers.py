@@ -223,7 +223,6 @@ def test_reader_fuzz_contract(name, tmp_path_factory):
             raise
         counter["cases"] += 1
 
-    os.environ.setdefault("LPSREPRO_READ_TIMEOUT_S", "5")
     run()
     report = os.environ.get("LPSREPRO_FUZZ_REPORT")
     if report:
@@ -232,7 +231,7 @@ def test_reader_fuzz_contract(name, tmp_path_factory):
         Path(report).write_text(json.dumps(existing, indent=1, sort_keys=True) + "\n")
 
 
-def test_seed_files_pass_the_contract_unmutated(monkeypatch):
+def test_seed_files_pass_the_contract_unmutated():
     """The seeds themselves are read (not refused): the fuzz starts from valid files."""
     for name, (reader, validate, seeds) in READERS.items():
         for seed in seeds:

@@ -1,8 +1,13 @@
 """Readers and writers: bundled formats and real instrument files → xarray.
 
-One module per technique (``lpsrepro.io.impedance``, ...). Readers validate
-what they read and raise :class:`lpsrepro.errors.InputFileError` naming the
-file, the line or field, and what was expected. Writers write whole files or
+One module per technique (``lpsrepro.io.impedance``, ...), with one entry
+per technique that detects the format from the content:
+:func:`lpsrepro.io.xrd.read_xrd_pattern`, :func:`lpsrepro.io.raman.read_raman_spectrum`,
+:func:`lpsrepro.io.impedance.read_impedance`, :func:`lpsrepro.io.cycler.read_cycler`.
+Readers validate what they read and raise :class:`lpsrepro.errors.InputFileError`
+naming the file, the line or field, and what was expected — never another
+exception type. Size caps, format sniffing, text decoding and time limits
+around format libraries are in :mod:`lpsrepro.io.safety`. Writers write whole files or
 nothing (``lpsrepro.fileio``) and refuse to write into data/raw unless called
 by ``lpsrepro simulate``.
 
