@@ -43,8 +43,8 @@ lock:
 clean-venv:
 	rm -rf $(VENV)
 
-# Long property-based fuzz of every reader (>= 1,000 cases each); the table goes to fuzz-report.json.
+# Long property-based fuzz of every reader (>= 1,000 cases each); the table goes to build/fuzz-report.json.
 fuzz: $(STAMP)
-	rm -f fuzz-report.json
-	LPSREPRO_FUZZ_EXAMPLES=1000 LPSREPRO_FUZZ_REPORT=fuzz-report.json $(BIN)/python -m pytest -p no:cacheprovider -o addopts="" -q tests/test_fuzz_readers.py -k fuzz_contract
-	$(BIN)/python -c 'import json; t = json.load(open("fuzz-report.json")); [print(f"{k:22s} {v.get(\"cases\", 0):6d} cases  {v.get(\"data\", 0):5d} data  {v.get(\"refused\", 0):5d} refused  {v.get(\"outside\", 0):3d} outside") for k, v in sorted(t.items())]'
+	mkdir -p build && rm -f build/fuzz-report.json
+	LPSREPRO_FUZZ_EXAMPLES=1000 LPSREPRO_FUZZ_REPORT=build/fuzz-report.json $(BIN)/python -m pytest -p no:cacheprovider -o addopts="" -q tests/test_fuzz_readers.py -k fuzz_contract
+	$(BIN)/python -c 'import json; t = json.load(open("build/fuzz-report.json")); [print(f"{k:22s} {v.get(\"cases\", 0):6d} cases  {v.get(\"data\", 0):5d} data  {v.get(\"refused\", 0):5d} refused  {v.get(\"outside\", 0):3d} outside") for k, v in sorted(t.items())]'
