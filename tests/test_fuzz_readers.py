@@ -37,7 +37,7 @@ from lpsrepro.io.xrd import read_xrd_pattern, read_xrd_series, read_xy
 
 ROOT = Path(__file__).parents[1]
 RAW, REAL = ROOT / "data" / "raw", ROOT / "tests" / "data"
-EXAMPLES = int(os.environ.get("LPSREPRO_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("LPSREPRO_FUZZ_EXAMPLES", "15"))
 LONG = EXAMPLES > 50
 #: Seconds one read may take (the NetCDF/galvani/NewareNDA time limit is lowered to 5 s for the fuzz).
 TIME_BOUND_S = 20.0
