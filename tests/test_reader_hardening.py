@@ -148,5 +148,5 @@ def test_zip_bomb_member_is_refused_before_inflating(tmp_path):
 
 
 def test_series_file_needs_a_spectrum_choice():
-    with pytest.raises(InputFileError, match=r"holds \d+ spectrums"):
+    with pytest.raises(InputFileError, match=r"holds \d+ spectra"):
         read_raman_spectrum(RAW / "raman_dual_series.nc")

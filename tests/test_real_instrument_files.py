@@ -96,7 +96,7 @@ def test_labspec_single_spectrum_and_table():
     _dims_and_units(single, "raman_shift")
     assert single.attrs["source_format"] == "labspec-text"
     assert single.attrs["laser_wavelength_nm"] == 532.0 and single.attrs["instrument"] == "LabRAM HR Evol"
-    with pytest.raises(InputFileError, match=r"holds 100 spectrums \(0: position 33.1398"):
+    with pytest.raises(InputFileError, match=r"holds 100 spectra \(0: position 33.1398"):
         read_raman_spectrum(DATA / "raman/LabRAM_raman_linescan.txt")
     one = read_raman_spectrum(DATA / "raman/LabRAM_raman_linescan.txt", spectrum=3)
     _dims_and_units(one, "raman_shift")
@@ -124,7 +124,7 @@ def test_cycling_mpr_is_not_impedance():
 def test_multi_sweep_record_needs_a_choice(tmp_path):
     rows = (DATA / "exampleData.csv").read_text().splitlines()
     (tmp_path / "two.csv").write_text("\n".join(rows + rows) + "\n")
-    with pytest.raises(InputFileError, match=r"holds 2 spectrums"):
+    with pytest.raises(InputFileError, match=r"holds 2 spectra"):
         read_impedance(tmp_path / "two.csv")
     second = read_impedance(tmp_path / "two.csv", spectrum=1)
     assert second.sizes["frequency"] == len(rows)

@@ -367,13 +367,14 @@ def read_xrd_pattern(path: str | Path, *, wavelength_angstrom: float = CU_KA1_AN
 def _pick(path: Path, index: int | None, labels: list[str], *, what: str) -> int:
     """The chosen entry of a multi-scan file; refuse a missing or invalid choice listing what the file holds."""
     listing = "; ".join(labels[:20]) + (" ..." if len(labels) > 20 else "")
+    plural = {"spectrum": "spectra"}.get(what, what + "s")
     if index is None:
         if len(labels) == 1:
             return 0
-        raise InputFileError(path, f"the file holds {len(labels)} {what}s ({listing})", field=what,
+        raise InputFileError(path, f"the file holds {len(labels)} {plural} ({listing})", field=what,
                              expected=f"the {what} to use, e.g. {what}=0")
     if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= int(index) < len(labels):
-        raise InputFileError(path, f"{what}={index!r} does not exist; the file holds {len(labels)} {what}s "
+        raise InputFileError(path, f"{what}={index!r} does not exist; the file holds {len(labels)} {plural} "
                              f"({listing})", field=what, expected=f"an index from 0 to {len(labels) - 1}")
     return int(index)
 
