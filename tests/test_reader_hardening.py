@@ -150,3 +150,11 @@ def test_zip_bomb_member_is_refused_before_inflating(tmp_path):
 def test_series_file_needs_a_spectrum_choice():
     with pytest.raises(InputFileError, match=r"holds \d+ spectra"):
         read_raman_spectrum(RAW / "raman_dual_series.nc")
+
+
+def test_thousands_separators_are_refused_not_split(tmp_path):
+    (tmp_path / "k.txt").write_text("".join(f"1,2{i:02d}.5 100\n" for i in range(12)))
+    with pytest.raises(InputFileError, match="mixes commas and points"):
+        read_raman_txt(tmp_path / "k.txt")
+    (tmp_path / "c.csv").write_text("".join(f"{5 + i},100.5\n" for i in range(12)))
+    assert read_xy(tmp_path / "c.csv").sizes["two_theta"] == 12

@@ -98,6 +98,10 @@ def read_two_column(path: str | Path, *, x_name: str, y_name: str,
             if match and not rows:
                 header[match.group(1).strip()] = match.group(2)
             continue
+        if re.search(r"[\s;]", line) and any(re.fullmatch(r"[+-]?\d+(,\d{3})+\.\d*", f)
+                                              for f in re.split(r"[\s;]+", line)):
+            raise InputFileError(path, f"'{line[:40]}' mixes commas and points inside a number (thousands "
+                                 "separators?)", line=number, expected="plain numbers, one decimal separator")
         if re.search(r"[\s;]", line):
             fields = [f for f in re.split(r"[\s;]+", line) if f]
             if safety.split_decimal_comma(fields):
