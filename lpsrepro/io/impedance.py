@@ -152,6 +152,10 @@ def _mpr_columns(path: str) -> dict:
                              field=missing[0], expected="a PEIS/GEIS file with freq/Hz, Re(Z)/Ohm and -Im(Z)/Ohm; "
                              "for cycling data use lpsrepro.io.cycler.read_cycler")
     data = mpr.data
+    frequency = np.asarray(data["freq/Hz"], dtype=float)
+    if np.any(frequency > 0) and np.any(frequency == 0):
+        # a modulo-bat / multi-technique file: rows of the other techniques carry freq = 0; keep the impedance rows
+        data = data[frequency > 0]
     out = {"frequency": np.asarray(data["freq/Hz"], dtype=float),
            "z": np.asarray(data["Re(Z)/Ohm"], dtype=float) - 1j * np.asarray(data["-Im(Z)/Ohm"], dtype=float)}
     for name in ("z cycle", "cycle number"):
