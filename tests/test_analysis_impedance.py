@@ -69,7 +69,7 @@ def test_band_without_points_is_refused():
 
 def test_real_zplot_file_is_fitted_end_to_end(real_data):
     # impedance.py's own example spectrum (a real ZPlot measurement), through our reader and fit code
-    spectrum = read_impedance(real_data / "exampleDataZPlot.z")
+    spectrum = read_impedance(real_data / "exampleDataZPlot.z", allow_incomplete=True)  # holds 21 of the 56 points its header announces
     assert spectrum.sizes["frequency"] == 21 and spectrum["frequency"].max() == 3e5
     fit = an.fit_circuit(spectrum, "R0-p(R1,CPE1)", [140.0, 500.0, 1e-7, 0.9])
     assert fit["R0"][0] == pytest.approx(150, rel=0.05)  # the arc starts near 150 Ω

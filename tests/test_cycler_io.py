@@ -86,8 +86,10 @@ def test_real_biologic_mpr_is_read_and_analysed(real_data):
     ds = read_cycler(real_data / "biol.mpr")
     assert ds.attrs["instrument"] == "biologic-mpr" and ds.sizes["record"] > 20000
     assert np.all(np.diff(ds["time"].values) >= 0)
-    cap = cycling.capacities_by_cycle(ds)
-    assert cap.sizes["cycle"] >= 2
+    # the file has no "cycle number" and its "half cycle" never changes; "z cycle" (the impedance-loop
+    # counter) must not be taken as the cycle counter (issue 9, point 7): no cycle variable is made up
+    assert "cycle" not in ds and ds.attrs["cycle_column"] == "none"
+    assert ds.attrs["current_column"] == "I/mA"
     # EC-Lab's own running counter (Q-Qo) ends at 4.9769 mAh: our trapezoidal integral of the
     # recorded current must agree to within the sampling error (0.1 %)
     net_mah = float(cycling.record_charge_ah(ds).sum()) * 1e3
@@ -95,8 +97,8 @@ def test_real_biologic_mpr_is_read_and_analysed(real_data):
 
 
 def test_unknown_type_and_empty_file(tmp_path):
-    (tmp_path / "a.xyz").write_text("1")
-    with pytest.raises(InputFileError, match="unknown cycler file type"):
+    (tmp_path / "a.xyz").write_bytes(b"\x00\x01\x00\x00Standard Jet DB\x00" + bytes(100))
+    with pytest.raises(InputFileError, match="looks like a Arbin .res.*not supported.*export the test as CSV"):
         read_cycler(tmp_path / "a.xyz")
     (tmp_path / "e.csv").write_text("")
     with pytest.raises(InputFileError, match="empty"):

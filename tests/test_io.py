@@ -33,7 +33,8 @@ def test_zplot_round_trip_through_impedance_py(zfile):
 
 def test_real_zplot_biologic_and_csv_files_are_read(real_data):
     for name, n in [("exampleDataZPlot.z", 21), ("exampleDataBioLogic.mpt", None), ("exampleData.csv", None)]:
-        ds = read_impedance(real_data / name)
+        # the ZPlot example holds 21 of the 56 points its header announces (a sweep stopped early)
+        ds = read_impedance(real_data / name, allow_incomplete=name.endswith(".z"))
         assert ds.sizes["frequency"] > 10
         if n:
             assert ds.sizes["frequency"] == n

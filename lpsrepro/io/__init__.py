@@ -1,8 +1,13 @@
 """Readers and writers: bundled formats and real instrument files → xarray.
 
-One module per technique (``lpsrepro.io.impedance``, ...). Readers validate
-what they read and raise :class:`lpsrepro.errors.InputFileError` naming the
-file, the line or field, and what was expected. Writers write whole files or
+One module per technique (``lpsrepro.io.impedance``, ...), with one entry
+per technique that detects the format from the content:
+:func:`lpsrepro.io.xrd.read_xrd_pattern`, :func:`lpsrepro.io.raman.read_raman_spectrum`,
+:func:`lpsrepro.io.impedance.read_impedance`, :func:`lpsrepro.io.cycler.read_cycler`.
+Readers validate what they read and raise :class:`lpsrepro.errors.InputFileError`
+naming the file, the line or field, and what was expected — never another
+exception type. Size caps, format sniffing, text decoding and time limits
+around format libraries are in :mod:`lpsrepro.io.safety`. Writers write whole files or
 nothing (``lpsrepro.fileio``) and refuse to write into data/raw unless called
 by ``lpsrepro simulate``.
 
@@ -53,13 +58,49 @@ def write_netcdf(ds: xr.Dataset, target: str | Path) -> Path:
     return target
 
 
-def read_netcdf(path: str | Path) -> xr.Dataset:
-    """Read a NetCDF file fully into memory (the file is closed on return)."""
+#: Largest in-memory size (bytes) a NetCDF file may declare for its variables (compressed files can declare GBs).
+MAX_NETCDF_DECLARED_BYTES = 1024 * 2**20
+
+
+def _load_netcdf(path: str, max_declared: int) -> xr.Dataset:
+    """Open lazily, refuse oversized declarations and non-real numbers, then load (runs in a child process)."""
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        declared = sum(int(v.size) * v.dtype.itemsize for v in ds.variables.values())
+        if declared > max_declared:
+            raise InputFileError(path, f"the file declares {declared / 2**20:.0f} MB of data, more than the cap of "
+                                 f"{max_declared / 2**20:.0f} MB", expected="a NetCDF file of the size it declares")
+        return ds.load()
+
+
+def read_netcdf(path: str | Path, *, max_bytes: int | None = None, timeout_s: float | None = None,
+                max_declared_bytes: int = MAX_NETCDF_DECLARED_BYTES) -> xr.Dataset:
+    """Read a NetCDF4 file fully into memory (the file is closed on return).
+
+    The read runs in a forked child process with a time limit
+    (:func:`lpsrepro.io.safety.run_with_timeout`): h5netcdf can loop on a
+    corrupted file. The file size is capped (``max_bytes``, see
+    :data:`lpsrepro.io.safety.MAX_BYTES`) and so is the size its variables
+    declare (``max_declared_bytes``), checked before anything is loaded.
+    Data variables and coordinates must be real numbers (no complex,
+    boolean, text or object arrays).
+
+    Raises
+    ------
+    InputFileError
+        For every failure, naming the file and the cause.
+    """
+    from lpsrepro.io import safety
+
     path = Path(path)
-    if not path.is_file():
-        raise InputFileError(path, "file not found")
-    try:
-        with xr.open_dataset(path, engine="h5netcdf") as ds:
-            return ds.load()
-    except (OSError, ValueError) as exc:
-        raise InputFileError(path, f"is not a readable NetCDF4 file ({exc})") from None
+    what = "a NetCDF4 file written by lpsrepro (or of the same layout)"
+    safety.check_file(path, what=what, kind="netcdf", max_bytes=max_bytes)
+    fmt = safety.sniff_format(path)
+    if fmt not in ("netcdf4",):
+        raise InputFileError(path, f"this is not a NetCDF4 file (it looks like a {safety.FORMAT_NAMES.get(fmt, fmt)})",
+                             expected=what)
+    ds = safety.run_with_timeout(_load_netcdf, str(path), max_declared_bytes, path=path, what=what, seconds=timeout_s)
+    for name, variable in ds.variables.items():
+        if variable.dtype.kind not in "fiu":
+            raise InputFileError(path, f"variable holds {variable.dtype} values", field=str(name),
+                                 expected="real numbers (not complex, boolean or text)")
+    return ds

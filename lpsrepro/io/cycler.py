@@ -1,4 +1,24 @@
-"""Galvanostatic cycler data: CSV exports and BioLogic ``.mpr`` files → xarray.
+"""Galvanostatic cycler data: CSV exports, BioLogic ``.mpr``/``.mpt``, Neware ``.nda``/``.ndax`` → xarray.
+
+The format is detected from the content (:func:`lpsrepro.io.safety.sniff_format`).
+Instrument files are mapped to the Dataset below through an explicit table
+of column names per format, :data:`COLUMN_MAP` — never by a substring guess
+(BioLogic's ``z cycle`` and ``half cycle`` are *not* the cycle counter; only
+``cycle number`` is). A file whose columns do not match its format's table
+is refused, naming the columns found and those expected. Arbin ``.res``
+(an MS Access database) is recognised and refused with the export that works.
+
+==================  ==============  ==================  ==============  ==============  ======
+format              time            current             voltage         cycle           step
+==================  ==============  ==================  ==============  ==============  ======
+BioLogic .mpr/.mpt  ``time/s``      ``I/mA``, ``<I>/mA``  ``Ewe/V``     ``cycle number``  ``Ns``
+                                                                        (else ``half cycle``
+                                                                        // 2 + 1)
+Neware .nda/.ndax   ``Time`` (s,    ``Current(mA)``     ``Voltage`` (V) ``Cycle``       ``Step``
+                    per step; summed
+                    over steps)
+CSV (lpsrepro)      see below
+==================  ==============  ==================  ==============  ==============  ======
 
 Dataset convention
 ------------------
@@ -32,6 +52,7 @@ the export counts current the other way round; pass ``current_sign=-1``).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -75,40 +96,58 @@ def cycler_dataset(time_s, current_a, voltage_v, *, cycle=None, step=None, step_
                                              {"units": "s", "long_name": _LONG_NAME["time"]})}, attrs=attrs)
 
 
-def read_cycler(path: str | Path, *, current_sign: int = 1, check_sign: bool = True) -> xr.Dataset:
-    """Read a cycler export (CSV with units in the header, or BioLogic ``.mpr``).
+def read_cycler(path: str | Path, *, current_sign: int = 1, check_sign: bool = True,
+                max_bytes: int | None = None, timeout_s: float | None = None) -> xr.Dataset:
+    """Read a cycler export (CSV with units in the header, BioLogic ``.mpr``/``.mpt``, Neware ``.nda``/``.ndax``).
 
     Parameters
     ----------
     path : path
-        ``.csv`` / ``.txt`` (see the module docstring) or ``.mpr`` (BioLogic
-        EC-Lab binary, read with galvani).
+        ``.csv`` / ``.txt`` (see the module docstring), BioLogic EC-Lab
+        ``.mpr`` (binary, read with galvani) or ``.mpt`` (text export), Neware
+        ``.nda``/``.ndax`` (read with NewareNDA). Detected from the content.
     current_sign : {1, -1}
         Multiply the current by this before use: ``-1`` for an export that
         counts cathodic current as positive.
     check_sign : bool
         Refuse data whose voltage moves against the current (see
         :func:`check_current_sign`).
+    max_bytes : int, optional
+        Size cap (default :data:`lpsrepro.io.safety.MAX_BYTES`).
+    timeout_s : float, optional
+        Time limit for galvani / NewareNDA (default 60 s).
 
     Raises
     ------
     InputFileError
         See the module docstring; the message names the file, the line and the column.
     """
+    from lpsrepro.io import safety
+
     path = Path(path)
-    if current_sign not in (1, -1):
+    if isinstance(current_sign, bool) or current_sign not in (1, -1):
         raise ParameterError("current_sign", current_sign, "1 or -1")
-    if not path.is_file():
-        raise InputFileError(path, "file not found", expected="a cycler export (.csv or BioLogic .mpr)")
-    if path.stat().st_size == 0:
-        raise InputFileError(path, "the file is empty", expected="a cycler export")
-    suffix = path.suffix.lower()
-    if suffix == ".mpr":
-        ds = _read_mpr(path)
-    elif suffix in (".csv", ".txt"):
-        ds = _read_csv(path)
+    what = "a cycler export (.csv, BioLogic .mpr/.mpt or Neware .nda/.ndax)"
+    safety.check_file(path, what=what, kind="binary", max_bytes=max_bytes)
+    fmt = safety.sniff_format(path)
+    if fmt == "biologic-mpr":
+        ds = _read_mpr(path, timeout_s)
+    elif fmt in ("neware-nda", "neware-ndax"):
+        ds = _read_neware(path, fmt, timeout_s)
+    elif fmt == "biologic-mpt":
+        ds = _read_mpt(path, max_bytes)
+    elif fmt == "text":
+        ds = _read_csv(path, max_bytes)
     else:
-        raise InputFileError(path, f"unknown cycler file type '{path.suffix}'", expected="a .csv export or a BioLogic .mpr file")
+        raise safety.unsupported(path, fmt, technique="cycler data",
+                                 export_hint="a BioLogic .mpr/.mpt, Neware .nda/.ndax, or a CSV with columns "
+                                 "'time/s,current/mA,voltage/V' (for Arbin: export the test as CSV from MITS Pro)")
+    for name in ("time", "current", "voltage"):
+        values = ds[name].values
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise InputFileError(path, f"{name} is not finite at record {bad[0] + 1} (after unit conversion)",
+                                 field=name, expected=f"finite values in {_CANONICAL_UNIT[name]}")
     if current_sign == -1:
         ds["current"] = -ds["current"]
         ds.attrs["current_sign_applied"] = "-1"
@@ -178,8 +217,11 @@ def _canonical(name: str) -> str | None:
     return None
 
 
-def _read_csv(path: Path) -> xr.Dataset:
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+def _read_csv(path: Path, max_bytes: int | None = None) -> xr.Dataset:
+    from lpsrepro.io import safety
+
+    text = safety.read_text(path, what="a cycler CSV export", max_bytes=max_bytes)
+    lines = text.splitlines()
     attrs: dict[str, str] = {}
     header_index = None
     for i, line in enumerate(lines):
@@ -244,16 +286,26 @@ def _read_csv(path: Path) -> xr.Dataset:
             step_type.append(fields[columns["step_type"][0]])
     if len(numeric["time"]) < 2:
         raise InputFileError(path, "fewer than two data rows", expected="a recorded test")
+    data_rows = [[f.strip() for f in line.split(",")] for line in lines[header_index + 1:]
+                 if line.strip() and not line.lstrip().startswith("#")]
+    if safety.last_row_cut(text, data_rows):
+        raise InputFileError(path, "the file ends inside its last row: it was cut short", line=len(lines),
+                             expected="the complete export")
     ds = cycler_dataset(np.asarray(numeric["time"]) * factors["time"], np.asarray(numeric["current"]) * factors["current"],
                         np.asarray(numeric["voltage"]) * factors["voltage"],
                         cycle=numeric.get("cycle"), step=numeric.get("step"), step_type=step_type,
                         source_file=str(path), instrument="csv", **attrs)
     ds.attrs["_first_data_line"] = first_data_line
+    ds.attrs["source_format"] = "csv"
     return ds
 
 
 def _number(path: Path, text: str, line: int, column: str, *, integer: bool) -> float:
+    from lpsrepro.io.safety import is_number
+
     try:
+        if not is_number(text):
+            raise ValueError(text)
         value = float(text)
     except ValueError:
         if _HAS_LETTERS.search(text) and re.search(r"\d", text):
@@ -276,31 +328,162 @@ def _check_time(path: Path, time: np.ndarray, *, first_data_line: int | None) ->
                              line=line, field="time", expected="non-decreasing time, as recorded")
 
 
-# --------------------------------------------------------------------------- BioLogic .mpr
-def _read_mpr(path: Path) -> xr.Dataset:
+# --------------------------------------------------------------------------- instrument files
+#: Column names per instrument format → Dataset variable. Each entry lists the accepted names in order of
+#: preference; a name is matched exactly, never as a substring. ``None`` = optional and absent is fine.
+COLUMN_MAP: dict[str, dict[str, tuple[str, ...]]] = {
+    "biologic": {"time": ("time/s",), "current": ("I/mA", "<I>/mA"), "voltage": ("Ewe/V", "<Ewe>/V"),
+                 "cycle": ("cycle number",), "step": ("Ns",)},
+    "neware": {"time": ("Time",), "current": ("Current(mA)",), "voltage": ("Voltage",),
+               "cycle": ("Cycle",), "step": ("Step",), "step_type": ("Status",)},
+}
+#: Unit of each mapped column (converted to s, A, V).
+_COLUMN_FACTOR = {"I/mA": 1e-3, "<I>/mA": 1e-3, "Current(mA)": 1e-3}
+_REQUIRED = ("time", "current", "voltage")
+
+
+def _map_columns(path: Path, names: tuple[str, ...] | list[str], fmt: str) -> dict[str, str]:
+    """The column used for each variable, from :data:`COLUMN_MAP`; refuse a layout that does not match."""
+    table = COLUMN_MAP[fmt]
+    chosen = {}
+    for variable, candidates in table.items():
+        column = next((c for c in candidates if c in names), None)
+        if column is None and variable in _REQUIRED:
+            raise InputFileError(path, f"no {variable} column; the file has: {', '.join(names)}", field=variable,
+                                 expected=f"one of {', '.join(candidates)} (the {fmt} column names, "
+                                          "see lpsrepro.io.cycler.COLUMN_MAP)")
+        if column is not None:
+            chosen[variable] = column
+    return chosen
+
+
+def _dataset_from_columns(path: Path, columns: dict[str, np.ndarray], chosen: dict[str, str], *, instrument: str,
+                          time_s: np.ndarray | None = None) -> xr.Dataset:
+    values = {v: np.asarray(columns[c]) for v, c in chosen.items()}
+    for variable in ("time", "current", "voltage", "cycle", "step"):
+        if variable in values:
+            array = values[variable]
+            if array.dtype.kind not in "fiu":
+                raise InputFileError(path, f"column {chosen[variable]} holds {array.dtype} values", field=chosen[variable],
+                                     expected="numbers")
+            values[variable] = array.astype(float)
+    current = values["current"] * _COLUMN_FACTOR.get(chosen["current"], 1.0)
+    time = values["time"] if time_s is None else time_s
+    for variable in ("cycle", "step"):
+        if variable in values and not np.all(np.isfinite(values[variable]) & (values[variable] == np.round(values[variable]))):
+            raise InputFileError(path, f"column {chosen[variable]} holds non-integers", field=chosen[variable],
+                                 expected="whole numbers")
+    if time.size < 2:
+        raise InputFileError(path, "fewer than two records", expected="a recorded test")
+    return cycler_dataset(time, current, values["voltage"], cycle=values.get("cycle"), step=values.get("step"),
+                          step_type=values.get("step_type"), source_file=str(path), instrument=instrument,
+                          column_map=json.dumps(chosen))
+
+
+def _mpr_table(path: str) -> dict[str, np.ndarray]:
+    """All columns of a BioLogic .mpr (runs in the child process; galvani)."""
     from galvani import BioLogic
 
-    try:
-        mpr = BioLogic.MPRfile(str(path))
-    except Exception as exc:  # galvani raises ValueError/NotImplementedError/struct errors on bad files
-        raise InputFileError(path, f"could not be read as a BioLogic .mpr file ({type(exc).__name__}: {exc})",
-                             expected="an EC-Lab .mpr file") from None
-    data = mpr.data
-    names = data.dtype.names
-    needed = {"time": "time/s", "voltage": "Ewe/V"}
-    for canonical, column in needed.items():
-        if column not in names:
-            raise InputFileError(path, f"column '{column}' is missing", field=column,
-                                 expected="an EC-Lab file with time/s and Ewe/V")
-    current_column = next((c for c in ("I/mA", "control/mA", "<I>/mA") if c in names), None)
-    if current_column is None:
-        raise InputFileError(path, "no current column", field="I/mA", expected="I/mA or <I>/mA")
-    cycle_column = next((c for c in ("cycle number", "z cycle", "half cycle") if c in names), None)
-    return cycler_dataset(data["time/s"], np.asarray(data[current_column], dtype=float) * 1e-3, data["Ewe/V"],
-                          cycle=data[cycle_column] if cycle_column else None,
-                          step=data["Ns"] if "Ns" in names else None,
-                          source_file=str(path), instrument="biologic-mpr",
-                          current_column=current_column, cycle_column=cycle_column or "none")
+    data = BioLogic.MPRfile(path).data
+    return {name: np.asarray(data[name]) for name in (data.dtype.names or ())}
+
+
+def _read_mpr(path: Path, timeout_s: float | None = None) -> xr.Dataset:
+    from lpsrepro.io import safety
+
+    columns = safety.run_with_timeout(_mpr_table, str(path), path=path, what="a BioLogic EC-Lab .mpr file",
+                                      seconds=timeout_s)
+    chosen = _map_columns(path, list(columns), "biologic")
+    if "cycle" not in chosen and "half cycle" in columns and np.unique(columns["half cycle"]).size > 1:
+        # EC-Lab's "half cycle" counts every charge/discharge switch from 0: two half cycles make one cycle.
+        # ("z cycle" is the impedance-loop counter and is never used.)
+        columns["cycle (half cycle // 2)"] = np.asarray(columns["half cycle"], dtype=int) // 2 + 1
+        chosen["cycle"] = "cycle (half cycle // 2)"
+    ds = _dataset_from_columns(path, columns, chosen, instrument="biologic-mpr")
+    ds.attrs.update(current_column=chosen["current"], cycle_column=chosen.get("cycle", "none"),
+                    source_format="biologic-mpr")
+    return ds
+
+
+def _read_mpt(path: Path, max_bytes: int | None = None) -> xr.Dataset:
+    """BioLogic EC-Lab text export: ``Nb header lines : N``, then tab-separated columns (decimal comma allowed)."""
+    from lpsrepro.io import safety
+
+    text = safety.read_text(path, what="a BioLogic .mpt export", max_bytes=max_bytes)
+    lines = text.splitlines()
+    header_lines = None
+    for line in lines[:5]:
+        if line.lower().startswith("nb header lines"):
+            value = line.split(":", 1)[-1].strip()
+            header_lines = int(value) if value.isdigit() else None
+    if header_lines is None or not 1 <= header_lines <= len(lines):
+        raise InputFileError(path, "no valid 'Nb header lines : N' line", line=2, expected="an EC-Lab ASCII export")
+    names = [n.strip() for n in lines[header_lines - 1].split("\t")]
+    names = [n for n in names if n]
+    chosen = _map_columns(path, names, "biologic")
+    rows = []
+    for number, line in enumerate(lines[header_lines:], start=header_lines + 1):
+        if not line.strip():
+            continue
+        fields = [f.strip().replace(",", ".") for f in line.split("\t")]
+        if len(fields) < len(names):
+            raise InputFileError(path, f"the row has {len(fields)} fields, the header {len(names)}", line=number)
+        for name in chosen.values():
+            field = fields[names.index(name)]
+            if not safety.is_number(field):
+                raise InputFileError(path, f"'{field}' is not a finite number", line=number, field=name)
+        rows.append(fields)
+    if safety.last_row_cut(text, rows):
+        raise InputFileError(path, "the file ends inside its last row: it was cut short", line=len(lines),
+                             expected="the complete export")
+    columns = {name: np.array([float(r[names.index(name)]) for r in rows]) for name in chosen.values()}
+    ds = _dataset_from_columns(path, columns, chosen, instrument="biologic-mpt")
+    ds.attrs.update(source_format="biologic-mpt", _first_data_line=header_lines + 1)
+    return ds
+
+
+def _neware_table(path: str) -> dict[str, np.ndarray]:
+    """All columns of a Neware .nda/.ndax (runs in the child process; NewareNDA)."""
+    import contextlib
+    import io
+    import logging
+
+    import NewareNDA
+
+    logging.getLogger("NewareNDA").setLevel(logging.ERROR)
+    with contextlib.redirect_stdout(io.StringIO()):
+        frame = NewareNDA.read(path)
+    return {str(name): frame[name].to_numpy() for name in frame.columns if name != "Timestamp"}
+
+
+def _read_neware(path: Path, fmt: str, timeout_s: float | None = None) -> xr.Dataset:
+    from lpsrepro.io import safety
+
+    columns = safety.run_with_timeout(_neware_table, str(path), path=path, what=f"a {safety.FORMAT_NAMES[fmt]} file",
+                                      seconds=timeout_s)
+    chosen = _map_columns(path, list(columns), "neware")
+    step_time = np.asarray(columns[chosen["time"]], dtype=float)
+    step = np.asarray(columns[chosen.get("step", chosen["time"])], dtype=float)
+    total = step_time_to_test_time(step_time, step)
+    ds = _dataset_from_columns(path, columns, chosen, instrument=fmt, time_s=total)
+    ds.attrs["source_format"] = fmt
+    return ds
+
+
+def step_time_to_test_time(step_time_s: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """Test time (s) from a step time that restarts at every step (Neware's ``Time`` column).
+
+    Each step's clock starts where the previous step's ended, so the test
+    time is the step time plus the durations of all earlier steps.
+    """
+    step_time_s, step = np.asarray(step_time_s, dtype=float), np.asarray(step)
+    total = step_time_s.copy()
+    offset = 0.0
+    for i in range(1, step_time_s.size):
+        if step[i] != step[i - 1] or step_time_s[i] < step_time_s[i - 1]:
+            offset += step_time_s[i - 1]
+        total[i] = step_time_s[i] + offset
+    return total
 
 
 # --------------------------------------------------------------------------- helpers

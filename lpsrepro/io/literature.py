@@ -22,16 +22,50 @@ _TEXT = ("ref", "first_author", "year", "journal", "doi", "material", "method", 
          "value_source", "notes")
 
 
-def read_membrane_table(path: str | Path) -> pd.DataFrame:
-    """Read ``sulfide_membranes.csv``; numeric columns as floats (NaN = unknown), units in ``df.attrs``."""
+#: Default size cap of a literature table (bytes); a table of published membranes is a few kB.
+MAX_TABLE_BYTES = 8 * 2**20
+
+
+def read_membrane_table(path: str | Path, *, max_bytes: int | None = MAX_TABLE_BYTES) -> pd.DataFrame:
+    """Read ``sulfide_membranes.csv``; numeric columns as floats (NaN = unknown), units in ``df.attrs``.
+
+    Numbers must be finite and non-negative (``inf`` is refused); a file that
+    is not a CSV table (binary, ``/etc/passwd``, a cut last row) is refused
+    with one :class:`InputFileError`. The size is capped at ``max_bytes``.
+    """
+    import csv
+    import io
+
+    from lpsrepro.io import safety
+
     path = Path(path)
-    if not path.is_file():
-        raise InputFileError(path, "file not found", expected="the literature table data/literature/sulfide_membranes.csv")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    what = "the literature table data/literature/sulfide_membranes.csv"
+    text = safety.read_text(path, what=what, max_bytes=max_bytes)
+    lines = text.splitlines()
     skip = 0
     while skip < len(lines) and lines[skip].startswith("#"):
         skip += 1
-    df = pd.read_csv(path, skiprows=skip, dtype=str, keep_default_na=False)
+    try:
+        rows = list(csv.reader(io.StringIO("\n".join(lines[skip:]))))
+    except csv.Error as exc:
+        raise InputFileError(path, f"is not a readable CSV table ({exc})", expected=what) from None
+    rows = [r for r in rows if r]
+    if not rows:
+        raise InputFileError(path, "no header row", line=skip + 1, expected=", ".join((*_TEXT, *MEMBRANE_UNITS)))
+    names = [n.strip() for n in rows[0]]
+    for number, row in enumerate(rows[1:], start=skip + 2):
+        if len(row) != len(names):
+            raise InputFileError(path, f"the row has {len(row)} fields, the header {len(names)}", line=number,
+                                 expected="one value (or blank) per column")
+    if not text.endswith(("\n", "\r")) and len(rows) > 1:
+        last = rows[-1]
+        numeric = [last[names.index(c)] for c in MEMBRANE_UNITS if c in names and last[names.index(c)].strip()]
+        if numeric:  # a cut inside the last number still parses: refuse a table without its final line break
+            raise InputFileError(path, "the file does not end with a line break: its last row may be cut short",
+                                 line=skip + len(rows), expected="the complete table")
+    df = pd.DataFrame(rows[1:], columns=names, dtype=str) if len(set(names)) == len(names) else None
+    if df is None:
+        raise InputFileError(path, "a column name appears twice", line=skip + 1, expected="unique column names")
     missing = [c for c in (*_TEXT, *MEMBRANE_UNITS) if c not in df.columns]
     if missing:
         raise InputFileError(path, f"column '{missing[0]}' is missing", line=skip + 1, field=missing[0],
@@ -43,11 +77,10 @@ def read_membrane_table(path: str | Path) -> pd.DataFrame:
             if not text:
                 values.append(np.nan)
                 continue
-            try:
-                values.append(float(text))
-            except ValueError:
-                raise InputFileError(path, f"'{text}' is not a number", line=row, field=column,
-                                     expected=f"a number in {MEMBRANE_UNITS[column]}, or blank when unknown") from None
+            if not safety.is_number(text) or not np.isfinite(float(text)):
+                raise InputFileError(path, f"'{text}' is not a number (or not finite)", line=row, field=column,
+                                     expected=f"a number in {MEMBRANE_UNITS[column]}, or blank when unknown")
+            values.append(float(text))
             if values[-1] < 0:
                 raise InputFileError(path, f"{text} is negative", line=row, field=column)
         df[column] = values
@@ -63,4 +96,5 @@ def read_membrane_table(path: str | Path) -> pd.DataFrame:
                                  expected="a note saying what is unknown and why")
     df.attrs["units"] = dict(MEMBRANE_UNITS)
     df.attrs["source_file"] = str(path)
+    df.attrs["source_format"] = "csv"
     return df
