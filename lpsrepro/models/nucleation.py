@@ -715,8 +715,8 @@ def growth_regime_number(radius_m, diffusion_m2_per_s, surface_rate_m_per_s):
 
     Examples
     --------
-    >>> growth_regime_number(22e-9, 1e-9, 1e-6)     # the ledger's k_r: reaction-limited
-    45454.5...
+    >>> round(float(growth_regime_number(22e-9, 1e-9, 1e-6)))     # the ledger's k_r: reaction-limited
+    45455
     """
     return diffusion_m2_per_s / (surface_rate_m_per_s * np.asarray(radius_m, dtype=float))
 
