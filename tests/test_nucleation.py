@@ -108,7 +108,7 @@ def test_fit_supply_and_prefactor_recovers_the_inputs():
     assert fit.parameters.supply_rate_per_s == pytest.approx(BASE.supply_rate_per_s, rel=0.01)
     assert fit.parameters.nucleation_prefactor_per_m3_s == pytest.approx(BASE.nucleation_prefactor_per_m3_s, rel=0.05)
     assert np.abs(fit.misfit()).max() < 1e-3
-    with pytest.raises(ParameterError, match="positive mean"):
+    with pytest.raises(nu.ModelMismatch, match="needs a positive, finite mean and spread"):
         nu.fit_supply_and_prefactor(18.0, 0.0, BASE)
 
 
