@@ -295,6 +295,10 @@ class Result:
                 note="membrane sigma (thickness / ASR, as notebook 32) over the 250 C pellet's sigma, as measured")
         return out
 
+    def model_results(self) -> dict:
+        """Sample label → the model solution fitted to it (for the model figure)."""
+        return {self.sizings[name].label: fit.result for name, fit in self.model_fits.items()}
+
     def membrane_over_pellet(self) -> tuple[float, float]:
         """σ(membrane) / σ(pellet, 250 °C) as measured, and its standard uncertainty."""
         m, p = self.membrane, self.pellets["250c"]
@@ -464,6 +468,48 @@ def run(p: Params) -> Result:
                   pellet_thickness_cm=thickness_cm, pellet_thickness_std_cm=thickness_std_cm, pellet_area_cm2=area_cm2,
                   pellets=pellets, spectra=spectra, pellet_failures=pellet_failures,
                   membrane=membrane, membrane_failure=membrane_failure)
+
+
+# --------------------------------------------------------------------------- Explore (precomputed grid)
+@dataclass(frozen=True)
+class ExploreGrid:
+    """Model results on a grid of supply rate × solubility, for the Explore sliders.
+
+    One solution takes 0.1–0.5 s, too slow for a live update, so the grid is solved once; the
+    sliders step through exactly these values (quarter decades of k, half decades of C∞), so every
+    step shows a different solution.
+    """
+
+    supply_rates_per_s: tuple
+    solubilities_mol_per_m3: tuple
+    results: dict                       # (k, C∞) → PrecipitationResult or None (no nucleation)
+
+    def nearest(self, supply_rate_per_s: float, solubility_mol_per_m3: float):
+        """The result at the grid point nearest (in log) to the given inputs."""
+        k = min(self.supply_rates_per_s, key=lambda v: abs(math.log(v / supply_rate_per_s)))
+        c = min(self.solubilities_mol_per_m3, key=lambda v: abs(math.log(v / solubility_mol_per_m3)))
+        return self.results[(k, c)]
+
+
+def explore_grid(base: nucleation.PrecipitationParameters, *, supply_decades: float = 1.0, supply_steps: int = 3,
+                 solubility_range_mol_per_m3: tuple = (1e-6, 1e-2), solubility_steps: int = 2,
+                 rel_tol: float = 0.05) -> ExploreGrid:
+    """Solve the model around ``base``: k within ``supply_decades`` of its value (``supply_steps`` per decade),
+    C∞ over ``solubility_range_mol_per_m3`` (``solubility_steps`` per decade), with the solver's step
+    tolerance ``rel_tol`` (coarser than the analysis's 0.02: the moments move by well under 1 %)."""
+    n_k = int(round(2 * supply_decades * supply_steps)) + 1
+    ks = tuple(float(base.supply_rate_per_s * 10.0 ** e) for e in np.linspace(-supply_decades, supply_decades, n_k))
+    lo, hi = (math.log10(v) for v in solubility_range_mol_per_m3)
+    cs = tuple(float(10.0 ** e) for e in np.linspace(lo, hi, int(round((hi - lo) * solubility_steps)) + 1))
+    results = {}
+    for k in ks:
+        for c in cs:
+            try:
+                results[(k, c)] = nucleation.simulate_precipitation(
+                    base.with_(supply_rate_per_s=k, solubility_mol_per_m3=c), rel_tol=rel_tol)
+            except ParameterError:          # nothing nucleates at these inputs
+                results[(k, c)] = None
+    return ExploreGrid(ks, cs, results)
 
 
 # --------------------------------------------------------------------------- text (deterministic, digits as supported)
