@@ -571,6 +571,8 @@ def fit_supply_and_prefactor(mean_nm: float, sd_nm: float, base: PrecipitationPa
             moments = np.array(simulate_precipitation(params_at(x)).moments_nm())
         except ParameterError:       # no particles at this trial point: far from any target
             return np.array([10.0, 10.0])
+        if not np.all(moments > 0):  # a single size class (sd 0): as far from a measured spread as it gets
+            return np.array([10.0, 10.0])
         return np.log(moments / target)
 
     fit = least_squares(residual, x0=list(start), x_scale=[0.5, 1.0], diff_step=1e-3, xtol=xtol, ftol=ftol,

@@ -181,11 +181,26 @@ def draw_model_distribution(ax, result: PrecipitationResult | None, *, status: s
 
 
 @styled
-def fig_growth_regimes(regimes: xr.Dataset) -> Figure:
+def fig_not_made(what: str, reason: str) -> Figure:
+    """A small panel that says what could not be drawn and why (a failed sample keeps its place)."""
+    import textwrap
+
+    fig = new_figure(TWO_COLUMN_IN, 1.2)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(0.0, 0.9, f"{what} not made:\n" + textwrap.fill(reason, 110), va="top", fontsize=7.5, color=ACCENT,
+            transform=ax.transAxes)
+    return fig
+
+
+@styled
+def fig_growth_regimes(regimes: xr.Dataset | None) -> Figure:
     """Relative width and mean size against the supply rate, one line per surface-reaction rate k_r.
 
     ``regimes`` as returned by :func:`lpsrepro.models.nucleation.width_by_regime`.
     """
+    if regimes is None:
+        return fig_not_made("growth-regime scan", "needs a model fit of the LPS sizes")
     fig = new_figure(TWO_COLUMN_IN, 2.5)
     ax_w, ax_m = fig.subplots(1, 2)
     styles = ["-", "--", ":", "-."]
@@ -208,8 +223,11 @@ def fig_growth_regimes(regimes: xr.Dataset) -> Figure:
 
 def fig_mechanism(result) -> Figure:
     """The route study of a §3.1 result (:class:`lpsrepro.sections.nanoparticles.Result`) as
-    :func:`fig_supply_routes` draws it: supplies, widths and means of each route against the scans."""
+    :func:`fig_supply_routes` draws it: supplies, widths and means of each route against the scans
+    (a panel with the reason when the study could not be made)."""
     r = result.routes
+    if r is None:
+        return fig_not_made("route comparison", result.routes_failure)
     lps = result.sizings["lps"].fit
     k_image = result.model_fits["lps"].parameters.supply_rate_per_s
     dual, conv = r.aging_label["dual"], r.aging_label["conventional"]

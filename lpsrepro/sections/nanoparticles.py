@@ -299,6 +299,29 @@ class Result:
         """Sample label → the model solution fitted to it (for the model figure)."""
         return {self.sizings[name].label: fit.result for name, fit in self.model_fits.items()}
 
+    def explore_base(self) -> nucleation.PrecipitationParameters:
+        """Model inputs for the Explore grid: the fit to the nano-Li₂S image, else to the LPS image,
+        else the ledger's nano-Li₂S inputs at the inverse fit's start values (no fit succeeded)."""
+        for name in ("li2s", "lps"):
+            if name in self.model_fits:
+                return self.model_fits[name].parameters
+        p = self.params
+        return precipitation_parameters(p, "li2s").with_(supply_rate_per_s=10.0 ** p.fit_start_log10_supply_rate,
+                                                         nucleation_prefactor_per_m3_s=10.0 ** p.fit_start_log10_prefactor)
+
+    def comparison_inputs(self, membrane_porosity: float = 0.0) -> dict | None:
+        """Keyword arguments of ``effective_medium.porosity_corrected_ratio`` for membrane vs 250 °C
+        pellet (measured σ, their uncertainties, the porosities); ``None`` when either was not measured."""
+        if self.membrane is None or "250c" not in self.pellets:
+            return None
+        m, pel = self.membrane, self.pellets["250c"]
+        return {"film_conductivity_s_per_cm": m.conductivity_s_per_cm,
+                "pellet_conductivity_s_per_cm": pel.conductivity_s_per_cm,
+                "pellet_porosity": self.params.pellet_porosity, "film_porosity": membrane_porosity,
+                "film_conductivity_std_s_per_cm": m.conductivity_std_s_per_cm,
+                "pellet_conductivity_std_s_per_cm": pel.conductivity_std_s_per_cm,
+                "pellet_porosity_std": self.params.pellet_porosity_uncertainty}
+
     def membrane_over_pellet(self) -> tuple[float, float]:
         """σ(membrane) / σ(pellet, 250 °C) as measured, and its standard uncertainty."""
         m, p = self.membrane, self.pellets["250c"]
@@ -427,13 +450,14 @@ def run(p: Params) -> Result:
             routes = route_study(p, sizings["li2s"].fit, sizings["lps"].fit, model_fits["lps"])
         except nucleation.ModelMismatch as exc:
             routes_failure = str(exc)
+    else:
+        routes_failure = "needs the nano-Li2S and the LPS sizes (both passing their gate) and a model fit of the LPS sizes"
+    if "lps" in model_fits:
         k_fit = model_fits["lps"].parameters.supply_rate_per_s
         base = (routes.prefactor_fit.parameters if routes is not None else model_fits["lps"].parameters)
         regimes = nucleation.width_by_regime(base.with_(aging_time_s=60.0 * p.dual_aging_min),
                                              [k_fit * f for f in sorted(p.regime_supply_factors)],
                                              sorted(p.regime_surface_rates_m_per_s))
-    elif sizings["lps"].usable:
-        routes_failure = "needs both the nano-Li2S and the LPS sizes and a model fit of the LPS sizes"
     templating = None
     if sizings["li2s"].usable and sizings["lps"].usable:
         templating = nucleation.templating_balance(
@@ -653,3 +677,17 @@ def pellet_lines(result: Result) -> list[str]:
     for name, why in result.pellet_failures.items():
         lines.append(f"{PELLETS[name][2]}: not analysed — {why}")
     return lines
+
+
+def comparison_lines(result: Result, dense) -> list[str]:
+    """Membrane against the 250 °C pellet, as measured and referred to the dense solid (``dense``:
+    the result of ``effective_medium.porosity_corrected_ratio``, or ``None``)."""
+    if dense is None:
+        why = result.membrane_failure or result.pellet_failures.get("250c", "")
+        return [f"membrane against pellet not compared: {why}"]
+    m = result.membrane
+    ratio, ratio_std = result.membrane_over_pellet()
+    return [f"membrane: L {m.thickness_nm:.0f} nm, ASR {m.asr_ohm_cm2:.3f} ohm cm2, sigma {m.conductivity_s_per_cm:.2e} S/cm",
+            f"sigma(membrane) / sigma(pellet, 250 C) as measured: {with_uncertainty(ratio, ratio_std)}",
+            f"  both referred to the dense solid (Bruggeman): {with_uncertainty(dense.corrected, dense.corrected_std)}; "
+            f"with the Hashin-Shtrikman bound (smallest correction): {dense.corrected_hashin_shtrikman:.2f}"]
