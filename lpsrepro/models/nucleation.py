@@ -516,7 +516,7 @@ class PrecipitationFit:
 
 def fit_supply_and_prefactor(mean_nm: float, sd_nm: float, base: PrecipitationParameters, *,
                              start: tuple[float, float] = (-2.0, 30.0), xtol: float = 1e-6,
-                             ftol: float = 1e-8, max_evaluations: int = 60,
+                             ftol: float = 1e-8, max_evaluations: int | None = None,
                              max_misfit: float = 0.05) -> PrecipitationFit:
     """The supply rate *k* and nucleation prefactor J0 that give a measured size distribution.
 
@@ -542,9 +542,10 @@ def fit_supply_and_prefactor(mean_nm: float, sd_nm: float, base: PrecipitationPa
         at which particles nucleate.
     xtol, ftol : float
         Tolerances of :func:`scipy.optimize.least_squares`.
-    max_evaluations : int
+    max_evaluations : int, optional
         Most model solutions the fit may use (bounds its time: a target far from anything the
-        model makes would otherwise wander through slow corners of the parameter space).
+        model makes would otherwise wander through slow corners of the parameter space);
+        ``None``: scipy's default (100 per unknown).
     max_misfit : float
         Largest relative difference of the model's mean or sd from the target accepted as a fit.
 

@@ -8,8 +8,7 @@ from matplotlib.figure import Figure
 from skimage.segmentation import find_boundaries
 
 from lpsrepro.analysis.particles import NormalFit, Segmentation, histogram_nm
-from lpsrepro.models.nucleation import (PrecipitationResult, SupplyHistory, diameter_density_per_nm,
-                                       smoothed_diameter_density_per_nm)
+from lpsrepro.models.nucleation import PrecipitationResult, SupplyHistory, smoothed_diameter_density_per_nm
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, TWO_COLUMN_IN, new_figure, panel_label, styled
 
@@ -88,9 +87,8 @@ def fig_precipitation_model(results: dict[str, PrecipitationResult]) -> Figure:
         j = res.nucleation_rate_t[1:]
         ax_j.loglog(t, np.where(j > 0, j, np.nan), color=colour, ls=":", lw=0.9)
         mean, sd = res.moments_nm()
-        edges = np.linspace(0, 2.0 * mean + 4 * sd, 120)
-        ax_d.plot(0.5 * (edges[1:] + edges[:-1]), diameter_density_per_nm(res, edges), color=colour,
-                  label=f"{name}: {mean:.1f} ± {sd:.1f} nm")
+        d = np.linspace(0, 2.0 * mean + 4 * sd, 400)
+        ax_d.plot(d, smoothed_diameter_density_per_nm(res, d), color=colour, label=f"{name}: {mean:.1f} ± {sd:.1f} nm")
     ax_s.set_xlabel("time after mixing (s)")
     ax_s.set_ylabel("supersaturation S (solid)")
     ax_j.set_ylabel("nucleation rate (m⁻³ s⁻¹, dotted)")
@@ -191,6 +189,15 @@ def fig_not_made(what: str, reason: str) -> Figure:
     ax.text(0.0, 0.9, f"{what} not made:\n" + textwrap.fill(reason, 110), va="top", fontsize=7.5, color=ACCENT,
             transform=ax.transAxes)
     return fig
+
+
+def draw_width_map(ax, grid: dict, supply_rate_per_s: float, solubility_mol_per_m3: float) -> str:
+    """Explore panel on a grid given as a dict (``supply_rates_per_s``, ``solubilities_mol_per_m3``,
+    ``results``): the solution at the nearest grid point, drawn by :func:`draw_model_distribution`.
+    Kept for ``benchmarks/nanoparticles.py``; the notebook uses ``sections.nanoparticles.ExploreGrid``."""
+    k = min(grid["supply_rates_per_s"], key=lambda v: abs(np.log(v / supply_rate_per_s)))
+    c = min(grid["solubilities_mol_per_m3"], key=lambda v: abs(np.log(v / solubility_mol_per_m3)))
+    return draw_model_distribution(ax, grid["results"][(k, c)], status=f"k = {k:.3g} 1/s, C∞ = {c:.1e} mol/m³")
 
 
 @styled

@@ -367,11 +367,16 @@ def size_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: 
                   failed_quality=reason)
 
 
+#: Most model solutions an inverse fit may use: bounds the time a distribution the model cannot reach
+#: costs (about 15 s on one core) instead of letting the fit wander (the 496-s run of issue 9).
+MAX_MODEL_EVALUATIONS = 60
+
+
 def fit_model(sizing: Sizing, base: nucleation.PrecipitationParameters, start: tuple[float, float]):
     """The supply rate and J0 that explain a measured distribution, or the reason the model cannot."""
     try:
         return nucleation.fit_supply_and_prefactor(sizing.fit.mean_nm, sizing.fit.sd_nm, base, start=start,
-                                                   xtol=1e-3, ftol=1e-4), ""
+                                                   xtol=1e-3, ftol=1e-4, max_evaluations=MAX_MODEL_EVALUATIONS), ""
     except nucleation.ModelMismatch as exc:
         return None, (f"the measured {sizing.fit.mean_nm:.3g} ± {sizing.fit.sd_nm:.2g} nm is not explained by the "
                       f"nucleation-and-growth model with the ledger's inputs ({exc.reason}); the measured sizes are kept")
