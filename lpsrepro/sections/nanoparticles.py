@@ -61,10 +61,10 @@ class Params(SectionParams):
     ``surface_rate_m_per_s``, ``temperature_k`` (``nucleation.*``); per product the precursor
     concentration, molar volume, surface energy and aging time (``li2s_nano.*``, ``lps_nano.*``;
     the LPS aging time is the dual route's ``dual_aging_min``); ``conventional_aging_h``,
-    ``recession_rate_nm_per_min``, ``commercial_li2s_median_nm``, ``commercial_li2s_gsd`` (the
+    ``li2s_recession_rate_nm_per_min``, ``commercial_li2s_median_nm``, ``commercial_li2s_gsd`` (the
     routes' supplies); ``ripening_solubility_mol_per_m3`` (sensitivity case, the upper end of the
-    solubility's range); ``fit_start_log10_supply_rate`` (log10 of 1/s) and
-    ``fit_start_log10_prefactor`` (log10 of 1/(m³ s)); ``regime_surface_rates_m_per_s`` and
+    solubility's range); ``fit_start`` (start of the inverse fit: log10 of the supply rate in 1/s
+    and log10 of J0 in 1/(m³ s)); ``regime_surface_rates_m_per_s`` and
     ``regime_supply_factors`` (growth-regime scan: k_r values, and supply rates as multiples of
     the one fitted to the LPS image).
 
@@ -94,7 +94,7 @@ class Params(SectionParams):
     lps_surface_energy_j_per_m2: float
     dual_aging_min: float
     conventional_aging_h: float
-    recession_rate_nm_per_min: float
+    li2s_recession_rate_nm_per_min: float
     commercial_li2s_median_nm: float
     commercial_li2s_gsd: float
     ripening_solubility_mol_per_m3: float
@@ -112,8 +112,7 @@ class Params(SectionParams):
     lps_min_diameter_nm: float = 15.0
     min_coverage: float = particles.MIN_COVERAGE
     min_foreground_measured: float = particles.MIN_FOREGROUND_MEASURED
-    fit_start_log10_supply_rate: float = -2.0
-    fit_start_log10_prefactor: float = 30.0
+    fit_start: tuple = (-2.0, 30.0)
     regime_surface_rates_m_per_s: tuple = (1e-6, 1e-2, 1.0)
     regime_supply_factors: tuple = (0.1, 1.0, 10.0)
 
@@ -127,7 +126,7 @@ class Params(SectionParams):
               "lps_molar_volume_m3_per_mol": "lps_nano.molar_volume",
               "lps_surface_energy_j_per_m2": "lps_nano.surface_energy", "dual_aging_min": "lps_nano.aging_time",
               "conventional_aging_h": "mechanism.conventional_aging_time",
-              "recession_rate_nm_per_min": "kinetics.recession_rate",
+              "li2s_recession_rate_nm_per_min": "kinetics.recession_rate",
               "commercial_li2s_median_nm": "kinetics.commercial_li2s_median",
               "commercial_li2s_gsd": "kinetics.commercial_li2s_gsd",
               "pellet_mass_mg": "pellet.mass", "pellet_diameter_mm": "pellet.diameter",
@@ -140,7 +139,7 @@ class Params(SectionParams):
               "li2s_surface_energy_j_per_m2": "J/m**2", "li2s_aging_time_s": "s",
               "lps_precursor_mol_per_m3": "mol/m**3", "lps_molar_volume_m3_per_mol": "m**3/mol",
               "lps_surface_energy_j_per_m2": "J/m**2", "dual_aging_min": "min", "conventional_aging_h": "h",
-              "recession_rate_nm_per_min": "nm/min", "commercial_li2s_median_nm": "nm", "commercial_li2s_gsd": "",
+              "li2s_recession_rate_nm_per_min": "nm/min", "commercial_li2s_median_nm": "nm", "commercial_li2s_gsd": "",
               "pellet_mass_mg": "mg", "pellet_diameter_mm": "mm", "pellet_density_g_per_cm3": "g/cm**3",
               "pellet_porosity": "", "membrane_electrode_diameter_mm": "mm", "sem_scale_uncertainty": ""}
 
@@ -180,8 +179,12 @@ class Params(SectionParams):
         checks.in_range("pellet_porosity", self.pellet_porosity, 0.0, 0.9, "(fraction)")
         checks.in_range("pellet_porosity_uncertainty", self.pellet_porosity_uncertainty, 0.0, 0.5, "(fraction)")
         checks.in_range("sem_scale_uncertainty", self.sem_scale_uncertainty, 0.0, 0.5, "(fraction)")
-        checks.in_range("fit_start_log10_supply_rate", self.fit_start_log10_supply_rate, -8.0, 4.0, "(log10 of 1/s)")
-        checks.in_range("fit_start_log10_prefactor", self.fit_start_log10_prefactor, 10.0, 50.0, "(log10 of 1/(m3 s))")
+        if not (isinstance(self.fit_start, (tuple, list)) and len(self.fit_start) == 2):
+            raise ParameterError("fit_start", self.fit_start,
+                                 "[log10 of the supply rate in 1/s, log10 of J0 in 1/(m3 s)], e.g. [-2.0, 30.0]")
+        checks.in_range("fit_start[0]", self.fit_start[0], -8.0, 4.0, "(log10 of 1/s)")
+        checks.in_range("fit_start[1]", self.fit_start[1], 10.0, 50.0, "(log10 of 1/(m3 s))")
+        object.__setattr__(self, "fit_start", tuple(float(v) for v in self.fit_start))
         for name in ("regime_surface_rates_m_per_s", "regime_supply_factors"):
             value = getattr(self, name)
             if not (isinstance(value, (tuple, list)) and value and all(isinstance(v, (int, float)) and v > 0
@@ -306,8 +309,8 @@ class Result:
             if name in self.model_fits:
                 return self.model_fits[name].parameters
         p = self.params
-        return precipitation_parameters(p, "li2s").with_(supply_rate_per_s=10.0 ** p.fit_start_log10_supply_rate,
-                                                         nucleation_prefactor_per_m3_s=10.0 ** p.fit_start_log10_prefactor)
+        return precipitation_parameters(p, "li2s").with_(supply_rate_per_s=10.0 ** p.fit_start[0],
+                                                         nucleation_prefactor_per_m3_s=10.0 ** p.fit_start[1])
 
     def comparison_inputs(self, membrane_porosity: float = 0.0) -> dict | None:
         """Keyword arguments of ``effective_medium.porosity_corrected_ratio`` for membrane vs 250 °C
@@ -389,7 +392,7 @@ def route_study(p: Params, li2s: particles.NormalFit, lps: particles.NormalFit,
              "conventional": kinetics.lognormal_sizes(p.commercial_li2s_median_nm, p.commercial_li2s_gsd)}
     supplies = {}
     for route, dist in sizes.items():
-        t_min, x = kinetics.conversion_history(dist, p.recession_rate_nm_per_min)
+        t_min, x = kinetics.conversion_history(dist, p.li2s_recession_rate_nm_per_min)
         supplies[route] = nucleation.SupplyHistory(60.0 * t_min, x)
     half_time = {route: sup.time_to_fraction_s(0.5) for route, sup in supplies.items()}
     aging = {"dual": 60.0 * p.dual_aging_min, "conventional": 3600.0 * p.conventional_aging_h}
@@ -441,7 +444,7 @@ def run(p: Params) -> Result:
                                  min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
                for name in SAMPLES}
     model_fits, model_failures = {}, {}
-    start = (p.fit_start_log10_supply_rate, p.fit_start_log10_prefactor)
+    start = p.fit_start
     for name in ("li2s", "lps"):
         if sizings[name].usable:
             fit, why = fit_model(sizings[name], precipitation_parameters(p, name), start)
