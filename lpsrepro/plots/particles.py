@@ -13,14 +13,16 @@ from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, TWO_COLUMN_IN, new_figure, panel_label, styled
 
 
-def particle_scale_bar(ax, pixel_size_nm: float, length_nm: float) -> None:
+def particle_scale_bar(ax, pixel_size_nm: float, length_nm: float, *, above_fraction: float = 0.0) -> None:
     """White scale bar with its label above it, on a dark box, in the lower-left corner (pixel units).
 
-    The box keeps the label legible over bright particles and the label clear of the bar.
+    The box keeps the label legible over bright particles and the label clear of the bar;
+    ``above_fraction`` (of the axes height) lifts it above an instrument's data bar.
     """
     bar = AnchoredSizeBar(ax.transData, length_nm / pixel_size_nm, f"{length_nm:g} nm", "lower left", pad=0.3,
                           borderpad=0.4, sep=3, label_top=True, color="white", frameon=True, size_vertical=3,
-                          fontproperties={"size": 7.5})
+                          fontproperties={"size": 7.5}, bbox_to_anchor=(0.0, above_fraction),
+                          bbox_transform=ax.transAxes)
     bar.patch.set(facecolor="black", alpha=0.6, edgecolor="none")
     ax.add_artist(bar)
 
@@ -51,9 +53,9 @@ def fig_particle_sizes(image: xr.DataArray, seg: Segmentation, fit: NormalFit, *
     ny = image.sizes["y"]
     if seg.data_bar_rows:
         ax_img.axhspan(ny - seg.data_bar_rows - 0.5, ny - 0.5, color=ACCENT, alpha=0.35, lw=0)
-        ax_img.text(0.98, (ny - 0.5 * seg.data_bar_rows) / ny, "data bar (not analysed)", transform=ax_img.transAxes,
-                    ha="right", va="center", fontsize=6.5, color="white")
-    particle_scale_bar(ax_img, pixel, scale_bar_nm)
+        ax_img.text(0.98, 0.5 * seg.data_bar_rows / ny, "data bar (not analysed)", transform=ax_img.transAxes,
+                    ha="right", va="center", fontsize=6.5, color="black")
+    particle_scale_bar(ax_img, pixel, scale_bar_nm, above_fraction=seg.data_bar_rows / ny)
     ax_img.set_axis_off()
     ax_img.set_title(title, fontsize=8)
     panel_label(ax_img, label)
@@ -62,8 +64,9 @@ def fig_particle_sizes(image: xr.DataArray, seg: Segmentation, fit: NormalFit, *
     ax_h.bar(bins[:-1], counts, width=np.diff(bins), align="edge", color=DATA, alpha=0.7, edgecolor="white",
              label=f"{data_label(image.attrs)}, n = {fit.n}")
     d = np.linspace(bins[0], bins[-1], 300)
+    digits = 1 if fit.mean_nm < 1000 else 0
     ax_h.plot(d, fit.pdf(d) * fit.n * bin_width_nm, color=FIT,
-              label=f"normal fit {fit.mean_nm:.1f} ± {fit.sd_nm:.1f} nm")
+              label=f"normal fit {fit.mean_nm:.{digits}f} ± {fit.sd_nm:.{digits}f} nm")
     ax_h.set_xlabel("particle diameter (nm)")
     ax_h.set_ylabel(f"count per {bin_width_nm:g} nm")
     # head room above the tallest bar so that the legend never covers a bar
@@ -85,17 +88,19 @@ def fig_precipitation_model(results: dict[str, PrecipitationResult]) -> Figure:
         t = res.time_s[1:]
         ax_s.loglog(t, np.maximum(res.supersaturation_t[1:], 1e-3), color=colour, label=name)
         j = res.nucleation_rate_t[1:]
-        ax_j.loglog(t, np.where(j > 0, j, np.nan), color=colour, ls=":", lw=0.9)
+        # rates more than 30 decades below the peak add no particle: not drawn (they only stretch the axis)
+        ax_j.loglog(t, np.where(j > 1e-30 * j.max(), j, np.nan), color=colour, ls=":", lw=0.9)
         mean, sd = res.moments_nm()
         d = np.linspace(0, 2.0 * mean + 4 * sd, 400)
-        ax_d.plot(d, smoothed_diameter_density_per_nm(res, d), color=colour, label=f"{name}: {mean:.1f} ± {sd:.1f} nm")
+        ax_d.plot(d, smoothed_diameter_density_per_nm(res, d), color=colour, label=f"{name}:\n{mean:.1f} ± {sd:.1f} nm")
     ax_s.set_xlabel("time after mixing (s)")
     ax_s.set_ylabel("supersaturation S (solid)")
     ax_j.set_ylabel("nucleation rate (m⁻³ s⁻¹, dotted)")
     ax_s.legend(loc="lower left", frameon=False)
     ax_d.set_xlabel("particle diameter (nm)")
     ax_d.set_ylabel("number fraction per nm")
-    ax_d.legend(loc="upper right", frameon=False)
+    ax_d.set_ylim(0, 1.6 * ax_d.get_ylim()[1])      # head room: the legend stays clear of the curves
+    ax_d.legend(loc="upper right", frameon=False, fontsize=6.5, handlelength=1.2)
     return fig
 
 
