@@ -53,12 +53,15 @@ def grid_slider(description: str, values, value: float, *, fmt: str = "{:.3g}") 
 
 
 def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str | None], *,
-             figsize: tuple[float, float] = (5.0, 4.2)) -> widgets.Widget:
+             figsize: tuple[float, float] = (5.0, 4.2), static: bool = False) -> widgets.Widget:
     """A panel of controls and a figure redrawn by ``draw(ax, **values)`` on every change.
 
     ``draw`` may return a short text, shown under the figure. (The time an
     update takes is measured by ``benchmarks/widgets.py``, not shown here, so
-    that the saved widget state is the same at every build.)
+    that the saved widget state is the same at every build.) With ``static=True``
+    the initial state is also displayed at once as a plain image with its text,
+    so that a reader of the saved notebook (GitHub, nbviewer, JupyterLab before
+    running) sees the model's figure even where widgets are not rendered.
     """
     import matplotlib as mpl
     from matplotlib.figure import Figure
@@ -80,4 +83,13 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
     for control in controls.values():
         control.observe(update, names="value")
     update()
+    if static:
+        from IPython.display import HTML
+
+        values = {name: control.value for name, control in controls.items()}
+        with mpl.rc_context(RC):
+            fig = Figure(figsize=figsize, layout="constrained")
+            text = draw(fig.add_subplot(), **values)
+        display(HTML("<small>Initial state (static image; the sliders below redraw it):</small>"), fig,
+                HTML(f"<small>{text or ''}</small>"))
     return widgets.VBox([*controls.values(), out, status])

@@ -38,3 +38,20 @@ def test_every_step_changes_the_status_and_readout_matches_it():
 
 def test_log_slider_labels_are_not_cut():
     assert log_slider("pre-plated Li (uAh/cm2)", 10.0, 1.0, 100.0).style.description_width == "initial"
+
+
+def test_static_initial_image_for_readers_without_widgets():
+    from unittest import mock
+
+    from matplotlib.figure import Figure
+
+    def shown_with(static):
+        shown = []
+        with mock.patch("lpsrepro.widgets.display", side_effect=lambda *objs: shown.extend(objs)):
+            explorer({"x": log_slider("x (1)", 1.0, 0.1, 10.0)}, lambda ax, x: f"x = {x:.3g}", static=static)
+        return shown
+
+    live, with_static = shown_with(False), shown_with(True)
+    figures = [obj for obj in with_static if isinstance(obj, Figure)]
+    assert len(figures) == 1 + sum(isinstance(obj, Figure) for obj in live)   # one more: the static image
+    assert any("x = 1" in str(getattr(obj, "data", "")) for obj in with_static)
