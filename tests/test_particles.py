@@ -74,7 +74,7 @@ def test_too_few_particles_for_a_fit_says_what_to_do():
 
 def test_image_without_particles_is_refused():
     noise = image_dataarray(np.random.default_rng(0).poisson(80, (100, 100)).astype(np.uint8), 1.0)
-    with pytest.raises(InputFileError, match=r"no particles found \(\d+ regions smaller than 25 nm, \d+ cut by the frame\)"):
+    with pytest.raises(InputFileError, match=r"no particles found \(\d+ regions smaller than 25 nm, \d+ cut by the frame, \d+ not particle-shaped, 0 data-bar rows left out\)"):
         segment_particles(noise, min_diameter_nm=25)
 
 

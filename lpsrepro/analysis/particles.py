@@ -2,6 +2,12 @@
 
 Method
 ------
+0. **Data bar**: SEM software (Zeiss SmartSEM, FEI/Thermo xT) writes a band of
+   text, scale bar and logo under the micrograph. Its rows are dominated by one
+   grey level (the band's flat background) while a micrograph row is not; the
+   band is the run of such rows at the bottom of the image
+   (:func:`find_data_bar`), and only the rows above it are analysed — its
+   characters and edge specks are not particles.
 1. **Denoise**: Gaussian smoothing of about one pixel (scikit-image), which
    tames the shot noise without moving edges by more than a fraction of a pixel.
 2. **Threshold**: Otsu's threshold [1]_ separates particles from the darker
@@ -13,13 +19,24 @@ Method
    map [2]_, which cuts the necks between touching particles.
 4. **Measure**: for each region, the equivalent circle diameter
    ``d = 2 sqrt(area / π)`` in nm (``regionprops``' ``equivalent_diameter_area``).
-5. **Exclude** particles cut by the frame (their visible area is not their
-   size) and regions smaller than ``min_diameter_nm`` — below about five pixels
+5. **Exclude** particles cut by the frame or by the data bar (their visible
+   area is not their size), implausible objects — non-convex shapes (solidity,
+   area over convex-hull area, below ``min_solidity``: scratches, cracks,
+   characters, unsplit clusters) and objects wider than a quarter of the field —
+   and regions smaller than ``min_diameter_nm`` — below about five pixels
    across an area is dominated by pixelation and noise specks, not particles;
    the default is stated in the notebook and can be changed there.
 6. **Fit** a normal distribution to the diameters (maximum likelihood:
    mean and standard deviation), with the standard errors ``sd/√n`` and
    ``sd/√(2(n−1))``; the histogram is drawn with it.
+7. **Quality gate** (:func:`sizing_quality`, :func:`sizing_gate`): the
+   segmentation coverage (area of the measured particles over the analysed
+   field), the share of the bright foreground that became measured particles,
+   the number of rejected objects and the Kolmogorov–Smirnov distance of the
+   diameters from the fitted normal distribution, compared with Lilliefors'
+   critical value at the 1 % level [3]_ (the mean and sd are estimated from the
+   same data). A sizing that covers too little of the image, leaves most of the
+   foreground unexplained, or is not normal is reported as failed, not as a size.
 
 References
 ----------
@@ -27,6 +44,9 @@ References
    IEEE Trans. Syst. Man Cybern. 9 (1979) 62, doi:10.1109/TSMC.1979.4310076.
 .. [2] S. van der Walt et al., "scikit-image: image processing in Python",
    PeerJ 2 (2014) e453, doi:10.7717/peerj.453 (watershed, regionprops).
+.. [3] H. W. Lilliefors, "On the Kolmogorov-Smirnov test for normality with mean
+   and variance unknown", J. Am. Stat. Assoc. 62 (1967) 399,
+   doi:10.1080/01621459.1967.10482916 (critical value 1.031/√n at the 1 % level, n > 30).
 """
 
 from __future__ import annotations
@@ -48,11 +68,30 @@ from lpsrepro.io.images import pixel_size_nm
 MIN_PARTICLES_FOR_FIT = 20
 #: Below this many particles the result is given with a warning (the paper's histograms hold ~100–300).
 RECOMMENDED_PARTICLES = 100
+#: Smallest solidity (area / convex-hull area) of an object counted as a particle: a sphere's
+#: projection is 1, two touching spheres left unsplit about 0.85; characters, scratches and cracks are lower.
+MIN_SOLIDITY = 0.8
+#: Objects wider than this fraction of the shorter side of the analysed field are not particles of a
+#: size distribution (a substrate region, a grain of a polished section, the whole foreground).
+MAX_DIAMETER_FRACTION = 0.25
+#: Gate: the measured particles must cover at least this fraction of the analysed field …
+MIN_COVERAGE = 0.02
+#: … and account for at least this fraction of the bright foreground (the rest was rejected).
+MIN_FOREGROUND_MEASURED = 0.5
+#: Lilliefors' critical value of the KS distance at the 1 % level, times √n (Lilliefors 1967, n > 30).
+LILLIEFORS_1PCT = 1.031
+#: A data bar is a run of rows at the bottom in which one grey level fills at least this fraction of a row.
+_BAR_ROW_UNIFORMITY = 0.5
 
 
 @dataclass(frozen=True)
 class Segmentation:
-    """Result of :func:`segment_particles`."""
+    """Result of :func:`segment_particles`.
+
+    ``labels`` has the shape of the whole image (the data bar's rows are 0); ``excluded_*`` count
+    the objects left out and why; ``coverage`` is the area of the kept particles over the analysed
+    field, ``foreground_measured`` the kept particles' share of the thresholded foreground.
+    """
 
     labels: np.ndarray              # 2-D int array, 0 = background, one label per particle kept or excluded
     diameters_nm: xr.DataArray      # kept particles, dim "particle"
@@ -62,10 +101,19 @@ class Segmentation:
     threshold: float
     pixel_size_nm: float
     min_diameter_nm: float
+    excluded_shape: int = 0         # non-convex or too large: not particles of a size distribution
+    data_bar_rows: int = 0          # rows at the bottom taken as the instrument's data bar (not analysed)
+    coverage: float = float("nan")
+    foreground_measured: float = float("nan")
 
     @property
     def n(self) -> int:
         return int(self.diameters_nm.size)
+
+    @property
+    def rejected(self) -> int:
+        """Objects found but not measured (cut by the frame or the data bar, too small, implausible)."""
+        return int(self.excluded_edge + self.excluded_small + self.excluded_shape)
 
 
 @dataclass(frozen=True)
@@ -84,8 +132,64 @@ class NormalFit:
         return np.exp(-0.5 * ((d - self.mean_nm) / self.sd_nm) ** 2) / (self.sd_nm * math.sqrt(2 * math.pi))
 
 
+def find_data_bar(pixels: np.ndarray, *, max_fraction: float = 0.35, tolerate_rows: int = 3) -> int:
+    """Number of rows at the bottom of an SEM image taken by the instrument's data bar (0 if none).
+
+    Zeiss SmartSEM writes a white band with black text under the micrograph, FEI/Thermo xT a black
+    band with white text and frames. In such a band most pixels of a row share one grey level (the
+    band's flat background); in a micrograph no grey level fills half a row (shot noise alone spreads
+    a level over several values). The band is the run of such rows from the bottom (a few rows of
+    the outer frame excepted, ``tolerate_rows``), as long as it stays within the bottom
+    ``max_fraction`` of the image. When the whole image above is flat as well (an empty or saturated
+    micrograph), the band starts at the highest full-width separator line within that part whose
+    grey level differs from the rows above it, as FEI draws it.
+
+    Parameters
+    ----------
+    pixels : array of int or float, 2-D
+        The grey image (rows top to bottom).
+    max_fraction : float
+        Largest fraction of the image height a data bar may take.
+    tolerate_rows : int
+        Non-uniform rows allowed at the very bottom (a frame or a partly drawn last line).
+
+    Returns
+    -------
+    int
+        Rows to leave out at the bottom.
+    """
+    a = np.asarray(pixels)
+    ny = a.shape[0]
+    if ny < 20:
+        return 0
+    levels = np.unique(a, return_inverse=True)[1].reshape(a.shape)   # grey levels as 0..L-1 (any dtype)
+    n_levels = int(levels.max()) + 1
+    counts = np.stack([np.bincount(row, minlength=n_levels) for row in levels])
+    uniformity = counts.max(axis=1) / a.shape[1]
+    mode = counts.argmax(axis=1)
+    flat = uniformity >= _BAR_ROW_UNIFORMITY
+    limit = int(math.floor(max_fraction * ny))
+    bottom = ny
+    while bottom > ny - tolerate_rows and not flat[bottom - 1]:
+        bottom -= 1
+    top = bottom
+    while top > 0 and flat[top - 1]:
+        top -= 1
+    if top == bottom or bottom - top < 0.02 * ny:
+        return 0
+    if ny - top <= limit:
+        return ny - top
+    # the flat run reaches far up: the micrograph itself is flat; find the band's separator line
+    for row in range(ny - limit, bottom):
+        if uniformity[row] >= 0.95 and mode[row] != mode[row - 1] and uniformity[row - 1] >= 0.95:
+            return ny - row
+    return 0
+
+
 def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_px: float = 1.0,
-                      exclude_edge: bool = True) -> Segmentation:
+                      exclude_edge: bool = True, data_bar_rows: int | None = None,
+                      min_solidity: float = MIN_SOLIDITY,
+                      max_diameter_fraction: float = MAX_DIAMETER_FRACTION) -> Segmentation:
     """Find particles in a top-view SEM image and measure their diameters.
 
     Parameters
@@ -101,7 +205,14 @@ def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_
     smoothing_px : float
         Standard deviation of the Gaussian denoising, pixels.
     exclude_edge : bool
-        Drop particles that touch the image border (default).
+        Drop particles that touch the image border or the data bar (default).
+    data_bar_rows : int, optional
+        Rows at the bottom that hold the instrument's data bar; ``None`` (default)
+        finds them (:func:`find_data_bar`), 0 analyses the whole image.
+    min_solidity : float
+        Smallest area / convex-hull area of a particle (0–1).
+    max_diameter_fraction : float
+        Largest particle diameter as a fraction of the analysed field's shorter side.
 
     Returns
     -------
@@ -112,12 +223,26 @@ def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_
     InputFileError
         The image has no (positive) scale, or holds no particle at all.
     ParameterError
-        ``min_diameter_nm`` is not positive.
+        ``min_diameter_nm`` is not positive, ``data_bar_rows`` is negative or leaves no image.
     """
     pixel, source = pixel_size_nm(image), str(image.attrs.get("source_file", "image"))
     if not (isinstance(min_diameter_nm, (int, float)) and min_diameter_nm > 0):
         raise ParameterError("min_diameter_nm", min_diameter_nm, "a positive diameter in nm, such as 5")
-    img = filters.gaussian(np.asarray(image.values, dtype=float), sigma=smoothing_px, preserve_range=True)
+    raw = np.asarray(image.values)
+    ny_full = raw.shape[0]
+    if data_bar_rows is None:
+        bar = find_data_bar(raw)
+    elif isinstance(data_bar_rows, (int, np.integer)) and 0 <= data_bar_rows < ny_full - 16:
+        bar = int(data_bar_rows)
+    else:
+        raise ParameterError("data_bar_rows", data_bar_rows,
+                             f"a number of rows between 0 and {ny_full - 17} (or None to find the data bar)")
+    field = raw[: ny_full - bar].astype(float)
+    if float(field.max()) == float(field.min()):
+        raise InputFileError(source, "no particles found: the micrograph above the data bar is blank "
+                             f"(one grey level; {bar} data-bar rows left out)", field="image",
+                             expected="bright particles on a darker substrate")
+    img = filters.gaussian(field, sigma=smoothing_px, preserve_range=True)
     otsu = float(filters.threshold_otsu(img))
     # Half-level edge criterion: the threshold lies half way between the substrate's and the
     # particles' typical grey levels (medians of Otsu's two classes), where a blurred edge of a
@@ -138,13 +263,18 @@ def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_
     markers[tuple(peaks.T)] = np.arange(1, len(peaks) + 1)
     labels = segmentation.watershed(-distance, markers, mask=mask)
     if exclude_edge:
+        # the rows next to the data bar are a frame edge too: objects there are cut by the bar
         border = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))) - {0}
     else:
         border = set()
     substrate = float(np.median(img[~mask]))
-    kept, diameters, small = [], [], 0
+    max_d_nm = max_diameter_fraction * min(field.shape) * pixel
+    kept, diameters, small, shape, kept_area = [], [], 0, 0, 0
     for region in measure.regionprops(labels, intensity_image=img):
         if region.label in border:
+            continue
+        if region.solidity < min_solidity or region.equivalent_diameter_area * pixel > max_d_nm:
+            shape += 1
             continue
         d_nm = _edge_diameter_px(region, substrate) * pixel
         if d_nm < min_diameter_nm:
@@ -152,17 +282,23 @@ def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_
             continue
         kept.append(region.label)
         diameters.append(d_nm)
+        kept_area += region.area
     if not kept:
         raise InputFileError(source, f"no particles found ({small} regions smaller than {min_diameter_nm:g} nm, "
-                             f"{len(border)} cut by the frame)",
+                             f"{len(border)} cut by the frame, {shape} not particle-shaped, "
+                             f"{bar} data-bar rows left out)",
                              field="image", expected="bright particles on a darker substrate; check the image, "
                              "or lower min_diameter_nm if the particles are that small")
     da = xr.DataArray(np.asarray(diameters, dtype=float), dims="particle", name="diameter",
                       attrs={"units": "nm", "long_name": "equivalent circle diameter",
                              "source_file": source})
-    return Segmentation(labels=labels, diameters_nm=da, kept_labels=np.asarray(kept, dtype=int),
+    full_labels = np.zeros(raw.shape, dtype=labels.dtype)
+    full_labels[: ny_full - bar] = labels
+    return Segmentation(labels=full_labels, diameters_nm=da, kept_labels=np.asarray(kept, dtype=int),
                         excluded_edge=len(border), excluded_small=small, threshold=threshold,
-                        pixel_size_nm=pixel, min_diameter_nm=float(min_diameter_nm))
+                        pixel_size_nm=pixel, min_diameter_nm=float(min_diameter_nm), excluded_shape=shape,
+                        data_bar_rows=bar, coverage=kept_area / field.size,
+                        foreground_measured=kept_area / float(mask.sum()))
 
 
 def _edge_diameter_px(region, substrate: float) -> float:
@@ -224,3 +360,55 @@ def histogram_nm(diameters_nm, bin_width_nm: float) -> tuple[np.ndarray, np.ndar
     edges = np.arange(lo, hi + 0.5 * bin_width_nm, bin_width_nm)
     counts, edges = np.histogram(d, bins=edges)
     return counts, edges
+
+
+def normal_ks_distance(diameters_nm, fit: NormalFit) -> float:
+    """Kolmogorov–Smirnov distance between the diameters' empirical distribution and the fitted normal."""
+    from scipy.stats import norm
+
+    d = np.sort(np.asarray(diameters_nm, dtype=float))
+    cdf = norm.cdf(d, loc=fit.mean_nm, scale=fit.sd_nm)
+    n = d.size
+    return float(max(np.max(np.arange(1, n + 1) / n - cdf), np.max(cdf - np.arange(n) / n)))
+
+
+def sizing_quality(seg: Segmentation, fit: NormalFit | None) -> dict[str, float]:
+    """The quality figures of a sizing (plain numbers, for the claims report).
+
+    ``coverage_percent`` (measured particles over the analysed field), ``foreground_measured_percent``
+    (their share of the thresholded foreground), ``rejected_objects`` (cut by the frame or the data
+    bar, too small, not particle-shaped), ``data_bar_rows``, and — with a fit — ``ks_distance`` and
+    ``ks_critical_1pct`` (Lilliefors' critical value ``1.031/√n``).
+    """
+    quality = {"coverage_percent": 100.0 * seg.coverage, "foreground_measured_percent": 100.0 * seg.foreground_measured,
+               "rejected_objects": float(seg.rejected), "data_bar_rows": float(seg.data_bar_rows),
+               "particles": float(seg.n)}
+    if fit is not None:
+        quality["ks_distance"] = normal_ks_distance(seg.diameters_nm.values, fit)
+        quality["ks_critical_1pct"] = LILLIEFORS_1PCT / math.sqrt(fit.n)
+    return quality
+
+
+def sizing_gate(quality: dict[str, float], *, min_coverage: float = MIN_COVERAGE,
+                min_foreground_measured: float = MIN_FOREGROUND_MEASURED) -> str:
+    """Why a sizing fails its quality gate, in the user's words; ``""`` when it passes.
+
+    Parameters
+    ----------
+    quality : dict
+        As returned by :func:`sizing_quality`.
+    min_coverage, min_foreground_measured : float
+        Fractions (0–1): smallest coverage of the field and smallest measured share of the foreground.
+    """
+    reasons = []
+    if quality["coverage_percent"] < 100.0 * min_coverage:
+        reasons.append(f"the measured particles cover only {quality['coverage_percent']:.2g} % of the image "
+                       f"(at least {100 * min_coverage:g} % expected)")
+    if quality["foreground_measured_percent"] < 100.0 * min_foreground_measured:
+        reasons.append(f"only {quality['foreground_measured_percent']:.0f} % of the bright foreground was measured "
+                       f"as particles ({quality['rejected_objects']:.0f} objects rejected: cut by the frame or the "
+                       "data bar, too small, or not particle-shaped)")
+    if "ks_distance" in quality and quality["ks_distance"] > quality["ks_critical_1pct"]:
+        reasons.append(f"the diameters do not follow a normal distribution (Kolmogorov–Smirnov distance "
+                       f"{quality['ks_distance']:.3f} > {quality['ks_critical_1pct']:.3f}, Lilliefors 1 % level)")
+    return "; ".join(reasons)

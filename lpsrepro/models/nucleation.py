@@ -106,7 +106,29 @@ import numpy as np
 from scipy.constants import Avogadro, Boltzmann, gas_constant
 from scipy.optimize import brentq, least_squares
 
-from lpsrepro.errors import ParameterError
+from lpsrepro.errors import LpsreproError, ParameterError
+
+
+class ModelMismatch(ParameterError):
+    """The model cannot explain a measurement (not a mistyped parameter).
+
+    Raised by the inverse fits and by :func:`simulate_precipitation` when no particle forms. It
+    subclasses :class:`~lpsrepro.errors.ParameterError` so that callers that guard model
+    evaluations keep working, but its message says in words what measurement could not be
+    explained and why, without the names of internal variables.
+
+    Attributes
+    ----------
+    measurement : str
+        What was to be explained (e.g. "a mean diameter of 17 700 nm").
+    reason : str
+        Why the model could not (e.g. the range of means it reaches).
+    """
+
+    def __init__(self, measurement: str, reason: str):
+        self.measurement, self.reason = measurement, reason
+        self.name, self.value, self.expected = "model", measurement, reason
+        LpsreproError.__init__(self, f"the precipitation model cannot explain {measurement}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -397,8 +419,9 @@ def simulate_precipitation(p: PrecipitationParameters, *, supply: SupplyHistory 
     steps = rejected = 0
     while t < p.aging_time_s * (1 - 1e-12):
         if steps + rejected > max_steps:
-            raise ParameterError("precipitation parameters", _short(p),
-                                 f"inputs the solver can follow within {max_steps} steps (reached at t = {t:.3g} s)")
+            raise ModelMismatch("a precipitation with these inputs",
+                                f"the solver needs more than {max_steps} steps (stopped at {t:.3g} s of "
+                                f"{p.aging_time_s:.3g} s); inputs: {_short(p)}")
         h = min(h, p.aging_time_s - t)
         m_new = supplied(t + h)
         s_now = (m_new - volume_factor * np.dot(n, r**3)) / c_inf   # after this step's supply, before growth
@@ -453,9 +476,9 @@ def simulate_precipitation(p: PrecipitationParameters, *, supply: SupplyHistory 
         hist_d.append(number_weighted_mean_sd(2e9 * r, n)[0] if n.size else np.nan)
         h *= float(np.clip(0.8 * rel_tol / max(worst, 1e-12), 0.3, 1.5))
     if n.size == 0:
-        raise ParameterError("precipitation parameters", _short(p),
-                             "inputs under which particles nucleate before the end of the synthesis "
-                             "(raise the precursor concentration or lower the solubility)")
+        raise ModelMismatch("any particles with these inputs",
+                            "the supersaturation never reaches a measurable nucleation rate before the end of the "
+                            f"synthesis (a higher precursor concentration or a lower solubility would); inputs: {_short(p)}")
     order = np.argsort(r)
     return PrecipitationResult(parameters=p, radius_m=r[order], number_per_m3=n[order],
                                time_s=np.asarray(hist_t), supersaturation_t=np.asarray(hist_s),
@@ -493,7 +516,8 @@ class PrecipitationFit:
 
 def fit_supply_and_prefactor(mean_nm: float, sd_nm: float, base: PrecipitationParameters, *,
                              start: tuple[float, float] = (-2.0, 30.0), xtol: float = 1e-6,
-                             ftol: float = 1e-8) -> PrecipitationFit:
+                             ftol: float = 1e-8, max_evaluations: int | None = None,
+                             max_misfit: float = 0.05) -> PrecipitationFit:
     """The supply rate *k* and nucleation prefactor J0 that give a measured size distribution.
 
     The inverse problem of :func:`simulate_precipitation` with the first-order
@@ -518,14 +542,24 @@ def fit_supply_and_prefactor(mean_nm: float, sd_nm: float, base: PrecipitationPa
         at which particles nucleate.
     xtol, ftol : float
         Tolerances of :func:`scipy.optimize.least_squares`.
+    max_evaluations : int, optional
+        Most model solutions the fit may use (bounds its time: a target far from anything the
+        model makes would otherwise wander through slow corners of the parameter space);
+        ``None``: scipy's default (100 per unknown).
+    max_misfit : float
+        Largest relative difference of the model's mean or sd from the target accepted as a fit.
 
     Raises
     ------
     ParameterError
         If the targets are not positive.
+    ModelMismatch
+        If the closest distribution the fit found differs from the target by more than
+        ``max_misfit`` (the message gives both).
     """
     if not (mean_nm > 0 and sd_nm > 0 and math.isfinite(mean_nm) and math.isfinite(sd_nm)):
-        raise ParameterError("target size distribution", (mean_nm, sd_nm), "a positive mean and sd in nm")
+        raise ModelMismatch(f"a size distribution of {mean_nm} ± {sd_nm} nm",
+                            "a measured size distribution needs a positive, finite mean and spread")
     target = np.array([mean_nm, sd_nm], dtype=float)
     calls = [0]
 
@@ -538,11 +572,27 @@ def fit_supply_and_prefactor(mean_nm: float, sd_nm: float, base: PrecipitationPa
             moments = np.array(simulate_precipitation(params_at(x)).moments_nm())
         except ParameterError:       # no particles at this trial point: far from any target
             return np.array([10.0, 10.0])
+        if not np.all(moments > 0):  # a single size class (sd 0): as far from a measured spread as it gets
+            return np.array([10.0, 10.0])
         return np.log(moments / target)
 
-    fit = least_squares(residual, x0=list(start), x_scale=[0.5, 1.0], diff_step=1e-3, xtol=xtol, ftol=ftol)
+    fit = least_squares(residual, x0=list(start), x_scale=[0.5, 1.0], diff_step=1e-3, xtol=xtol, ftol=ftol,
+                        max_nfev=max_evaluations)
     best = params_at(fit.x)
-    return PrecipitationFit(best, simulate_precipitation(best), float(mean_nm), float(sd_nm), calls[0] + 1)
+    try:
+        result = simulate_precipitation(best)
+    except ParameterError:
+        raise ModelMismatch(f"a size distribution of {mean_nm:.3g} ± {sd_nm:.3g} nm",
+                            f"no supply rate and nucleation prefactor tried ({calls[0]} model solutions) "
+                            "makes particles at all near it") from None
+    out = PrecipitationFit(best, result, float(mean_nm), float(sd_nm), calls[0] + 1)
+    worst = max(abs(v) for v in out.misfit())
+    if not worst <= max_misfit:
+        mean, sd = result.moments_nm()
+        raise ModelMismatch(f"a size distribution of {mean_nm:.3g} ± {sd_nm:.3g} nm",
+                            f"the closest the model came in {calls[0]} solutions is {mean:.3g} ± {sd:.3g} nm "
+                            f"(off by {100 * worst:.0f} %, more than the {100 * max_misfit:g} % accepted)")
+    return out
 
 
 def fit_prefactor(mean_nm: float, base: PrecipitationParameters, *, supply: SupplyHistory | None = None,
@@ -559,11 +609,11 @@ def fit_prefactor(mean_nm: float, base: PrecipitationParameters, *, supply: Supp
 
     Raises
     ------
-    ParameterError
-        If no J0 in the range gives the target mean.
+    ModelMismatch
+        If no J0 in the range gives the target mean (the message gives the means the range reaches).
     """
     if not (mean_nm > 0 and math.isfinite(mean_nm)):
-        raise ParameterError("target mean diameter", mean_nm, "a positive diameter in nm")
+        raise ModelMismatch(f"a mean particle diameter of {mean_nm} nm", "a measured mean must be a positive, finite diameter")
     calls = [0]
 
     def misfit(log_j0):
@@ -575,18 +625,22 @@ def fit_prefactor(mean_nm: float, base: PrecipitationParameters, *, supply: Supp
         return math.log(res.moments_nm()[0] / mean_nm)
 
     grid = np.arange(log10_range[0], log10_range[1] + 1e-9, log10_step)
-    previous = None
+    previous, reached = None, []
     for x in grid:
         value = misfit(x)
+        if math.isfinite(value):
+            reached.append(mean_nm * math.exp(value))
         if previous is not None and math.isfinite(value) and math.isfinite(previous[1]) and previous[1] > 0 >= value:
             log_j0 = brentq(misfit, previous[0], x, xtol=xtol)
             best = base.with_(nucleation_prefactor_per_m3_s=float(10 ** log_j0))
             return PrecipitationFit(best, simulate_precipitation(best, supply=supply), float(mean_nm),
                                     float("nan"), calls[0] + 1)
         previous = (x, value)
-    raise ParameterError("target mean diameter", mean_nm,
-                         f"a mean that some J0 between 1e{log10_range[0]:g} and 1e{log10_range[1]:g} /m3/s gives "
-                         "with this supply")
+    span = (f"means from {min(reached):.3g} to {max(reached):.3g} nm" if reached
+            else "no particles at all")
+    raise ModelMismatch(f"a mean particle diameter of {mean_nm:.3g} nm with this monomer supply",
+                        f"nucleation-rate prefactors from 1e{log10_range[0]:g} to 1e{log10_range[1]:g} per m³ "
+                        f"per s give {span}")
 
 
 def _short(p: PrecipitationParameters) -> str:
@@ -641,6 +695,21 @@ def diameter_density_per_nm(result: PrecipitationResult, edges_nm) -> np.ndarray
     return counts / result.number_per_m3.sum() / np.diff(edges)
 
 
+def smoothed_diameter_density_per_nm(result: PrecipitationResult, d_nm, bandwidth_nm: float | None = None) -> np.ndarray:
+    """Number fraction per nm at diameters ``d_nm``, Gaussian-kernel smoothed over the size classes.
+
+    The model's population is a set of discrete classes (one per nucleation step), so a histogram
+    on a fine grid is spiky; each class is spread as a Gaussian of width ``bandwidth_nm`` (default:
+    a tenth of the distribution's sd, which changes the sd by 0.5 %). Integrates to 1.
+    """
+    d = np.asarray(d_nm, dtype=float)
+    mean, sd = result.moments_nm()
+    h = float(bandwidth_nm) if bandwidth_nm else max(0.1 * sd, 1e-3 * mean)
+    w = result.number_per_m3 / result.number_per_m3.sum()
+    z = (d[:, None] - result.diameter_nm[None, :]) / h
+    return (np.exp(-0.5 * z**2) * w[None, :]).sum(axis=1) / (h * math.sqrt(2.0 * math.pi))
+
+
 def sample_diameters_nm(result: PrecipitationResult, size: int, rng: np.random.Generator) -> np.ndarray:
     """Draw particle diameters (nm) from the final population.
 
@@ -653,3 +722,161 @@ def sample_diameters_nm(result: PrecipitationResult, size: int, rng: np.random.G
     cdf = (cdf - 0.5 * result.number_per_m3) / cdf[-1]    # mid-point plotting positions
     u = rng.uniform(cdf[0], cdf[-1], size) if d.size > 1 else np.zeros(size)
     return np.interp(u, cdf, d) if d.size > 1 else np.full(size, d[0])
+
+
+# --------------------------------------------------------------------------- growth regimes and focusing
+def growth_regime_number(radius_m, diffusion_m2_per_s, surface_rate_m_per_s):
+    """``D / (k_r r)``: above 1 growth is limited by the surface reaction, below 1 by diffusion.
+
+    The ratio of the two resistances in series of the growth law (Talapin et al. 2001, their
+    parameter for the crossover between reaction- and diffusion-controlled growth). Dimensionless.
+
+    Examples
+    --------
+    >>> round(float(growth_regime_number(22e-9, 1e-9, 1e-6)))     # the ledger's k_r: reaction-limited
+    45455
+    """
+    return diffusion_m2_per_s / (surface_rate_m_per_s * np.asarray(radius_m, dtype=float))
+
+
+def width_by_regime(base: PrecipitationParameters, supply_rates_per_s, surface_rates_m_per_s):
+    """Mean diameter and relative width for first-order supplies in several growth regimes.
+
+    Solves :func:`simulate_precipitation` for every pair (surface rate ``k_r``, supply rate *k*),
+    all other inputs from ``base`` (including the nucleation prefactor: the comparison is at one
+    nucleation law). Where growth is diffusion-limited (``D/(k_r r) ≪ 1``) small particles gain
+    radius faster than large ones, ``dr/dt ∝ 1/r``, and the distribution narrows while the
+    supersaturation stays high — the "focusing" of Reiss (1951) and Peng et al. (1998);
+    reaction-limited growth (``D/(k_r r) ≫ 1``) moves all radii at one speed and keeps the
+    absolute spread of the burst (Talapin et al. 2001).
+
+    Parameters
+    ----------
+    base : PrecipitationParameters
+    supply_rates_per_s : sequence of float
+        First-order supply rates *k*, 1/s.
+    surface_rates_m_per_s : sequence of float
+        Surface-reaction rate constants ``k_r``, m/s.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``surface_rate`` (m/s) and ``supply_rate`` (1/s); variables ``mean_diameter`` (nm),
+        ``relative_width`` (sd/mean) and ``regime_number`` (``D/(k_r r̄)`` at the final mean
+        radius); NaN where nothing nucleates.
+
+    References
+    ----------
+    H. Reiss, "The growth of uniform colloidal dispersions", J. Chem. Phys. 19 (1951) 482,
+    doi:10.1063/1.1748251. Talapin et al. 2001 and Peng et al. 1998 (module references).
+    """
+    import xarray as xr
+
+    ks = np.asarray(supply_rates_per_s, dtype=float)
+    krs = np.asarray(surface_rates_m_per_s, dtype=float)
+    mean = np.full((krs.size, ks.size), np.nan)
+    width = np.full_like(mean, np.nan)
+    for i, kr in enumerate(krs):
+        for j, k in enumerate(ks):
+            try:
+                res = simulate_precipitation(base.with_(surface_rate_m_per_s=float(kr), supply_rate_per_s=float(k)))
+            except ParameterError:          # nothing nucleates, or the solver gives up: a gap, not a number
+                continue
+            mean[i, j], sd = res.moments_nm()
+            width[i, j] = sd / mean[i, j]
+    regime = growth_regime_number(0.5e-9 * mean, base.diffusion_m2_per_s, krs[:, None])
+    coords = {"surface_rate": ("surface_rate", krs, {"units": "m/s", "long_name": "surface-reaction rate constant k_r"}),
+              "supply_rate": ("supply_rate", ks, {"units": "1/s", "long_name": "first-order supply rate k"})}
+    dims = ("surface_rate", "supply_rate")
+    return xr.Dataset({"mean_diameter": (dims, mean, {"units": "nm", "long_name": "number-weighted mean diameter"}),
+                       "relative_width": (dims, width, {"units": "1", "long_name": "sd / mean of the diameter"}),
+                       "regime_number": (dims, regime, {"units": "1", "long_name": "D / (k_r r), >1 reaction-limited"})},
+                      coords=coords)
+
+
+def faster_supply_narrows(relative_width_by_supply) -> bool:
+    """Whether the relative width falls as the supply rate rises (widths ordered by increasing rate).
+
+    True only when every step to a faster supply gives a narrower distribution (NaNs ignored).
+    """
+    w = np.asarray(relative_width_by_supply, dtype=float)
+    w = w[np.isfinite(w)]
+    return bool(w.size >= 2 and np.all(np.diff(w) < 0))
+
+
+# --------------------------------------------------------------------------- templating mass balance
+#: Standard atomic weights, g/mol (IUPAC, Pure Appl. Chem. 94 (2022) 573, abridged values).
+ATOMIC_WEIGHT_G_PER_MOL = {"Li": 6.94, "P": 30.974, "S": 32.06}
+#: β-Li3PS4 (Pnma): unit-cell volume 645.23 Å³ with Z = 4 formula units (Homma et al., Solid State
+#: Ionics 182 (2011) 53, doi:10.1016/j.ssi.2010.10.001).
+LI3PS4_BETA_CELL = {"volume_a3": 645.23, "z": 4, "formula": {"Li": 3, "P": 1, "S": 4}}
+#: Li2S (antifluorite, Fm-3m): a = 5.708 Å, Z = 4 (E. Zintl, A. Harder, B. Dauth, Z. Elektrochem. 40
+#: (1934) 588; 5.70–5.72 Å are reported at room temperature).
+LI2S_CELL = {"volume_a3": 5.708**3, "z": 4, "formula": {"Li": 2, "S": 1}}
+
+
+def molar_mass_g_per_mol(formula: dict[str, int]) -> float:
+    """Molar mass (g/mol) of a formula given as ``{element: count}``."""
+    return float(sum(ATOMIC_WEIGHT_G_PER_MOL[el] * n for el, n in formula.items()))
+
+
+def molar_volume_from_cell_m3_per_mol(cell_volume_a3: float, formula_units_per_cell: int) -> float:
+    """Molar volume (m³/mol) of a crystal: cell volume × N_A / Z."""
+    return cell_volume_a3 * 1e-30 * Avogadro / formula_units_per_cell
+
+
+def crystal_density_g_per_cm3(cell: dict) -> float:
+    """Crystallographic density (g/cm³) of a cell given as ``{"volume_a3", "z", "formula"}``."""
+    return molar_mass_g_per_mol(cell["formula"]) / (1e6 * molar_volume_from_cell_m3_per_mol(cell["volume_a3"], cell["z"]))
+
+
+@dataclass(frozen=True)
+class TemplatingBalance:
+    """Is one product particle made from one template particle? (:func:`templating_balance`)
+
+    ``volume_ratio`` is ``(d_product / d_template)³`` from the measured means; ``molar_volume_ratio``
+    the volume of product per volume of template if every template unit became ``units_per_template``
+    product units in place; their quotient, ``templates_per_particle``, is the number of template
+    particles whose material one product particle holds (1 for one-to-one templating).
+    """
+
+    volume_ratio: float
+    volume_ratio_std: float
+    molar_volume_ratio: float
+    templates_per_particle: float
+    templates_per_particle_std: float
+    product_molar_volume_cm3_per_mol: float
+    template_molar_volume_cm3_per_mol: float
+
+
+def templating_balance(product_mean_nm: float, template_mean_nm: float, *, product_cell: dict = LI3PS4_BETA_CELL,
+                       template_cell: dict = LI2S_CELL, units_per_template: float = 1.0,
+                       product_mean_se_nm: float = 0.0, template_mean_se_nm: float = 0.0) -> TemplatingBalance:
+    """Mass balance of templated growth: product particle volume against the template's.
+
+    For 2 Li2S + Li2S·P2S5 (= Li2P2S6) → 2 Li3PS4, each Li2S unit of the nano-Li2S ends in one
+    Li3PS4 unit (``units_per_template = 1``): if each Li2S particle turned into one Li3PS4
+    particle in place, the diameters would differ by ``(V_m(Li3PS4)/V_m(Li2S))^(1/3)``. The
+    measured ``(d_product/d_template)³`` over that ratio counts the template particles per product
+    particle. Sizes are the number-weighted means (``<d>³`` is not ``<d³>``: a narrow-distribution
+    approximation, good to ``3 (sd/mean)²`` ≈ 10 % here). Uncertainties from the means' standard errors.
+
+    Parameters
+    ----------
+    product_mean_nm, template_mean_nm : float
+        Mean diameters, nm.
+    product_cell, template_cell : dict
+        ``{"volume_a3", "z", "formula"}`` of each crystal.
+    units_per_template : float
+        Product formula units made per template formula unit.
+    product_mean_se_nm, template_mean_se_nm : float
+        Standard errors of the means, nm.
+    """
+    ratio = (product_mean_nm / template_mean_nm) ** 3
+    ratio_std = 3.0 * ratio * math.hypot(product_mean_se_nm / product_mean_nm, template_mean_se_nm / template_mean_nm)
+    vp = molar_volume_from_cell_m3_per_mol(product_cell["volume_a3"], product_cell["z"])
+    vt = molar_volume_from_cell_m3_per_mol(template_cell["volume_a3"], template_cell["z"])
+    mv_ratio = units_per_template * vp / vt
+    return TemplatingBalance(volume_ratio=ratio, volume_ratio_std=ratio_std, molar_volume_ratio=mv_ratio,
+                             templates_per_particle=ratio / mv_ratio, templates_per_particle_std=ratio_std / mv_ratio,
+                             product_molar_volume_cm3_per_mol=1e6 * vp, template_molar_volume_cm3_per_mol=1e6 * vt)

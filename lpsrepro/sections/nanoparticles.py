@@ -1,0 +1,701 @@
+"""Paper §3.1, nanoparticles and pellets (notebook ``31a_nanoparticles``): Fig. 1e, 1f, S7, S4, S5, S9.
+
+What the section measures, composed from the technique code:
+
+* particle sizes from top-view SEM images (:mod:`lpsrepro.analysis.particles`: data bar left out,
+  segmentation, normal fit, quality gate), one sample at a time — a sample whose image cannot be
+  read or sized is reported and the others go on;
+* the population-balance model of precipitation (:mod:`lpsrepro.models.nucleation`) fitted to each
+  measured distribution, the two synthesis routes fed with the conversion of their Li₂S
+  (:mod:`lpsrepro.models.kinetics`), the ripening sensitivity, the growth-regime scan (reaction- vs
+  diffusion-limited growth) and the templating mass balance;
+* pellet conductivities from impedance spectra and the membrane's, for §3.2's comparison.
+
+:meth:`Params.from_ledger` is the one place where the assumptions ledger's precipitation entries
+(``nucleation.*``, ``li2s_nano.*``, ``lps_nano.*``) become model inputs; :func:`run` is pure.
+:func:`precipitation_parameters` turns a ``Params`` into the model's inputs for either product.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+import xarray as xr
+
+from lpsrepro import params as checks
+from lpsrepro.analysis import impedance as eis
+from lpsrepro.analysis import particles
+from lpsrepro.errors import LpsreproError, ParameterError
+from lpsrepro.io.images import read_sem_image
+from lpsrepro.io.impedance import read_impedance
+from lpsrepro.models import kinetics, nucleation
+from lpsrepro.models.impedance import pellet_thickness_cm
+from lpsrepro.paths import RAW
+from lpsrepro.sections import Number, SectionParams
+
+#: The SEM samples: key → (label, paper panel, which minimum diameter and bin width apply).
+SAMPLES = {"li2s": ("nano-Li2S (LiEt3BH + S)", "Fig. 1e", "li2s"),
+           "lps": ("LPS precursor, dual-precursor route", "Fig. 1f", "lps"),
+           "naph": ("LPS from Li-naphthalene nano-Li2S", "Fig. S7", "lps")}
+#: The pellets: key → (claim id, paper panel, label).
+PELLETS = {"250c": ("pellet_conductivity_250C", "Fig. S4", "LPS, 250 °C"),
+           "300c": ("pellet_conductivity_300C", "Fig. S5", "LPS, 300 °C"),
+           "naph": ("pellet_conductivity_naph", "Fig. S9", "Li-naphthalene route, 250 °C")}
+
+
+@dataclass(frozen=True)
+class Params(SectionParams):
+    """Inputs of §3.1 (units in the field names; ledger keys in :attr:`LEDGER`).
+
+    Files: ``li2s_image_file``, ``lps_image_file``, ``naph_image_file`` (top-view SEM TIFFs of Fig.
+    1e, 1f, S7), ``pellet_250c_file``, ``pellet_300c_file``, ``pellet_naph_file`` (impedance of the
+    pellets, Fig. S4, S5, S9), ``membrane_eis_file`` and ``membrane_cross_section_file`` (§3.2).
+    ``pixel_size_nm`` (optional) gives the SEM scale for images whose metadata lack it;
+    ``data_bar_rows`` the rows of the instruments' data bar (``None``: found in each image).
+    ``li2s_min_diameter_nm``, ``lps_min_diameter_nm``: smallest particle counted;
+    ``min_coverage`` and ``min_foreground_measured`` (fractions): the sizing's quality gate.
+
+    Precipitation model (ledger): ``solubility_mol_per_m3``, ``diffusion_m2_per_s``,
+    ``surface_rate_m_per_s``, ``temperature_k`` (``nucleation.*``); per product the precursor
+    concentration, molar volume, surface energy and aging time (``li2s_nano.*``, ``lps_nano.*``;
+    the LPS aging time is the dual route's ``dual_aging_min``); ``conventional_aging_h``,
+    ``li2s_recession_rate_nm_per_min``, ``commercial_li2s_median_nm``, ``commercial_li2s_gsd`` (the
+    routes' supplies); ``ripening_solubility_mol_per_m3`` (sensitivity case, the upper end of the
+    solubility's range); ``fit_start`` (start of the inverse fit: log10 of the supply rate in 1/s
+    and log10 of J0 in 1/(m³ s)); ``regime_surface_rates_m_per_s`` and
+    ``regime_supply_factors`` (growth-regime scan: k_r values, and supply rates as multiples of
+    the one fitted to the LPS image).
+
+    Pellets: ``pellet_mass_mg``, ``pellet_diameter_mm``, ``pellet_density_g_per_cm3``,
+    ``pellet_porosity`` and ``pellet_porosity_uncertainty`` (fractions), ``eis_instrument``;
+    membrane: ``membrane_electrode_diameter_mm``, ``sem_scale_uncertainty`` (fraction).
+    """
+
+    li2s_image_file: str
+    lps_image_file: str
+    naph_image_file: str
+    pellet_250c_file: str
+    pellet_300c_file: str
+    pellet_naph_file: str
+    membrane_eis_file: str
+    membrane_cross_section_file: str
+    solubility_mol_per_m3: float
+    diffusion_m2_per_s: float
+    surface_rate_m_per_s: float
+    temperature_k: float
+    li2s_precursor_mol_per_m3: float
+    li2s_molar_volume_m3_per_mol: float
+    li2s_surface_energy_j_per_m2: float
+    li2s_aging_time_s: float
+    lps_precursor_mol_per_m3: float
+    lps_molar_volume_m3_per_mol: float
+    lps_surface_energy_j_per_m2: float
+    dual_aging_min: float
+    conventional_aging_h: float
+    li2s_recession_rate_nm_per_min: float
+    commercial_li2s_median_nm: float
+    commercial_li2s_gsd: float
+    ripening_solubility_mol_per_m3: float
+    pellet_mass_mg: float
+    pellet_diameter_mm: float
+    pellet_density_g_per_cm3: float
+    pellet_porosity: float
+    membrane_electrode_diameter_mm: float
+    sem_scale_uncertainty: float
+    pellet_porosity_uncertainty: float = 0.05
+    eis_instrument: str | None = None
+    pixel_size_nm: float | None = None
+    data_bar_rows: int | None = None
+    li2s_min_diameter_nm: float = 6.0
+    lps_min_diameter_nm: float = 15.0
+    min_coverage: float = particles.MIN_COVERAGE
+    min_foreground_measured: float = particles.MIN_FOREGROUND_MEASURED
+    fit_start: tuple = (-2.0, 30.0)
+    regime_surface_rates_m_per_s: tuple = (1e-6, 1e-2, 1.0)
+    regime_supply_factors: tuple = (0.1, 1.0, 10.0)
+
+    #: field → ledger key (the one place these entries become inputs)
+    LEDGER = {"solubility_mol_per_m3": "nucleation.solubility", "diffusion_m2_per_s": "nucleation.diffusion",
+              "surface_rate_m_per_s": "nucleation.surface_rate", "temperature_k": "nucleation.temperature",
+              "li2s_precursor_mol_per_m3": "li2s_nano.precursor_concentration",
+              "li2s_molar_volume_m3_per_mol": "li2s_nano.molar_volume",
+              "li2s_surface_energy_j_per_m2": "li2s_nano.surface_energy", "li2s_aging_time_s": "li2s_nano.aging_time",
+              "lps_precursor_mol_per_m3": "lps_nano.precursor_concentration",
+              "lps_molar_volume_m3_per_mol": "lps_nano.molar_volume",
+              "lps_surface_energy_j_per_m2": "lps_nano.surface_energy", "dual_aging_min": "lps_nano.aging_time",
+              "conventional_aging_h": "mechanism.conventional_aging_time",
+              "li2s_recession_rate_nm_per_min": "kinetics.recession_rate",
+              "commercial_li2s_median_nm": "kinetics.commercial_li2s_median",
+              "commercial_li2s_gsd": "kinetics.commercial_li2s_gsd",
+              "pellet_mass_mg": "pellet.mass", "pellet_diameter_mm": "pellet.diameter",
+              "pellet_density_g_per_cm3": "pellet.density", "pellet_porosity": "pellet.porosity",
+              "membrane_electrode_diameter_mm": "membrane.electrode_diameter",
+              "sem_scale_uncertainty": "sem.scale_uncertainty"}
+    #: the unit each ledger-fed field is converted to (its name's suffix)
+    _UNITS = {"solubility_mol_per_m3": "mol/m**3", "diffusion_m2_per_s": "m**2/s", "surface_rate_m_per_s": "m/s",
+              "temperature_k": "K", "li2s_precursor_mol_per_m3": "mol/m**3", "li2s_molar_volume_m3_per_mol": "m**3/mol",
+              "li2s_surface_energy_j_per_m2": "J/m**2", "li2s_aging_time_s": "s",
+              "lps_precursor_mol_per_m3": "mol/m**3", "lps_molar_volume_m3_per_mol": "m**3/mol",
+              "lps_surface_energy_j_per_m2": "J/m**2", "dual_aging_min": "min", "conventional_aging_h": "h",
+              "li2s_recession_rate_nm_per_min": "nm/min", "commercial_li2s_median_nm": "nm", "commercial_li2s_gsd": "",
+              "pellet_mass_mg": "mg", "pellet_diameter_mm": "mm", "pellet_density_g_per_cm3": "g/cm**3",
+              "pellet_porosity": "", "membrane_electrode_diameter_mm": "mm", "sem_scale_uncertainty": ""}
+
+    @classmethod
+    def from_ledger(cls) -> "Params":
+        """Defaults: the bundled stand-in files and the assumptions ledger's values."""
+        from lpsrepro import ledger
+        from lpsrepro.units import convert
+
+        values = {name: ledger.value(key, cls._UNITS[name]) for name, key in cls.LEDGER.items()}
+        solubility = ledger.get("nucleation.solubility")
+        values["ripening_solubility_mol_per_m3"] = convert(float(solubility.range[1]), solubility.unit, "mol/m**3")
+        files = {"li2s_image_file": "nano_li2s_sem.tif", "lps_image_file": "lps_precursor_sem.tif",
+                 "naph_image_file": "lps_naph_sem.tif", "pellet_250c_file": "pellet_lps_250C_eis.z",
+                 "pellet_300c_file": "pellet_lps_300C_eis.z", "pellet_naph_file": "pellet_lps_naph_eis.z",
+                 "membrane_eis_file": "membrane_550nm_eis.z",
+                 "membrane_cross_section_file": "membrane_550nm_cross_section.tif"}
+        return cls(**values, **{name: str(RAW / file) for name, file in files.items()})
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name.endswith("_file"):
+                if not isinstance(value, str) or not value:
+                    raise ParameterError(f.name, value, "a file path")
+            elif f.name in self._UNITS and f.name not in ("pellet_porosity", "sem_scale_uncertainty"):
+                checks.positive(f.name, value, self._UNITS[f.name] or "(dimensionless)", 1.0)
+        checks.positive("ripening_solubility_mol_per_m3", self.ripening_solubility_mol_per_m3, "mol/m3", 0.01)
+        checks.positive("li2s_min_diameter_nm", self.li2s_min_diameter_nm, "nm", 6.0)
+        checks.positive("lps_min_diameter_nm", self.lps_min_diameter_nm, "nm", 15.0)
+        checks.optional_positive("pixel_size_nm", self.pixel_size_nm, "nm", 2.0)
+        if self.data_bar_rows is not None and not (isinstance(self.data_bar_rows, int) and self.data_bar_rows >= 0):
+            raise ParameterError("data_bar_rows", self.data_bar_rows,
+                                 "a number of image rows (0: no data bar), or None to find it in each image")
+        checks.in_range("min_coverage", self.min_coverage, 0.0, 1.0, "(fraction)")
+        checks.in_range("min_foreground_measured", self.min_foreground_measured, 0.0, 1.0, "(fraction)")
+        checks.in_range("pellet_porosity", self.pellet_porosity, 0.0, 0.9, "(fraction)")
+        checks.in_range("pellet_porosity_uncertainty", self.pellet_porosity_uncertainty, 0.0, 0.5, "(fraction)")
+        checks.in_range("sem_scale_uncertainty", self.sem_scale_uncertainty, 0.0, 0.5, "(fraction)")
+        if not (isinstance(self.fit_start, (tuple, list)) and len(self.fit_start) == 2):
+            raise ParameterError("fit_start", self.fit_start,
+                                 "[log10 of the supply rate in 1/s, log10 of J0 in 1/(m3 s)], e.g. [-2.0, 30.0]")
+        checks.in_range("fit_start[0]", self.fit_start[0], -8.0, 4.0, "(log10 of 1/s)")
+        checks.in_range("fit_start[1]", self.fit_start[1], 10.0, 50.0, "(log10 of 1/(m3 s))")
+        object.__setattr__(self, "fit_start", tuple(float(v) for v in self.fit_start))
+        for name in ("regime_surface_rates_m_per_s", "regime_supply_factors"):
+            value = getattr(self, name)
+            if not (isinstance(value, (tuple, list)) and value and all(isinstance(v, (int, float)) and v > 0
+                                                                       for v in value)):
+                raise ParameterError(name, value, "a list of positive numbers, e.g. [1e-6, 1e-2, 1.0]")
+            object.__setattr__(self, name, tuple(float(v) for v in value))
+
+
+def precipitation_parameters(p: Params, product: str) -> nucleation.PrecipitationParameters:
+    """Model inputs of ``product`` ("li2s" for nano-Li₂S, "lps" for the LPS precursor) from ``p``.
+
+    The supply rate and the nucleation prefactor are placeholders (1): the inverse fits find them.
+    """
+    if product not in ("li2s", "lps"):
+        raise ParameterError("product", product, "'li2s' or 'lps'")
+    aging_s = p.li2s_aging_time_s if product == "li2s" else 60.0 * p.dual_aging_min
+    return nucleation.PrecipitationParameters(
+        supply_rate_per_s=1.0, nucleation_prefactor_per_m3_s=1.0,
+        solubility_mol_per_m3=p.solubility_mol_per_m3, diffusion_m2_per_s=p.diffusion_m2_per_s,
+        surface_rate_m_per_s=p.surface_rate_m_per_s, temperature_k=p.temperature_k,
+        precursor_mol_per_m3=getattr(p, f"{product}_precursor_mol_per_m3"),
+        molar_volume_m3_per_mol=getattr(p, f"{product}_molar_volume_m3_per_mol"),
+        surface_energy_j_per_m2=getattr(p, f"{product}_surface_energy_j_per_m2"), aging_time_s=aging_s)
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class Sizing:
+    """One SEM sample: the image, its segmentation and fit, the gate's verdict — or why it failed.
+
+    ``error`` is set when the sample could not be analysed at all (unreadable file, no particles);
+    ``failed_quality`` when it was sized but the sizing failed its quality gate.
+    """
+
+    name: str
+    label: str
+    panel: str
+    file: str
+    image: xr.DataArray | None = None
+    segmentation: particles.Segmentation | None = None
+    fit: particles.NormalFit | None = None
+    quality: dict = field(default_factory=dict)
+    failed_quality: str = ""
+    error: str = ""
+
+    @property
+    def usable(self) -> bool:
+        """Sized and passed the gate: its numbers can be compared and fed to the model."""
+        return self.fit is not None and not self.failed_quality
+
+
+@dataclass(frozen=True)
+class RouteStudy:
+    """The two synthesis routes fed with their Li₂S conversion (one shared J0 fitted to the dual route)."""
+
+    supplies: dict
+    half_time_s: dict
+    aging_s: dict
+    aging_label: dict
+    prefactor_fit: nucleation.PrecipitationFit
+    routes: dict                        # (route, aged as route) → PrecipitationResult
+    scans: dict                         # label → (half-times s, widths, means nm)
+    ripening_fit: nucleation.PrecipitationFit | None
+    ripening_routes: dict               # (route, aged as route) → PrecipitationResult at high solubility
+
+
+@dataclass(frozen=True)
+class Result:
+    """What §3.1's panels draw and its notebook records (see :func:`run`)."""
+
+    params: Params
+    sizings: dict                       # name → Sizing
+    model_fits: dict                    # name → PrecipitationFit (only samples that passed)
+    model_failures: dict                # name → the model's explanation in words
+    routes: RouteStudy | None
+    routes_failure: str
+    regimes: xr.Dataset | None
+    templating: nucleation.TemplatingBalance | None
+    pellet_thickness_cm: float
+    pellet_thickness_std_cm: float
+    pellet_area_cm2: float
+    pellets: dict                       # name → PelletConductivity
+    spectra: dict                       # name → impedance spectrum (xarray.Dataset) of each pellet read
+    pellet_failures: dict               # name → message
+    membrane: object | None
+    membrane_failure: str
+
+    def numbers(self) -> dict[str, Number]:
+        """Every number §3.1 records: sizes (with their gate), pellet conductivities, the σ ratio."""
+        out: dict[str, Number] = {}
+        for name, prefix in (("li2s", "li2s_nano_size"), ("lps", "lps_precursor_size")):
+            s = self.sizings[name]
+            if s.fit is None:
+                continue
+            quality = tuple(sorted((k, float(v)) for k, v in s.quality.items()))
+            note = "equivalent diameters of the particles segmented in the SEM image (normal fit)"
+            out[f"{prefix}_mean"] = Number(s.fit.mean_nm, "nm", s.fit.mean_se_nm, note=note,
+                                           failed_quality=s.failed_quality, quality=quality)
+            out[f"{prefix}_sd"] = Number(s.fit.sd_nm, "nm", s.fit.sd_se_nm, note="standard deviation of the normal fit",
+                                         failed_quality=s.failed_quality, quality=quality)
+        for name, (claim_id, _, _) in PELLETS.items():
+            if name in self.pellets:
+                r = self.pellets[name]
+                out[claim_id] = Number(r.conductivity_s_per_cm, "S/cm", r.conductivity_std_s_per_cm,
+                                       note="L / ((R0 + R1) A) from an equivalent-circuit fit; "
+                                       "L from mass, density and porosity")
+        if self.membrane is not None and "250c" in self.pellets:
+            ratio, ratio_std = self.membrane_over_pellet()
+            out["membrane_over_pellet_conductivity"] = Number(
+                ratio, "dimensionless", ratio_std,
+                note="membrane sigma (thickness / ASR, as notebook 32) over the 250 C pellet's sigma, as measured")
+        return out
+
+    def model_results(self) -> dict:
+        """Sample label → the model solution fitted to it (for the model figure)."""
+        return {self.sizings[name].label: fit.result for name, fit in self.model_fits.items()}
+
+    def explore_base(self) -> nucleation.PrecipitationParameters:
+        """Model inputs for the Explore grid: the fit to the nano-Li₂S image, else to the LPS image,
+        else the ledger's nano-Li₂S inputs at the inverse fit's start values (no fit succeeded)."""
+        for name in ("li2s", "lps"):
+            if name in self.model_fits:
+                return self.model_fits[name].parameters
+        p = self.params
+        return precipitation_parameters(p, "li2s").with_(supply_rate_per_s=10.0 ** p.fit_start[0],
+                                                         nucleation_prefactor_per_m3_s=10.0 ** p.fit_start[1])
+
+    def comparison_inputs(self, membrane_porosity: float = 0.0) -> dict | None:
+        """Keyword arguments of ``effective_medium.porosity_corrected_ratio`` for membrane vs 250 °C
+        pellet (measured σ, their uncertainties, the porosities); ``None`` when either was not measured."""
+        if self.membrane is None or "250c" not in self.pellets:
+            return None
+        m, pel = self.membrane, self.pellets["250c"]
+        return {"film_conductivity_s_per_cm": m.conductivity_s_per_cm,
+                "pellet_conductivity_s_per_cm": pel.conductivity_s_per_cm,
+                "pellet_porosity": self.params.pellet_porosity, "film_porosity": membrane_porosity,
+                "film_conductivity_std_s_per_cm": m.conductivity_std_s_per_cm,
+                "pellet_conductivity_std_s_per_cm": pel.conductivity_std_s_per_cm,
+                "pellet_porosity_std": self.params.pellet_porosity_uncertainty}
+
+    def membrane_over_pellet(self) -> tuple[float, float]:
+        """σ(membrane) / σ(pellet, 250 °C) as measured, and its standard uncertainty."""
+        m, p = self.membrane, self.pellets["250c"]
+        ratio = m.conductivity_s_per_cm / p.conductivity_s_per_cm
+        return ratio, ratio * math.hypot(m.conductivity_std_s_per_cm / m.conductivity_s_per_cm,
+                                         p.conductivity_std_s_per_cm / p.conductivity_s_per_cm)
+
+    def failures(self) -> list[str]:
+        """Every per-sample failure, one sentence each, in the user's words."""
+        lines = [f"{s.label} ({s.file}): {s.error}" for s in self.sizings.values() if s.error]
+        lines += [f"{self.sizings[n].label}: sizing failed its quality gate: {s}"
+                  for n, s in ((n, z.failed_quality) for n, z in self.sizings.items()) if s]
+        lines += [f"{self.sizings[n].label}: {why}" for n, why in self.model_failures.items()]
+        if self.routes_failure:
+            lines.append(f"route comparison: {self.routes_failure}")
+        lines += [f"pellet {PELLETS[n][2]}: {why}" for n, why in self.pellet_failures.items()]
+        if self.membrane_failure:
+            lines.append(f"membrane: {self.membrane_failure}")
+        return lines
+
+
+# --------------------------------------------------------------------------- run
+def size_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: float | None = None,
+                data_bar_rows: int | None = None, min_coverage: float = particles.MIN_COVERAGE,
+                min_foreground_measured: float = particles.MIN_FOREGROUND_MEASURED) -> Sizing:
+    """Read, segment, fit and gate one SEM image; a failure is returned, never raised."""
+    label, panel, _ = SAMPLES[name]
+    try:
+        # pixel_size_nm overrides the file's scale (read_sem_image's keyword; None: from the metadata)
+        image = (read_sem_image(path) if pixel_size_nm is None
+                 else read_sem_image(path, pixel_size_nm=pixel_size_nm))
+        seg = particles.segment_particles(image, min_diameter_nm=min_diameter_nm, data_bar_rows=data_bar_rows)
+    except LpsreproError as exc:
+        return Sizing(name, label, panel, str(path), error=str(exc))
+    try:
+        fit = particles.fit_normal(seg.diameters_nm, source=str(path))
+    except LpsreproError as exc:         # too few particles for a mean and a spread
+        return Sizing(name, label, panel, str(path), image=image, segmentation=seg,
+                      quality=particles.sizing_quality(seg, None), error=str(exc))
+    quality = particles.sizing_quality(seg, fit)
+    reason = particles.sizing_gate(quality, min_coverage=min_coverage, min_foreground_measured=min_foreground_measured)
+    return Sizing(name, label, panel, str(path), image=image, segmentation=seg, fit=fit, quality=quality,
+                  failed_quality=reason)
+
+
+#: Most model solutions an inverse fit may use: bounds the time a distribution the model cannot reach
+#: costs (about 15 s on one core) instead of letting the fit wander (the 496-s run of issue 9).
+MAX_MODEL_EVALUATIONS = 60
+
+
+def fit_model(sizing: Sizing, base: nucleation.PrecipitationParameters, start: tuple[float, float]):
+    """The supply rate and J0 that explain a measured distribution, or the reason the model cannot."""
+    try:
+        return nucleation.fit_supply_and_prefactor(sizing.fit.mean_nm, sizing.fit.sd_nm, base, start=start,
+                                                   xtol=1e-3, ftol=1e-4, max_evaluations=MAX_MODEL_EVALUATIONS), ""
+    except nucleation.ModelMismatch as exc:
+        return None, (f"the measured {sizing.fit.mean_nm:.3g} ± {sizing.fit.sd_nm:.2g} nm is not explained by the "
+                      f"nucleation-and-growth model with the ledger's inputs ({exc.reason}); the measured sizes are kept")
+
+
+def route_study(p: Params, li2s: particles.NormalFit, lps: particles.NormalFit,
+                lps_model: nucleation.PrecipitationFit) -> RouteStudy:
+    """The routes' supplies from their Li₂S, one J0 fitted to the dual route's mean, and the scans."""
+    sizes = {"dual": kinetics.normal_sizes(li2s.mean_nm, li2s.sd_nm),
+             "conventional": kinetics.lognormal_sizes(p.commercial_li2s_median_nm, p.commercial_li2s_gsd)}
+    supplies = {}
+    for route, dist in sizes.items():
+        t_min, x = kinetics.conversion_history(dist, p.li2s_recession_rate_nm_per_min)
+        supplies[route] = nucleation.SupplyHistory(60.0 * t_min, x)
+    half_time = {route: sup.time_to_fraction_s(0.5) for route, sup in supplies.items()}
+    aging = {"dual": 60.0 * p.dual_aging_min, "conventional": 3600.0 * p.conventional_aging_h}
+    aging_label = {route: (f"{t / 60:g} min" if t < 7200 else f"{t / 3600:g} h") for route, t in aging.items()}
+    prefactor_fit = nucleation.fit_prefactor(lps.mean_nm, lps_model.parameters.with_(aging_time_s=aging["dual"]),
+                                             supply=supplies["dual"])
+    p_route = prefactor_fit.parameters
+    routes = {(route, age): nucleation.simulate_precipitation(p_route.with_(aging_time_s=aging[age]),
+                                                              supply=supplies[route])
+              for route in ("dual", "conventional") for age in ("dual", "conventional")}
+    half_times_s = np.logspace(0, 6, 13)
+    scans = {}
+    for age in ("dual", "conventional"):
+        means, widths = [], []
+        for t_half in half_times_s:
+            try:
+                res = nucleation.simulate_precipitation(
+                    p_route.with_(supply_rate_per_s=math.log(2) / t_half, aging_time_s=aging[age]))
+                mean, sd = res.moments_nm()
+            except ParameterError:          # nothing nucleates before the end: a gap in the curve
+                mean, sd = float("nan"), float("nan")
+            means.append(mean)
+            widths.append(sd / mean)
+        scans[f"one k, aged {aging_label[age]}"] = (half_times_s, np.array(widths), np.array(means))
+    strong = p_route.with_(solubility_mol_per_m3=p.ripening_solubility_mol_per_m3)
+    try:
+        ripening_fit = nucleation.fit_prefactor(lps.mean_nm, strong, supply=supplies["dual"])
+        ripening_routes = {(route, age): nucleation.simulate_precipitation(
+            ripening_fit.parameters.with_(aging_time_s=aging[age]), supply=supplies[route])
+            for route in ("dual", "conventional") for age in ("dual", "conventional")}
+    except nucleation.ModelMismatch:
+        ripening_fit, ripening_routes = None, {}
+    return RouteStudy(supplies, half_time, aging, aging_label, prefactor_fit, routes, scans, ripening_fit,
+                      ripening_routes)
+
+
+def run(p: Params) -> Result:
+    """Measure §3.1 from the files named in ``p`` (pure: reads files, writes nothing).
+
+    Every sample is analysed on its own: an image that cannot be read or sized, a sizing that
+    fails its quality gate, a model that cannot explain a distribution, or a spectrum that cannot
+    be fitted is reported in :meth:`Result.failures` and left out of what depends on it, and the
+    rest goes on.
+    """
+    min_d = {"li2s": p.li2s_min_diameter_nm, "lps": p.lps_min_diameter_nm}
+    files = {"li2s": p.li2s_image_file, "lps": p.lps_image_file, "naph": p.naph_image_file}
+    sizings = {name: size_sample(name, files[name], min_diameter_nm=min_d[SAMPLES[name][2]],
+                                 pixel_size_nm=p.pixel_size_nm, data_bar_rows=p.data_bar_rows,
+                                 min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
+               for name in SAMPLES}
+    model_fits, model_failures = {}, {}
+    start = p.fit_start
+    for name in ("li2s", "lps"):
+        if sizings[name].usable:
+            fit, why = fit_model(sizings[name], precipitation_parameters(p, name), start)
+            if fit is None:
+                model_failures[name] = why
+            else:
+                model_fits[name] = fit
+    routes, routes_failure, regimes = None, "", None
+    if "lps" in model_fits and sizings["li2s"].usable:
+        try:
+            routes = route_study(p, sizings["li2s"].fit, sizings["lps"].fit, model_fits["lps"])
+        except nucleation.ModelMismatch as exc:
+            routes_failure = str(exc)
+    else:
+        routes_failure = "needs the nano-Li2S and the LPS sizes (both passing their gate) and a model fit of the LPS sizes"
+    if "lps" in model_fits:
+        k_fit = model_fits["lps"].parameters.supply_rate_per_s
+        base = (routes.prefactor_fit.parameters if routes is not None else model_fits["lps"].parameters)
+        regimes = nucleation.width_by_regime(base.with_(aging_time_s=60.0 * p.dual_aging_min),
+                                             [k_fit * f for f in sorted(p.regime_supply_factors)],
+                                             sorted(p.regime_surface_rates_m_per_s))
+    templating = None
+    if sizings["li2s"].usable and sizings["lps"].usable:
+        templating = nucleation.templating_balance(
+            sizings["lps"].fit.mean_nm, sizings["li2s"].fit.mean_nm, product_mean_se_nm=sizings["lps"].fit.mean_se_nm,
+            template_mean_se_nm=sizings["li2s"].fit.mean_se_nm)
+
+    area_cm2 = math.pi * (p.pellet_diameter_mm / 10.0) ** 2 / 4.0
+    thickness_cm = float(pellet_thickness_cm(p.pellet_mass_mg, p.pellet_diameter_mm, p.pellet_density_g_per_cm3,
+                                             p.pellet_porosity))
+    thickness_std_cm = thickness_cm * p.pellet_porosity_uncertainty / (1.0 - p.pellet_porosity)  # dL/L = dφ/(1-φ)
+    pellets, pellet_failures = {}, {}
+    pellet_files = {"250c": p.pellet_250c_file, "300c": p.pellet_300c_file, "naph": p.pellet_naph_file}
+    spectra = {}
+    for name, path in pellet_files.items():
+        try:
+            spectra[name] = read_impedance(path, instrument=p.eis_instrument)
+            pellets[name] = eis.pellet_conductivity(spectra[name], thickness_cm=thickness_cm, area_cm2=area_cm2,
+                                                    thickness_std_cm=thickness_std_cm)
+        except LpsreproError as exc:
+            pellet_failures[name] = str(exc)
+    membrane, membrane_failure = None, ""
+    try:
+        membrane = eis.membrane_conductivity(
+            read_impedance(p.membrane_eis_file, instrument=p.eis_instrument),
+            read_sem_image(p.membrane_cross_section_file),
+            area_cm2=math.pi * (p.membrane_electrode_diameter_mm / 10.0) ** 2 / 4.0,
+            scale_uncertainty_rel=p.sem_scale_uncertainty)
+    except LpsreproError as exc:
+        membrane_failure = str(exc)
+    return Result(params=p, sizings=sizings, model_fits=model_fits, model_failures=model_failures, routes=routes,
+                  routes_failure=routes_failure, regimes=regimes, templating=templating,
+                  pellet_thickness_cm=thickness_cm, pellet_thickness_std_cm=thickness_std_cm, pellet_area_cm2=area_cm2,
+                  pellets=pellets, spectra=spectra, pellet_failures=pellet_failures,
+                  membrane=membrane, membrane_failure=membrane_failure)
+
+
+# --------------------------------------------------------------------------- Explore (precomputed grid)
+@dataclass(frozen=True)
+class ExploreGrid:
+    """Model results on a grid of supply rate × solubility, for the Explore sliders.
+
+    One solution takes 0.1–0.5 s, too slow for a live update, so the grid is solved once; the
+    sliders step through exactly these values (quarter decades of k, half decades of C∞), so every
+    step shows a different solution.
+    """
+
+    supply_rates_per_s: tuple
+    solubilities_mol_per_m3: tuple
+    results: dict                       # (k, C∞) → PrecipitationResult or None (no nucleation)
+
+    def nearest(self, supply_rate_per_s: float, solubility_mol_per_m3: float):
+        """The result at the grid point nearest (in log) to the given inputs."""
+        k = min(self.supply_rates_per_s, key=lambda v: abs(math.log(v / supply_rate_per_s)))
+        c = min(self.solubilities_mol_per_m3, key=lambda v: abs(math.log(v / solubility_mol_per_m3)))
+        return self.results[(k, c)]
+
+
+def explore_grid(base: nucleation.PrecipitationParameters, *, supply_decades: float = 1.0, supply_steps: int = 3,
+                 solubility_range_mol_per_m3: tuple = (1e-6, 1e-2), solubility_steps: int = 2,
+                 rel_tol: float = 0.05) -> ExploreGrid:
+    """Solve the model around ``base``: k within ``supply_decades`` of its value (``supply_steps`` per decade),
+    C∞ over ``solubility_range_mol_per_m3`` (``solubility_steps`` per decade), with the solver's step
+    tolerance ``rel_tol`` (coarser than the analysis's 0.02: the moments move by well under 1 %)."""
+    n_k = int(round(2 * supply_decades * supply_steps)) + 1
+    ks = tuple(float(base.supply_rate_per_s * 10.0 ** e) for e in np.linspace(-supply_decades, supply_decades, n_k))
+    lo, hi = (math.log10(v) for v in solubility_range_mol_per_m3)
+    cs = tuple(float(10.0 ** e) for e in np.linspace(lo, hi, int(round((hi - lo) * solubility_steps)) + 1))
+    results = {}
+    for k in ks:
+        for c in cs:
+            try:
+                results[(k, c)] = nucleation.simulate_precipitation(
+                    base.with_(supply_rate_per_s=k, solubility_mol_per_m3=c), rel_tol=rel_tol)
+            except ParameterError:          # nothing nucleates at these inputs
+                results[(k, c)] = None
+    return ExploreGrid(ks, cs, results)
+
+
+# --------------------------------------------------------------------------- text (deterministic, digits as supported)
+def with_uncertainty(value: float, uncertainty: float, unit: str = "") -> str:
+    """``value ± uncertainty`` rounded to the uncertainty's first significant digit (two if it is 1 or 2)."""
+    if not (math.isfinite(value) and math.isfinite(uncertainty) and uncertainty > 0):
+        return f"{value:.3g}{' ' + unit if unit else ''}"
+    exponent = math.floor(math.log10(uncertainty))
+    if uncertainty / 10**exponent < 3:
+        exponent -= 1
+    decimals = max(0, -exponent)
+    unc = round(uncertainty, -exponent)
+    val = round(value, -exponent)
+    text = f"{val:.{decimals}f} ± {unc:.{decimals}f}"
+    return f"{text} {unit}".rstrip()
+
+
+def sizing_lines(result: Result) -> list[str]:
+    """One block per SEM sample: image, what was left out, the fit, the gate."""
+    lines = []
+    for s in result.sizings.values():
+        if s.image is None:
+            lines.append(f"{s.label}: not analysed — {s.error}")
+            continue
+        seg = s.segmentation
+        lines.append(f"{s.label} ({s.file.rsplit('/', 1)[-1]}): {s.image.sizes['x']} x {s.image.sizes['y']} px at "
+                     f"{s.image.attrs['pixel_size_nm']:.3g} nm/px, provenance: {s.image.attrs.get('provenance', 'not stated')}")
+        lines.append(f"  data bar: {seg.data_bar_rows} rows left out; rejected objects: {seg.excluded_edge} cut by the "
+                     f"frame, {seg.excluded_small} below {seg.min_diameter_nm:g} nm, {seg.excluded_shape} not particle-shaped; "
+                     f"coverage {100 * seg.coverage:.0f} %, {100 * seg.foreground_measured:.0f} % of the foreground measured")
+        if s.fit is None:
+            lines.append(f"  no size: {s.error}")
+            continue
+        f = s.fit
+        lines.append(f"  {f.n} particles: mean {with_uncertainty(f.mean_nm, f.mean_se_nm, 'nm')}, "
+                     f"sd {with_uncertainty(f.sd_nm, f.sd_se_nm, 'nm')} (standard errors); "
+                     f"KS distance from the normal fit {s.quality['ks_distance']:.2f} "
+                     f"(limit {s.quality['ks_critical_1pct']:.2f})")
+        lines.append(f"  quality gate: {'passed' if not s.failed_quality else 'FAILED — ' + s.failed_quality}")
+    return lines
+
+
+def model_lines(result: Result) -> list[str]:
+    """The inverse fits of the precipitation model to each measured distribution."""
+    lines = []
+    for name in ("li2s", "lps"):
+        label = result.sizings[name].label
+        if name in result.model_failures:
+            lines.append(f"{label}: {result.model_failures[name]}")
+        elif name in result.model_fits:
+            fit = result.model_fits[name]
+            p, (mean, sd) = fit.parameters, fit.result.moments_nm()
+            lines.append(f"{label}: supply rate k {p.supply_rate_per_s:.2g} 1/s (half-time "
+                         f"{math.log(2) / p.supply_rate_per_s:.2g} s), J0 {p.nucleation_prefactor_per_m3_s:.1e} /m3/s; "
+                         f"model {mean:.1f} ± {sd:.1f} nm ({fit.evaluations} model solutions)")
+            lines.append(f"  80 % of the nuclei born within {fit.result.nucleation_duration_s():.2g} s, "
+                         f"peak supersaturation {fit.result.supersaturation_t.max():.2g}")
+        else:
+            lines.append(f"{label}: no model fit (the sizing did not pass its gate)")
+    return lines
+
+
+def route_lines(result: Result) -> list[str]:
+    """The route comparison table and the mechanism's verdicts."""
+    r = result.routes
+    if r is None:
+        return [f"route comparison not made: {result.routes_failure}"]
+    lps = result.sizings["lps"].fit
+    li2s = result.sizings["li2s"].fit
+    lines = [f"dual route supply: Li2S {li2s.mean_nm:.0f} ± {li2s.sd_nm:.0f} nm (measured), half supplied after "
+             f"{r.half_time_s['dual']:.2g} s, X({r.aging_label['dual']}) = {r.supplies['dual'](r.aging_s['dual']):.3f}",
+             f"conventional route supply: Li2S median {result.params.commercial_li2s_median_nm / 1000:g} µm (gsd "
+             f"{result.params.commercial_li2s_gsd:g}), half supplied after {r.half_time_s['conventional'] / 3600:.2g} h, "
+             f"X({r.aging_label['conventional']}) = {r.supplies['conventional'](r.aging_s['conventional']):.2f}",
+             f"J0 fitted so that the dual route gives the measured {lps.mean_nm:.1f} nm: "
+             f"{r.prefactor_fit.parameters.nucleation_prefactor_per_m3_s:.1e} /m3/s", "",
+             f"{'route':14s} {'supply half-time':>17s} {'aged':>7s} {'mean (nm)':>10s} {'sd (nm)':>8s} {'sd/mean':>8s}"]
+    for (route, age), res in r.routes.items():
+        mean, sd = res.moments_nm()
+        lines.append(f"{route:14s} {r.half_time_s[route]:15.2g} s {r.aging_label[age]:>7s} {mean:10.0f} {sd:8.1f} "
+                     f"{sd / mean:8.2f}")
+    lines.append(f"{'measured LPS':14s} {'':>17s} {'':>7s} {lps.mean_nm:10.0f} {lps.sd_nm:8.1f} {lps.sd_nm / lps.mean_nm:8.2f}")
+    dual, conv = r.routes[("dual", "dual")], r.routes[("conventional", "conventional")]
+    lines += ["", f"overgrowth of the conventional route (larger mean): {conv.moments_nm()[0] > dual.moments_nm()[0]} "
+              f"({conv.moments_nm()[0] / dual.moments_nm()[0]:.0f} times the dual route's mean)",
+              f"narrower dual route (smaller sd/mean), as the paper argues: "
+              f"{dual.relative_width() < conv.relative_width()} "
+              f"(sd/mean {dual.relative_width():.2f} against {conv.relative_width():.2f})",
+              f"predicted sd of the dual route against the measured one: {dual.moments_nm()[1]:.0f} nm against "
+              f"{lps.sd_nm:.0f} nm"]
+    if r.ripening_fit is not None:
+        lines.append(f"ripening sensitivity, C∞ = {result.params.ripening_solubility_mol_per_m3:g} mol/m3 (J0 refitted "
+                     f"to {r.ripening_fit.parameters.nucleation_prefactor_per_m3_s:.1e} /m3/s):")
+        for (route, age), res in r.ripening_routes.items():
+            mean, sd = res.moments_nm()
+            lines.append(f"  {route:13s} aged {r.aging_label[age]:>6s}: {mean:7.0f} ± {sd:5.0f} nm, sd/mean {sd / mean:.2f}")
+    return lines
+
+
+def regime_lines(result: Result) -> list[str]:
+    """The growth-regime scan: relative width by k_r and supply rate, and the focusing verdict."""
+    ds = result.regimes
+    if ds is None:
+        return ["growth-regime scan not made (needs a model fit of the LPS sizes)"]
+    lines = ["supply rate k (1/s): " + "  ".join(f"{k:9.2g}" for k in ds.supply_rate.values)]
+    for kr in ds.surface_rate.values:
+        row = ds.sel(surface_rate=kr)
+        regime = float(np.nanmedian(row.regime_number.values))
+        lines.append(f"k_r = {kr:7.0e} m/s, D/(k_r r) ≈ {regime:8.1g}: sd/mean "
+                     + "  ".join(f"{w:9.3f}" for w in row.relative_width.values)
+                     + "; mean (nm) " + "  ".join(f"{m:7.0f}" for m in row.mean_diameter.values)
+                     + f"; faster supply → narrower: {nucleation.faster_supply_narrows(row.relative_width.values)}")
+    return lines
+
+
+def templating_lines(result: Result) -> list[str]:
+    """The templating mass balance in words."""
+    t = result.templating
+    if t is None:
+        return ["templating balance not made (needs both measured mean sizes)"]
+    return [f"(d_LPS / d_Li2S)³ = {with_uncertainty(t.volume_ratio, t.volume_ratio_std)} from the measured means",
+            f"V_m(β-Li3PS4) / V_m(Li2S) = {t.product_molar_volume_cm3_per_mol:.1f} / "
+            f"{t.template_molar_volume_cm3_per_mol:.1f} cm3/mol = {t.molar_volume_ratio:.2f} (one Li3PS4 per Li2S unit)",
+            f"so one LPS particle holds the Li2S of {with_uncertainty(t.templates_per_particle, t.templates_per_particle_std)} "
+            "nano-Li2S particles: one-to-one templating would give 1"]
+
+
+def pellet_lines(result: Result) -> list[str]:
+    """Pellet geometry and each pellet's fit and σ."""
+    p = result.params
+    lines = [f"pellet: area {result.pellet_area_cm2:.3f} cm2, thickness "
+             f"{with_uncertainty(10 * result.pellet_thickness_cm, 10 * result.pellet_thickness_std_cm, 'mm')} "
+             f"({p.pellet_mass_mg:g} mg, {p.pellet_density_g_per_cm3:g} g/cm3, porosity {p.pellet_porosity:g} ± "
+             f"{p.pellet_porosity_uncertainty:g})"]
+    for name, r in result.pellets.items():
+        spectrum = result.spectra[name]
+        worst = float(np.abs(r.fit.relative_residuals()).max())
+        lines.append(f"{PELLETS[name][2]} ({spectrum.attrs.get('provenance', 'provenance not stated')}): {r.fit.circuit}, "
+                     f"R0 + R1 = {r.resistance_ohm:.0f} ohm; sigma {r.conductivity_s_per_cm:.2e} ± "
+                     f"{r.conductivity_std_s_per_cm:.1e} S/cm (largest residual {100 * worst:.0f} % of |Z|)")
+    for name, why in result.pellet_failures.items():
+        lines.append(f"{PELLETS[name][2]}: not analysed — {why}")
+    return lines
+
+
+def comparison_lines(result: Result, dense) -> list[str]:
+    """Membrane against the 250 °C pellet, as measured and referred to the dense solid (``dense``:
+    the result of ``effective_medium.porosity_corrected_ratio``, or ``None``)."""
+    if dense is None:
+        why = result.membrane_failure or result.pellet_failures.get("250c", "")
+        return [f"membrane against pellet not compared: {why}"]
+    m = result.membrane
+    ratio, ratio_std = result.membrane_over_pellet()
+    return [f"membrane: L {m.thickness_nm:.0f} nm, ASR {m.asr_ohm_cm2:.3f} ohm cm2, sigma {m.conductivity_s_per_cm:.2e} S/cm",
+            f"sigma(membrane) / sigma(pellet, 250 C) as measured: {with_uncertainty(ratio, ratio_std)}",
+            f"  both referred to the dense solid (Bruggeman): {with_uncertainty(dense.corrected, dense.corrected_std)}; "
+            f"with the Hashin-Shtrikman bound (smallest correction): {dense.corrected_hashin_shtrikman:.2f}"]

@@ -1,0 +1,101 @@
+"""Section §3.1 (lpsrepro.sections.nanoparticles): ledger mapping, per-sample containment, messages."""
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from lpsrepro import ledger
+from lpsrepro.errors import ParameterError
+from lpsrepro.models import nucleation
+from lpsrepro.sections import nanoparticles as sec
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_ledger_mapping_reads_the_eight_precipitation_keys_in_the_field_units():
+    p = sec.Params.from_ledger()
+    keys = set(sec.Params.LEDGER.values())
+    for prefix in ("li2s_nano", "lps_nano"):
+        assert {f"{prefix}.precursor_concentration", f"{prefix}.molar_volume", f"{prefix}.surface_energy",
+                f"{prefix}.aging_time"} <= keys
+    assert {"nucleation.solubility", "nucleation.diffusion", "nucleation.surface_rate", "nucleation.temperature"} <= keys
+    for name, key in sec.Params.LEDGER.items():
+        assert getattr(p, name) == pytest.approx(ledger.value(key, sec.Params._UNITS[name]))
+    assert p.dual_aging_min == pytest.approx(50.0) and p.li2s_molar_volume_m3_per_mol == pytest.approx(27.5e-6)
+    model = sec.precipitation_parameters(p, "lps")
+    assert model.aging_time_s == pytest.approx(3000.0) and model.molar_volume_m3_per_mol == pytest.approx(97.3e-6)
+    with pytest.raises(ParameterError, match="one of the section's parameters"):
+        p.replace(no_such_field=1)
+    with pytest.raises(ParameterError, match="data_bar_rows"):
+        p.replace(data_bar_rows=-3)
+
+
+def test_a_sample_that_cannot_be_read_or_sized_is_reported_not_raised():
+    missing = sec.size_sample("naph", "no/such/file.tif", min_diameter_nm=15.0)
+    assert missing.error and "file not found" in missing.error and not missing.usable
+    # the FEI file has no scale that this reader accepts, or (given one) a blank micrograph above its data bar
+    fei = sec.size_sample("lps", str(DATA / "FEI-Helios-Ebeam-8bits.tif"), min_diameter_nm=15.0)
+    assert fei.error and fei.fit is None
+
+
+def test_model_that_cannot_explain_a_distribution_says_so_in_words():
+    p = sec.Params.from_ledger()
+    sizing = sec.Sizing("li2s", "nano-Li2S", "Fig. 1e", "x.tif",
+                        fit=type("Fit", (), {"mean_nm": 21200.0, "sd_nm": 14900.0})())
+    fit, why = sec.fit_model(sizing, sec.precipitation_parameters(p, "li2s"), (-2.0, 30.0))
+    assert fit is None
+    assert why.startswith("the measured 2.12e+04 ± 1.5e+04 nm is not explained by the nucleation-and-growth model")
+    assert "the measured sizes are kept" in why and "parameter" not in why
+
+
+def test_one_failed_image_keeps_the_other_samples_the_pellets_and_the_figures():
+    p = sec.Params.from_ledger().replace(naph_image_file=str(DATA / "FEI-Helios-Ebeam-8bits.tif"),
+                                         li2s_image_file="missing.tif", regime_surface_rates_m_per_s=(1e-6,),
+                                         regime_supply_factors=(1.0,))
+    result = sec.run(p)
+    assert not result.sizings["li2s"].usable and result.sizings["lps"].usable
+    numbers = result.numbers()
+    assert "lps_precursor_size_mean" in numbers and "li2s_nano_size_mean" not in numbers
+    assert "pellet_conductivity_250C" in numbers and "membrane_over_pellet_conductivity" in numbers
+    lines = result.failures()
+    assert any(line.startswith("nano-Li2S (LiEt3BH + S) (missing.tif): missing.tif") for line in lines)
+    assert result.routes is None and "needs the nano-Li2S and the LPS sizes" in result.routes_failure
+    assert result.regimes is not None                 # the LPS fit alone is enough for the regime scan
+    assert result.explore_base() == result.model_fits["lps"].parameters
+    from lpsrepro.plots.particles import fig_mechanism, fig_sample_sizes
+    assert fig_sample_sizes(result.sizings["li2s"], label="e", bin_width_nm=1.0, scale_bar_nm=50.0) is not None
+    assert fig_mechanism(result) is not None
+    pickle.loads(pickle.dumps(result))
+
+
+def test_failed_gate_is_recorded_as_failed_quality():
+    sizing = sec.size_sample("li2s", str(DATA / "test_tiff_Zeiss_SEM_1k.tif"), min_diameter_nm=5000.0)
+    assert sizing.fit is not None and sizing.failed_quality and not sizing.usable
+    assert sizing.segmentation.data_bar_rows > 50
+    result = sec.Result(params=sec.Params.from_ledger(), sizings={"li2s": sizing, "lps": sizing}, model_fits={},
+                        model_failures={}, routes=None, routes_failure="", regimes=None, templating=None,
+                        pellet_thickness_cm=0.1, pellet_thickness_std_cm=0.0, pellet_area_cm2=1.0, pellets={},
+                        spectra={}, pellet_failures={}, membrane=None, membrane_failure="")
+    number = result.numbers()["li2s_nano_size_mean"]
+    kwargs = number.record_kwargs()
+    assert "normal distribution" in kwargs["failed_quality"] and kwargs["quality"]["data_bar_rows"] > 50
+
+
+def test_with_uncertainty_digits():
+    assert sec.with_uncertainty(18.3366, 0.2139, "nm") == "18.34 ± 0.21 nm"
+    assert sec.with_uncertainty(43.576, 0.393) == "43.6 ± 0.4"
+    assert sec.with_uncertainty(1.2459, 0.1389) == "1.25 ± 0.14"
+
+
+def test_explore_grid_steps_are_distinct_solutions():
+    base = nucleation.PrecipitationParameters(
+        supply_rate_per_s=0.032, nucleation_prefactor_per_m3_s=7.4e30, solubility_mol_per_m3=1e-4,
+        precursor_mol_per_m3=1000.0, molar_volume_m3_per_mol=27.5e-6, surface_energy_j_per_m2=0.2,
+        diffusion_m2_per_s=1e-9, surface_rate_m_per_s=1e-6, temperature_k=298.15, aging_time_s=3600.0)
+    grid = sec.explore_grid(base, supply_decades=0.5, supply_steps=2, solubility_range_mol_per_m3=(1e-4, 1e-2),
+                            solubility_steps=1)
+    assert len(grid.supply_rates_per_s) == 3 and len(grid.solubilities_mol_per_m3) == 3
+    widths = {round(r.relative_width(), 4) for r in grid.results.values()}
+    assert len(widths) == 9                           # every grid point (slider step) is another solution
+    assert grid.nearest(0.032, 1.1e-4) is grid.results[(grid.supply_rates_per_s[1], grid.solubilities_mol_per_m3[0])]
