@@ -107,7 +107,7 @@ def test_labspec_single_spectrum_and_table():
 
 # --------------------------------------------------------------------------- EIS
 @pytest.mark.parametrize("name, instrument, points", [
-    ("eis/Circuit1_EIS_1.z", None, 48), ("eis/exampleDataGamry.DTA", None, 72),
+    ("Circuit1_EIS_1.z", None, 48), ("exampleDataGamry.DTA", None, 72),
     ("eis/exampleDataAutolab.txt", "autolab", 41), ("exampleDataBioLogic.mpt", None, 43)])
 def test_eis_instrument_files(name, instrument, points):
     ds = read_impedance(DATA / name, instrument=instrument)

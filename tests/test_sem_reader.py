@@ -14,7 +14,7 @@ from lpsrepro.io.images import read_sem_image, write_sem_tiff
 
 
 def test_zeiss_scale_is_field_width_over_pixel_columns(real_data):
-    image = read_sem_image(real_data / "zeiss_sem_512pix.tif")
+    image = read_sem_image(real_data / "test_tiff_Zeiss_SEM_512pix.tif")
     # source: 0.011649976 µm per pixel (from SmartSEM's unnamed SI block × 1024 / 512); "Pixel Size =
     # 5.825 nm" is the 1024-px store's. "Width = 5.965 µm" has 4 digits: ± 0.0005 / 5.965 = 8.4e-5
     assert image.attrs["pixel_size_nm"] == pytest.approx(11.649976, rel=8.4e-5)
@@ -23,20 +23,20 @@ def test_zeiss_scale_is_field_width_over_pixel_columns(real_data):
 
 
 def test_fei_scale_comes_from_pixel_width_not_from_the_64_dpi_tag(real_data):
-    image = read_sem_image(real_data / "fei_helios_ebeam_8bits.tif")
+    image = read_sem_image(real_data / "FEI-Helios-Ebeam-8bits.tif")
     assert image.attrs["pixel_size_nm"] == pytest.approx(3372.4, rel=1e-5)  # source: 3.3724 µm
     assert image.attrs["scale_from"] == "FEI metadata [Scan] PixelWidth"
 
 
 def test_scale_by_parameter_overrides_the_file(real_data):
-    image = read_sem_image(real_data / "zeiss_sem_512pix.tif", pixel_size_nm=2.5)
+    image = read_sem_image(real_data / "test_tiff_Zeiss_SEM_512pix.tif", pixel_size_nm=2.5)
     assert image.attrs["pixel_size_nm"] == 2.5 and image.attrs["scale_from"] == "pixel_size_nm parameter"
 
 
 @pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), 1e308, True])
 def test_absurd_parameter_scales_are_refused(real_data, bad):
     with pytest.raises(InputFileError, match="pixel_size_nm"):
-        read_sem_image(real_data / "zeiss_sem_512pix.tif", pixel_size_nm=bad)
+        read_sem_image(real_data / "test_tiff_Zeiss_SEM_512pix.tif", pixel_size_nm=bad)
 
 
 def _pixels():
