@@ -324,6 +324,13 @@ class Kinetics:
     mechanism_times_min: dict                          # mechanism → completion time (min), ledger size
     dual_model_conversion: float                       # best mechanism at the first dual time
     problem: str = ""
+    curves: dict = field(default_factory=dict)         # route → (times_min, conversion), best mechanism
+
+    def measured(self) -> dict:
+        """route → (times, conversions, standard errors) of the gated patterns, for the conversion panel."""
+        return {"conventional": (self.times_min, [c.value for c in self.conversions], [c.std for c in self.conversions]),
+                "dual": (self.dual_times_min, [c.value for c in self.dual_conversions],
+                         [c.std for c in self.dual_conversions])}
 
 
 @dataclass(frozen=True)
@@ -369,10 +376,10 @@ class Result:
         out["li2s_observed_nanoLi2S_P2S5_65min"] = observed(self.s6, "Li2S", "Fig. S6")
         k = self.kinetics
         lo, hi = k.size_range_min
-        others = ", ".join(f"{m} {t:.2g} min" for m, t in k.mechanism_times_min.items() if m != k.best)
+        others = ", ".join(f"{m} {_sig(t)} min" for m, t in k.mechanism_times_min.items() if m != k.best)
         note = (f"time to {100 * self.params.target_conversion:.0f} % conversion of the measured nano-Li2S, "
                 f"{k.best} mechanism (preferred by AICc) fitted to the conventional series; "
-                f"{lo:.2g}–{hi:.2g} min over the ledger range of the commercial Li2S size; other mechanisms: {others}")
+                f"{_sig(lo)}–{_sig(hi)} min over the ledger range of the commercial Li2S size; other mechanisms: {others}")
         quality = (("size_range_low_min", lo), ("size_range_high_min", hi),
                    *((f"delta_aicc_{m}", d) for m, (d, _) in k.ranking.items()))
         out["dual_route_completion_time"] = Number(k.completion_min, "min", k.completion_std_min, note=note,
@@ -402,6 +409,41 @@ class Result:
                                     "conventional spectra"))
         return out
 
+    # ..................................................................... what the panels draw
+    def xrd_stack(self, which: str) -> dict:
+        """Keyword arguments of :func:`lpsrepro.plots.kinetics.fig_xrd_stack` for a panel.
+
+        ``which``: ``"dual"`` (Fig. 2a), ``"conventional"`` (Fig. 2c), ``"dual vs conventional"``
+        (Fig. 1g: first dual, last conventional), ``"S2b"`` (last dual), ``"S6"``, ``"S8"``. Samples
+        that could not be read are left out (they are listed by :meth:`problems`).
+        """
+        labelled = {"dual": [(time_label(s.time_min), s) for s in self.dual],
+                    "conventional": [(time_label(s.time_min), s) for s in self.conventional],
+                    "dual vs conventional": [(f"dual, {time_label(self.dual[0].time_min)}", self.dual[0]),
+                                             (f"conventional, {time_label(self.conventional[-1].time_min)}",
+                                              self.conventional[-1])],
+                    "S2b": [(f"dual, {time_label(self.dual[-1].time_min)}, 250 °C", self.dual[-1])],
+                    "S6": [("nano-Li$_2$S + P$_2$S$_5$, 65 min", self.s6)],
+                    "S8": [("Li-naphthalene nano-Li$_2$S", self.s8)]}[which]
+        kept = [(label, s) for label, s in labelled if s.pattern is not None]
+        return {"patterns": [(label, s.pattern) for label, s in kept], "fits": [s.fit for _, s in kept],
+                "gates": [s.gate for _, s in kept]}
+
+    def raman_stack(self, which: str) -> dict:
+        """Keyword arguments of :func:`lpsrepro.plots.kinetics.fig_raman_stack` (``"dual"`` or ``"conventional"``)."""
+        samples = {"dual": self.dual_raman, "conventional": self.conventional_raman}[which]
+        kept = [r for r in samples if r.fit is not None]
+        return {"spectra": [(time_label(r.time_min), r.spectrum) for r in kept], "fits": [r.fit for r in kept]}
+
+    def explore_start(self) -> dict:
+        """Starting values of the Explore sliders: measured size and fitted rate, or plain defaults when missing."""
+        k = self.kinetics
+        best = next((f for f in k.fits if f.mechanism == k.best), None)
+        diameter = self.nano.diameter_nm if np.isfinite(self.nano.diameter_nm) else 18.0
+        return {"diameter_nm": round(float(diameter), 1), "rate": best.rate if best else 24.0,
+                "rate_unit": best.rate_unit if best else "nm/min", "mechanism": best.mechanism if best else "reaction",
+                "time_min": float(self.params.dual_times_min[0])}
+
     # ..................................................................... text for the notebook
     def s1_report(self) -> str:
         n = self.nano
@@ -413,8 +455,8 @@ class Result:
         if n.problem:
             rows.append(f"no nano-Li2S size: {n.problem}")
         else:
-            rows.append(f"<L>v = {n.column_nm:.1f} ± {n.column_std_nm:.1f} nm over {sum(l.found for l in n.lines)} "
-                        f"lines -> mean sphere diameter {n.diameter_nm:.1f} ± {n.diameter_std_nm:.1f} nm "
+            rows.append(f"<L>v = {_pm(n.column_nm, n.column_std_nm)} nm over {sum(l.found for l in n.lines)} "
+                        f"lines -> mean sphere diameter {_pm(n.diameter_nm, n.diameter_std_nm)} nm "
                         f"(relative spread {self.params.nano_li2s_relative_sd:.2f})")
         for label, r in (("nano", n.raman_nano), ("commercial", n.raman_commercial)):
             if r.fit is None:
@@ -446,11 +488,12 @@ class Result:
             return "\n".join(rows)
         lo, hi = k.size_range_min
         rows.append(f"preferred mechanism: {k.best}; time to {100 * self.params.target_conversion:.0f} % conversion "
-                    f"of the dual route {k.completion_min:.2g} ± {k.completion_std_min:.1g} min "
-                    f"({lo:.2g}–{hi:.2g} min for commercial Li2S of {self.params.commercial_li2s_median_low_nm / 1000:.0f}–"
-                    f"{self.params.commercial_li2s_median_high_nm / 1000:.0f} um)")
+                    f"of the dual route {_pm(k.completion_min, k.completion_std_min)} min "
+                    f"({_sig(lo)}–{_sig(hi)} min for commercial Li2S of "
+                    f"{_sig(self.params.commercial_li2s_median_low_nm / 1000)}–"
+                    f"{_sig(self.params.commercial_li2s_median_high_nm / 1000)} um)")
         rows.append("other mechanisms, same data: " + ", ".join(
-            f"{m} {t:.2g} min" for m, t in k.mechanism_times_min.items() if m != k.best))
+            f"{m} {_sig(t)} min" for m, t in k.mechanism_times_min.items() if m != k.best))
         rows.append(f"model conversion of the dual route at {time_label(self.dual[0].time_min)}: "
                     f"{100 * k.dual_model_conversion:.2f} %")
         return "\n".join(rows)
@@ -471,6 +514,29 @@ class Result:
             rows.append(f"{name:5s}: {c:.1f} ± {s:.1f} 1/cm from {n} conventional spectra" if n else
                         f"{name:5s}: present in none of the conventional spectra")
         return "\n".join(rows)
+
+
+def _sig(value: float, digits: int = 2) -> str:
+    """``value`` to ``digits`` significant digits, without an exponent for ordinary sizes (150, 0.021)."""
+    return f"{float(f'{value:.{digits}g}'):g}" if np.isfinite(value) else "nan"
+
+
+def _pm(value: float, std: float) -> str:
+    """``value ± std`` with the digits the uncertainty supports (std to one significant digit)."""
+    if not (np.isfinite(std) and std > 0):
+        return _sig(value, 3)
+    decimals = max(0, -int(np.floor(np.log10(std))))
+    return f"{value:.{decimals}f} ± {std:.{decimals}f}"
+
+
+def reference_lines_report(p: Params) -> str:
+    """The reference phases: molar mass and strongest computed lines (one line per phase)."""
+    rows = []
+    for name in p.phases:
+        st = xrd.sticks(name, p.wavelength_angstrom)
+        top = ", ".join(f"{t:.2f} ({h}) {i:.0f}%" for t, h, i in st.strongest(4))
+        rows.append(f"{name:12s} M = {xrd.molar_mass_g_per_mol(name):7.2f} g/mol; strongest lines 2theta: {top}")
+    return "\n".join(rows)
 
 
 def _sample_text(s: XRDSample) -> str:
@@ -535,7 +601,10 @@ def reaction_kinetics(p: Params, nano: NanoLi2S, dual: tuple[XRDSample, ...],
     fits = fits_for(p.commercial_li2s_median_nm)
     ranking = kin.compare_mechanisms(fits)
     best = min(fits, key=lambda f: f.aicc)
-    result = dataclasses.replace(empty, fits=tuple(fits), ranking=ranking, best=best.mechanism)
+    grid = np.logspace(0, np.log10(5000.0), 200)
+    commercial = kinetics.lognormal_sizes(p.commercial_li2s_median_nm, p.commercial_li2s_gsd)
+    result = dataclasses.replace(empty, fits=tuple(fits), ranking=ranking, best=best.mechanism,
+                                 curves={"conventional": (grid, best.predict(grid, commercial))})
     if nano.problem:
         return dataclasses.replace(result, problem=f"no nano-Li2S size ({nano.problem})")
     nano_sizes = kinetics.normal_sizes(nano.diameter_nm, p.nano_li2s_relative_sd * nano.diameter_nm)
@@ -548,9 +617,10 @@ def reaction_kinetics(p: Params, nano: NanoLi2S, dual: tuple[XRDSample, ...],
         refit = next(f for f in fits_for(median) if f.mechanism == best.mechanism)
         ends.append(kin.completion_time_mechanism_min(nano_sizes, refit, target=p.target_conversion)[0])
     x_dual = float(best.predict(dual[0].time_min, nano_sizes))
+    curves = {"dual": (grid, best.predict(grid, nano_sizes)), **result.curves}
     return dataclasses.replace(result, completion_min=t, completion_std_min=t_std,
                                size_range_min=(min(ends), max(ends)), mechanism_times_min=per_mech,
-                               dual_model_conversion=x_dual)
+                               dual_model_conversion=x_dual, curves=curves)
 
 
 def run(p: Params) -> Result:
