@@ -20,7 +20,7 @@ def test_li2s_lines_follow_bragg_for_the_antifluorite_cell():
     for hkl, (h, k, l) in {"111": (1, 1, 1), "200": (2, 0, 0), "220": (2, 2, 0), "311": (3, 1, 1)}.items():
         expected = xrd.bragg_two_theta_deg(xrd.cubic_d_angstrom(h, k, l, 5.708), xrd.CU_KA1_ANGSTROM)
         assert st.two_theta_deg[list(st.hkl).index(hkl)] == pytest.approx(expected, abs=0.005)
-    # and against the independent list of FACTS.md (computed with the weighted Cu Kα, 1.54184 Å)
+    # and with the weighted Cu Kα (1.54184 Å), the wavelength of most published Li2S line lists
     assert xrd.bragg_two_theta_deg(xrd.cubic_d_angstrom(1, 1, 1, 5.708), 1.54184) == pytest.approx(27.06, abs=0.01)
 
 

@@ -656,6 +656,7 @@ class ExploreBasis:
     unit_spectra: dict              # structural unit → spectrum per mole
     mechanism: str
     relative_sd: float
+    li2s_sticks: xrd.Sticks | None = None   # computed once (pymatgen); None: computed on first use
 
 
 def explore_basis(result: Result) -> ExploreBasis:
@@ -680,7 +681,7 @@ def explore_basis(result: Result) -> ExploreBasis:
     spectra = {u: raman_model.band_profile(shift, b, moles=1.0, instrument_fwhm_per_cm=p.raman_instrument_fwhm_per_cm)
                for u, b in units.items()}
     return ExploreBasis(x, fixed, p.caglioti_uvw, mm, shift, spectra, result.kinetics.best or "reaction",
-                        p.nano_li2s_relative_sd)
+                        p.nano_li2s_relative_sd, xrd.sticks("Li2S", p.wavelength_angstrom))
 
 
 @dataclass(frozen=True)
@@ -715,7 +716,7 @@ def explore(basis: ExploreBasis, *, diameter_nm: float, rate: float, time_min: f
     x_now = float(kinetics.conversion_mechanism(time_min, sizes, rate, basis.mechanism))
     moles = kinetics.heat_treated_moles(x_now)
     wf = kinetics.weight_fractions(moles, basis.molar_masses)
-    li2s = xrd.phase_profile(basis.two_theta_deg, xrd.sticks("Li2S"), caglioti_uvw=basis.caglioti_uvw,
+    li2s = xrd.phase_profile(basis.two_theta_deg, basis.li2s_sticks or xrd.sticks("Li2S"), caglioti_uvw=basis.caglioti_uvw,
                              column_length_nm=xrd.sphere_volume_weighted_size_nm(sizes.diameters_nm, sizes.weights))
     pattern = (wf["beta-Li3PS4"] * basis.fixed_profiles["beta-Li3PS4"]
                + wf["Li4P2S6"] * basis.fixed_profiles["Li4P2S6"] + wf["Li2S"] * li2s)
