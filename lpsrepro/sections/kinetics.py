@@ -374,6 +374,12 @@ class Result:
             out["li4p2s6_observed_conventional"] = observed(last_conv, "Li4P2S6",
                                                             f"{time_label(last_conv.time_min)} conventional")
         out["li2s_observed_nanoLi2S_P2S5_65min"] = observed(self.s6, "Li2S", "Fig. S6")
+        n = self.nano
+        out["li2s_nano_size_from_xrd"] = Number(
+            n.diameter_nm, "nm", n.diameter_std_nm if np.isfinite(n.diameter_std_nm) else None,
+            note=f"mean sphere diameter from the Scherrer column length of {sum(l.found for l in n.lines)} Li2S "
+                 f"reflections, relative spread {self.params.nano_li2s_relative_sd:.2f}",
+            failed_quality=n.problem, quality=tuple(n.sample.gate.quality().items()) if n.sample.gate else ())
         k = self.kinetics
         lo, hi = k.size_range_min
         others = ", ".join(f"{m} {_sig(t)} min" for m, t in k.mechanism_times_min.items() if m != k.best)

@@ -74,6 +74,8 @@ CALIBRATION_TARGETS = {
     # The P2S5 dissolution rate (assumption kinetics.p2s5_dissolution_rate) was chosen "so that Li2S is
     # left after 65 min as Fig. S6 shows".
     "li2s_observed_nanoLi2S_P2S5_65min": "the P2S5 dissolution rate was chosen so that Li2S is left after 65 min",
+    # The nano-Li2S crystallites of the Fig. S1 stand-in have the paper's SEM size (kinetics.nano_li2s_mean).
+    "li2s_nano_size_from_xrd": "the stand-in's nano-Li2S crystallites have the published 18 ± 3 nm SEM size",
 }
 
 
