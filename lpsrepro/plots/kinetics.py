@@ -171,11 +171,11 @@ def fig_s1_nano_li2s(pattern, lines, raman_nano, raman_bulk, fit_nano, fit_bulk)
         ax1.annotate(f"{line.hkl}\n{line.column_length_nm:.1f} nm", (line.two_theta_deg,
                      _local_top(x, pattern.values, line.two_theta_deg - 0.5, line.two_theta_deg + 0.5)),
                      xytext=(0, 6), textcoords="offset points", ha="center", va="bottom", fontsize=6.5)
-    ax1.set_ylim(top=1.25 * float(pattern.values.max()))
+    ax1.set_ylim(top=1.45 * float(pattern.values.max()))
     ax1.set_xlim(10, 60)
     ax1.set_xlabel("2θ (degree, Cu Kα)")
     ax1.set_ylabel("intensity (counts)")
-    ax1.legend(loc="upper right", frameon=False, fontsize=6.5)
+    ax1.legend(loc="upper right", frameon=False, fontsize=6.5)   # in the head room above the labelled lines
     panel_label(ax1, "a")
     for s, fit, colour, label in ((raman_bulk, fit_bulk, GREY, "commercial Li$_2$S"),
                                   (raman_nano, fit_nano, FIT, "nano-Li$_2$S")):
@@ -185,6 +185,7 @@ def fig_s1_nano_li2s(pattern, lines, raman_nano, raman_bulk, fit_nano, fit_bulk)
         ax2.plot(xr_, s.values - bg, color=colour, lw=0.7,
                  label=f"{label}: {band.center_per_cm:.1f} cm$^{{-1}}$, FWHM {band.fwhm_per_cm:.1f}")
     ax2.set_xlim(330, 420)
+    ax2.set_ylim(top=1.45 * ax2.get_ylim()[1])    # room for the legend above the bands
     ax2.set_xlabel("Raman shift (cm$^{-1}$)")
     ax2.set_ylabel("intensity − background (counts)")
     ax2.legend(loc="upper left", frameon=False, fontsize=6.5)
