@@ -154,9 +154,16 @@ def test_one_unreadable_pattern_is_reported_and_skipped(tmp_path):
     bad.write_text("2theta counts\n10.0\n")
     sample = sk.quantify(str(bad), 120.0, tuple(LPS), li2s_start_nm=100.0, caglioti_uvw=UVW,
                          wavelength_angstrom=xrd.CU_KA1_ANGSTROM)
-    assert sample.error.startswith("broken.xy:") and not sample.usable
+    assert sample.error.startswith("broken.xy, line 2:") and not sample.usable
     missing = sk.quantify(str(tmp_path / "nope.xy"), 120.0, tuple(LPS), li2s_start_nm=100.0, caglioti_uvw=UVW,
                           wavelength_angstrom=xrd.CU_KA1_ANGSTROM)
-    assert "nope.xy" in missing.error and "not found" in missing.error
+    assert missing.error.startswith("nope.xy: file not found") and str(tmp_path) not in missing.error
     number = sk.observed(missing, "Li2S", "test")
     assert number.failed_quality and "nope.xy" in number.failed_quality
+
+
+def test_a_pattern_given_as_a_raman_spectrum_is_refused_in_words():
+    sample = sk.fit_spectrum(str(DATA / "SiC_Zn.dat"), 50.0, sk.Params.from_ledger().bands(), 2.5, "dual_raman_files")
+    assert sample.fit is None
+    assert sample.error.startswith("SiC_Zn.dat: the spectrum runs from 20 to 100 1/cm")
+    assert "parameter" not in sample.error and str(DATA) not in sample.error

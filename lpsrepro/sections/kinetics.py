@@ -224,17 +224,25 @@ class XRDSample:
         return "" if self.gate.passed else f"{Path(self.file).name}: {self.gate.reason}"
 
 
+def in_words(exc: Exception, path: str) -> str:
+    """An error about one file as a short sentence starting with the file's name (no folders, no internals)."""
+    if isinstance(exc, InputFileError):
+        where = exc.path.name + (f", line {exc.line}" if exc.line is not None else "") + (
+            f", field '{exc.field}'" if exc.field is not None else "")
+        return f"{where}: {exc.problem}" + (f" (expected {exc.expected})" if exc.expected else "")
+    return f"{Path(path).name}: {exc}"
+
+
 def quantify(path: str, time_min: float, phases: tuple[str, ...], *, li2s_start_nm: float, caglioti_uvw,
-             wavelength_angstrom: float) -> XRDSample:
+             wavelength_angstrom: float, parameter: str = "pattern file") -> XRDSample:
     """Read, fit and gate one pattern; a file that cannot be read or fitted becomes a reported failure."""
-    name = Path(path).name
     try:
-        pattern = read_xy(checks.existing_file("pattern", path), wavelength_angstrom=wavelength_angstrom)
+        pattern = read_xy(checks.existing_file(parameter, path), wavelength_angstrom=wavelength_angstrom)
         start = {**START_SIZES_NM, "Li2S": li2s_start_nm}
         fit = ax.fit_pattern(pattern, list(phases), caglioti_uvw=caglioti_uvw, initial_sizes_nm=start,
                              wavelength_angstrom=wavelength_angstrom)
     except (InputFileError, ParameterError) as exc:   # one bad file must not stop the others
-        return XRDSample(str(path), float(time_min), None, None, None, f"{name}: {exc}")
+        return XRDSample(str(path), float(time_min), None, None, None, in_words(exc, path))
     return XRDSample(str(path), float(time_min), pattern, fit, ax.pattern_gate(fit))
 
 
@@ -280,13 +288,14 @@ class RamanSample:
     error: str = ""
 
 
-def fit_spectrum(path: str, time_min: float, bands: dict, fwhm_per_cm: float) -> RamanSample:
+def fit_spectrum(path: str, time_min: float, bands: dict, fwhm_per_cm: float,
+                 parameter: str = "spectrum file") -> RamanSample:
     """Read and fit one Raman spectrum; a file that cannot be read or fitted becomes a reported failure."""
     try:
-        spectrum = read_raman_txt(checks.existing_file("spectrum", path))
+        spectrum = read_raman_txt(checks.existing_file(parameter, path))
         fit = ram.fit_bands(spectrum, bands, instrument_fwhm_per_cm=fwhm_per_cm)
     except (InputFileError, ParameterError) as exc:
-        return RamanSample(str(path), float(time_min), None, None, f"{Path(path).name}: {exc}")
+        return RamanSample(str(path), float(time_min), None, None, in_words(exc, path))
     return RamanSample(str(path), float(time_min), spectrum, fit)
 
 
@@ -556,7 +565,8 @@ def _sample_text(s: XRDSample) -> str:
 def nano_li2s_size(p: Params) -> NanoLi2S:
     """Fig. S1: gate the nano-Li2S pattern with Li2S alone, then the Scherrer size of its found reflections."""
     sample = quantify(p.nano_li2s_xrd_file, 0.0, ("Li2S",), li2s_start_nm=p.nano_li2s_start_nm,
-                      caglioti_uvw=p.caglioti_uvw, wavelength_angstrom=p.wavelength_angstrom)
+                      caglioti_uvw=p.caglioti_uvw, wavelength_angstrom=p.wavelength_angstrom,
+                      parameter="nano_li2s_xrd_file")
     lines: tuple[ax.LineWidth, ...] = ()
     problem = sample.problem
     column = column_std = diameter = diameter_std = float("nan")
@@ -574,8 +584,10 @@ def nano_li2s_size(p: Params) -> NanoLi2S:
             diameter_std = diameter * column_std / column
     bands = {"Li2S": p.bands()["Li2S"]}
     return NanoLi2S(sample, lines, column, column_std, diameter, diameter_std, problem,
-                    fit_spectrum(p.nano_li2s_raman_file, 0.0, bands, p.raman_instrument_fwhm_per_cm),
-                    fit_spectrum(p.commercial_li2s_raman_file, 0.0, bands, p.raman_instrument_fwhm_per_cm))
+                    fit_spectrum(p.nano_li2s_raman_file, 0.0, bands, p.raman_instrument_fwhm_per_cm,
+                                 "nano_li2s_raman_file"),
+                    fit_spectrum(p.commercial_li2s_raman_file, 0.0, bands, p.raman_instrument_fwhm_per_cm,
+                                 "commercial_li2s_raman_file"))
 
 
 def _conversion(sample: XRDSample, minor: str, route: str = "solution") -> kin.Conversion:
@@ -633,16 +645,19 @@ def run(p: Params) -> Result:
     """All of §3.1's measurements from the files named in ``p`` (pure: reads files, writes nothing)."""
     common = dict(caglioti_uvw=p.caglioti_uvw, wavelength_angstrom=p.wavelength_angstrom)
     nano = nano_li2s_size(p)
-    dual = tuple(quantify(f, t, p.phases, li2s_start_nm=p.nano_li2s_start_nm, **common)
+    dual = tuple(quantify(f, t, p.phases, li2s_start_nm=p.nano_li2s_start_nm, parameter="dual_xrd_files", **common)
                  for f, t in zip(p.dual_xrd_files, p.dual_times_min))
-    conv = tuple(quantify(f, t, p.phases, li2s_start_nm=p.commercial_li2s_start_nm, **common)
+    conv = tuple(quantify(f, t, p.phases, li2s_start_nm=p.commercial_li2s_start_nm,
+                          parameter="conventional_xrd_files", **common)
                  for f, t in zip(p.conventional_xrd_files, p.conventional_times_min))
-    s6 = quantify(p.nano_p2s5_xrd_file, 65.0, p.phases, li2s_start_nm=p.nano_li2s_start_nm, **common)
-    s8 = quantify(p.naph_xrd_file, 50.0, p.phases, li2s_start_nm=p.nano_li2s_start_nm, **common)
+    s6 = quantify(p.nano_p2s5_xrd_file, 65.0, p.phases, li2s_start_nm=p.nano_li2s_start_nm,
+                  parameter="nano_p2s5_xrd_file", **common)
+    s8 = quantify(p.naph_xrd_file, 50.0, p.phases, li2s_start_nm=p.nano_li2s_start_nm, parameter="naph_xrd_file",
+                  **common)
     bands = p.bands()
-    dual_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm)
+    dual_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "dual_raman_files")
                        for f, t in zip(p.dual_raman_files, p.dual_times_min))
-    conv_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm)
+    conv_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "conventional_raman_files")
                        for f, t in zip(p.conventional_raman_files, p.conventional_times_min))
     conv_fits = [r.fit for r in conv_raman if r.fit is not None]
     pooled = {name: pooled_band(conv_fits, name) for name in ("P2S6", "b310", "b470")}
