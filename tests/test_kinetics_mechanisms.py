@@ -115,3 +115,15 @@ def test_raman_tolerance_is_the_spectrometer_resolution_with_its_reason():
         c = reg[cid]
         assert c.allowed_deviation(float(c.value)) == pytest.approx(1.5, abs=0.02)
         assert "inVia" in c.tolerance_reason and "resolution" in c.tolerance_reason
+
+
+def test_kinetics_plots_model_nothing():
+    """Issue 11: no forward model in plots — the §3.1 panels import no lpsrepro.models module."""
+    import ast
+
+    from lpsrepro import paths
+
+    tree = ast.parse((paths.ROOT / "lpsrepro" / "plots" / "kinetics.py").read_text())
+    imported = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)] + \
+               [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not [m for m in imported if m and m.startswith("lpsrepro.models")], imported

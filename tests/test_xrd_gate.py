@@ -167,3 +167,23 @@ def test_a_pattern_given_as_a_raman_spectrum_is_refused_in_words():
     assert sample.fit is None
     assert sample.error.startswith("SiC_Zn.dat: the spectrum runs from 20 to 100 1/cm")
     assert "parameter" not in sample.error and str(DATA) not in sample.error
+
+
+def test_panels_draw_failed_and_missing_samples(lab6_file):
+    from lpsrepro.plots import kinetics as kp
+
+    p = sk.Params.from_ledger().replace(nano_li2s_xrd_file=str(lab6_file), nano_li2s_raman_file="missing.txt")
+    nano = sk.nano_li2s_size(p)
+    unread = sk.XRDSample("x.xy", 50.0, None, None, None, "x.xy: file not found")
+    failed = sk.XRDSample(str(lab6_file), 50.0, nano.sample.pattern, nano.sample.fit, nano.sample.gate)
+    kin_empty = sk.Kinetics((), (), (), (), (), (), {}, "", float("nan"), float("nan"), (float("nan"),) * 2, {},
+                            float("nan"), problem="none")
+    result = sk.Result(p, nano, (failed,), (unread,), unread, unread, kin_empty, (), (), {})
+    kp.fig_s1_nano_li2s(**result.s1_panel())
+    fig = kp.fig_xrd_stack(panel="a", **result.xrd_stack("dual"))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any("quality gate failed" in t for t in texts) and "?" in texts
+    fig = kp.fig_xrd_stack(panel="c", **result.xrd_stack("conventional"))
+    assert any("no readable pattern" in t.get_text() for t in fig.axes[0].texts)
+    assert "stand-in" not in " ".join(str(t.get_text()) for t in kp.fig_s1_nano_li2s(**result.s1_panel()).axes[0]
+                                       .get_legend().get_texts())

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from lpsrepro.models import xrd
 from lpsrepro.sections.kinetics import explore
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, ONE_COLUMN_IN, TWO_COLUMN_IN, new_figure, panel_label, styled
 
@@ -29,15 +28,22 @@ def _local_top(x, y, lo: float, hi: float) -> float:
     return float(np.max(y[sel])) if np.any(sel) else float(np.max(y))
 
 
-def draw_xrd_stack(ax, patterns: list[tuple[str, object]], fits=None, *, gates=None,
-                   phases=("beta-Li3PS4", "Li2S", "Li4P2S6"), offset_fraction: float = 0.75,
-                   reference_sticks: bool = True) -> None:
+def draw_xrd_stack(ax, patterns: list[tuple[str, object]], fits=None, *, gates=None, reference=None,
+                   offset_fraction: float = 0.75) -> None:
     """Offset stack of patterns (bottom to top in list order) with markers on each phase's strongest lines.
 
     Markers and labels sit above the local maximum of the trace, never on a peak. A pattern whose
     quality gate failed (``gates[k].passed`` false) gets no phase markers — its phases are not
-    established — but "?" over each unexplained peak and a note.
+    established — but "?" over each unexplained peak and a note. ``reference`` maps each phase to its
+    computed lines ``(2θ, relative intensity, label)`` (from the section result); they are drawn
+    under the patterns.
     """
+    reference = reference or {}
+    if not patterns:   # every file of this panel failed to read: say so instead of failing
+        ax.text(0.5, 0.5, "no readable pattern (see the notebook's messages)", transform=ax.transAxes,
+                ha="center", va="center", fontsize=8)
+        ax.set_yticks([])
+        return
     top = max(float(p.values.max()) for _, p in patterns)
     step = offset_fraction * top
     for k, (label, pattern) in enumerate(patterns):
@@ -57,22 +63,20 @@ def draw_xrd_stack(ax, patterns: list[tuple[str, object]], fits=None, *, gates=N
         fit = fits[k] if fits else None
         if fit is None:
             continue
-        for name in phases:
+        for name, (two_theta, intensity, _) in reference.items():
             if name in fit.phases and fit.phases[name].observed:
-                st = xrd.sticks(name)
-                strong = st.two_theta_deg[(st.intensity > 0.25 * st.intensity.max())
-                                          & (st.two_theta_deg > 10) & (st.two_theta_deg < 60)]
+                strong = two_theta[(intensity > 0.25) & (two_theta > 10) & (two_theta < 60)]
                 yy = [_local_top(x, y, t - 0.3, t + 0.3) + 0.1 * step for t in strong + fit.zero_shift_deg]
-                ax.plot(strong, yy, PHASE_MARKERS[name], color=PHASE_COLOURS[name], ms=3.5, mfc="none", mew=0.9)
-    if reference_sticks:
+                ax.plot(strong, yy, PHASE_MARKERS.get(name, "d"), color=PHASE_COLOURS.get(name, GREY), ms=3.5,
+                        mfc="none", mew=0.9)
+    if reference:
         base = -0.25 * step
-        for j, name in enumerate(phases):
-            st = xrd.sticks(name)
-            sel = (st.two_theta_deg > 10) & (st.two_theta_deg < 60)
-            h = 0.2 * step * st.intensity[sel] / st.intensity.max()
+        for j, (name, (two_theta, intensity, label)) in enumerate(reference.items()):
+            sel = (two_theta > 10) & (two_theta < 60)
             y0 = base - j * 0.28 * step
-            ax.vlines(st.two_theta_deg[sel], y0, y0 + h, color=PHASE_COLOURS[name], lw=0.8)
-            ax.plot([], [], PHASE_MARKERS[name], color=PHASE_COLOURS[name], mfc="none", label=xrd.phase_label(name))
+            colour = PHASE_COLOURS.get(name, GREY)
+            ax.vlines(two_theta[sel], y0, y0 + 0.2 * step * intensity[sel], color=colour, lw=0.8)
+            ax.plot([], [], PHASE_MARKERS.get(name, "d"), color=colour, mfc="none", label=label)
         # above the axes: the legend never covers data
         ax.legend(loc="lower left", frameon=False, ncol=3, fontsize=7, bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
     ax.set_xlim(10, 60)
@@ -84,11 +88,11 @@ def draw_xrd_stack(ax, patterns: list[tuple[str, object]], fits=None, *, gates=N
 
 
 @styled
-def fig_xrd_stack(patterns, fits, panel: str, *, title: str = "", gates=None) -> Figure:
+def fig_xrd_stack(patterns, fits, panel: str, *, title: str = "", gates=None, reference=None) -> Figure:
     """An offset XRD stack (Fig. 1g, 2a, 2c, S2b, S6, S8) with phase markers of the phases found above their DL."""
     fig = new_figure(ONE_COLUMN_IN * 1.25, 0.8 + 0.75 * len(patterns) + 1.1)
     ax = fig.add_subplot()
-    draw_xrd_stack(ax, patterns, fits, gates=gates)
+    draw_xrd_stack(ax, patterns, fits, gates=gates, reference=reference)
     if title:
         ax.set_title(title, fontsize=8, pad=16)
     panel_label(ax, panel)
@@ -154,16 +158,42 @@ def fig_conversion(measured, curves) -> Figure:
 
 
 @styled
-def fig_s1_nano_li2s(pattern, lines, raman_nano, raman_bulk, fit_nano, fit_bulk) -> Figure:
-    """Fig. S1: XRD of nano-Li2S with bulk-Li2S sticks and per-line Scherrer sizes; Raman nano vs commercial."""
+def fig_s1_nano_li2s(pattern, lines, raman_nano, raman_bulk, fit_nano, fit_bulk, li2s_lines, problem: str = "") -> Figure:
+    """Fig. S1: XRD of nano-Li2S with bulk-Li2S sticks and per-line Scherrer sizes; Raman nano vs commercial.
+
+    A pattern or spectrum that could not be read is left out; ``problem`` (the size's failure, if
+    any) is written on panel a.
+    """
     fig = new_figure(TWO_COLUMN_IN, 2.8)
     ax1, ax2 = fig.subplots(1, 2)
+    _draw_s1_xrd(ax1, pattern, lines, li2s_lines, problem)
+    panel_label(ax1, "a")
+    for s, fit, colour, label in ((raman_bulk, fit_bulk, GREY, "commercial Li$_2$S"),
+                                  (raman_nano, fit_nano, FIT, "nano-Li$_2$S")):
+        if fit is None or not fit.bands["Li2S"].present:
+            continue
+        band = fit.bands["Li2S"]
+        ax2.plot(s["raman_shift"].values, s.values - fit.background, color=colour, lw=0.7,
+                 label=f"{label}: {band.center_per_cm:.1f} cm$^{{-1}}$, FWHM {band.fwhm_per_cm:.1f}")
+    ax2.set_xlim(330, 420)
+    ax2.set_ylim(top=1.45 * ax2.get_ylim()[1])    # room for the legend above the bands
+    ax2.set_xlabel("Raman shift (cm$^{-1}$)")
+    ax2.set_ylabel("intensity − background (counts)")
+    ax2.legend(loc="upper left", frameon=False, fontsize=6.5)
+    panel_label(ax2, "b")
+    return fig
+
+
+def _draw_s1_xrd(ax1, pattern, lines, li2s_lines, problem: str) -> None:
+    if pattern is None:
+        ax1.text(0.5, 0.5, "no readable pattern", transform=ax1.transAxes, ha="center", va="center", fontsize=8)
+        return
     x = pattern["two_theta"].values
     ax1.plot(x, pattern.values, color="k", lw=0.6,
              label="nano-Li$_2$S (stand-in)" if _stand_in(pattern) else "nano-Li$_2$S")
-    st = xrd.sticks("Li2S")
-    sel = (st.two_theta_deg > 10) & (st.two_theta_deg < 60)
-    ax1.vlines(st.two_theta_deg[sel], 0, 0.9 * pattern.values.max() * st.intensity[sel] / st.intensity.max(),
+    two_theta, intensity = li2s_lines
+    sel = (two_theta > 10) & (two_theta < 60)
+    ax1.vlines(two_theta[sel], 0, 0.9 * pattern.values.max() * intensity[sel],
                color=PHASE_COLOURS["Li2S"], lw=1.0, label="Li$_2$S, computed (a = 5.708 Å)")
     for line in lines:
         if not line.found:   # a reflection that is not there gives no size, and gets no label
@@ -176,21 +206,8 @@ def fig_s1_nano_li2s(pattern, lines, raman_nano, raman_bulk, fit_nano, fit_bulk)
     ax1.set_xlabel("2θ (degree, Cu Kα)")
     ax1.set_ylabel("intensity (counts)")
     ax1.legend(loc="upper right", frameon=False, fontsize=6.5)   # in the head room above the labelled lines
-    panel_label(ax1, "a")
-    for s, fit, colour, label in ((raman_bulk, fit_bulk, GREY, "commercial Li$_2$S"),
-                                  (raman_nano, fit_nano, FIT, "nano-Li$_2$S")):
-        xr_ = s["raman_shift"].values
-        bg = fit.background
-        band = fit.bands["Li2S"]
-        ax2.plot(xr_, s.values - bg, color=colour, lw=0.7,
-                 label=f"{label}: {band.center_per_cm:.1f} cm$^{{-1}}$, FWHM {band.fwhm_per_cm:.1f}")
-    ax2.set_xlim(330, 420)
-    ax2.set_ylim(top=1.45 * ax2.get_ylim()[1])    # room for the legend above the bands
-    ax2.set_xlabel("Raman shift (cm$^{-1}$)")
-    ax2.set_ylabel("intensity − background (counts)")
-    ax2.legend(loc="upper left", frameon=False, fontsize=6.5)
-    panel_label(ax2, "b")
-    return fig
+    if problem:
+        ax1.text(0.02, 0.6, "quality gate failed: no Li$_2$S size", transform=ax1.transAxes, fontsize=7, color=ACCENT)
 
 
 def draw_explore(fig, state) -> str:

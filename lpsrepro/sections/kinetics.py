@@ -442,7 +442,24 @@ class Result:
                     "S8": [("Li-naphthalene nano-Li$_2$S", self.s8)]}[which]
         kept = [(label, s) for label, s in labelled if s.pattern is not None]
         return {"patterns": [(label, s.pattern) for label, s in kept], "fits": [s.fit for _, s in kept],
-                "gates": [s.gate for _, s in kept]}
+                "gates": [s.gate for _, s in kept], "reference": self.reference_lines()}
+
+    def reference_lines(self) -> dict:
+        """Computed reference lines of the fitted phases: name → (2θ in degrees, relative intensity, label)."""
+        out = {}
+        for name in self.params.phases:
+            st = xrd.sticks(name, self.params.wavelength_angstrom)
+            out[name] = (np.asarray(st.two_theta_deg), np.asarray(st.intensity) / float(np.max(st.intensity)),
+                         xrd.phase_label(name))
+        return out
+
+    def s1_panel(self) -> dict:
+        """Keyword arguments of :func:`lpsrepro.plots.kinetics.fig_s1_nano_li2s`."""
+        n = self.nano
+        two_theta, intensity, _ = self.reference_lines()["Li2S"]
+        return {"pattern": n.sample.pattern, "lines": n.lines, "raman_nano": n.raman_nano.spectrum,
+                "raman_bulk": n.raman_commercial.spectrum, "fit_nano": n.raman_nano.fit,
+                "fit_bulk": n.raman_commercial.fit, "li2s_lines": (two_theta, intensity), "problem": n.problem}
 
     def raman_stack(self, which: str) -> dict:
         """Keyword arguments of :func:`lpsrepro.plots.kinetics.fig_raman_stack` (``"dual"`` or ``"conventional"``)."""
