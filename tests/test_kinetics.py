@@ -85,9 +85,9 @@ def test_rate_fit_recovers_known_rate_from_noisy_conversions():
     sizes = kinetics.lognormal_sizes(15000, 1.8)
     t = np.array([120, 720, 1440, 2880, 4320.0])
     x = kinetics.conversion(t, sizes, 12.0) + np.random.default_rng(6).normal(0, 0.005, t.size)
-    fit = kin.fit_recession_rate(t, x, np.full(t.size, 0.005), sizes)
-    assert fit.rate_nm_per_min == pytest.approx(12.0, rel=0.05)
-    assert abs(fit.rate_nm_per_min - 12.0) < 4 * fit.rate_std_nm_per_min
+    fit = kin.fit_mechanism(t, x, np.full(t.size, 0.005), sizes, "reaction")
+    assert fit.rate / 2 == pytest.approx(12.0, rel=0.05)                 # k = 2 v0
+    assert abs(fit.rate / 2 - 12.0) < 4 * fit.rate_std / 2
 
 
 def test_mass_balance_inverts():

@@ -148,7 +148,7 @@ def _recession_grid_nm(sizes: SizeDistribution, n: int = 1500) -> np.ndarray:
 
 
 def conversion(times_min, sizes: SizeDistribution, rate_nm_per_min: float):
-    """Conversion X(t) of Li2S with the Li2S·P2S5 solution prepared in advance (S ≡ 1).
+    """Conversion X(t) of Li2S with the Li2S·P2S5 solution prepared in advance (S ≡ 1), reaction control.
 
     Parameters
     ----------
@@ -163,17 +163,12 @@ def conversion(times_min, sizes: SizeDistribution, rate_nm_per_min: float):
     Returns
     -------
     numpy.ndarray or float
-        Conversion between 0 and 1 (same shape as ``times_min``).
+        Conversion between 0 and 1 (same shape as ``times_min``). The
+        reaction-controlled case of :func:`conversion_mechanism` (``k = 2v₀``).
     """
     if not rate_nm_per_min > 0:
         raise ParameterError("rate_nm_per_min", rate_nm_per_min, "a positive recession speed in nm/min")
-    tau = _recession_grid_nm(sizes)
-    u = unreacted_fraction(tau, sizes)
-    t_of_tau = cumulative_trapezoid(1.0 / (rate_nm_per_min * np.maximum(u, 1e-300)), tau, initial=0.0)
-    finite = np.isfinite(t_of_tau)
-    t = np.asarray(times_min, dtype=float)
-    x = 1.0 - np.interp(t, t_of_tau[finite], u[finite], right=float(u[finite][-1]))
-    return x if np.ndim(times_min) else float(x)
+    return conversion_mechanism(times_min, sizes, 2.0 * rate_nm_per_min, "reaction")
 
 
 def conversion_history(sizes: SizeDistribution, rate_nm_per_min: float, *, points: int = 4000):
@@ -240,16 +235,8 @@ def dissolution_supply(p2s5_sizes: SizeDistribution, dissolution_nm_per_min: flo
 
 
 def time_to_conversion_min(target: float, sizes: SizeDistribution, rate_nm_per_min: float) -> float:
-    """Time (min) at which the conversion reaches ``target`` (e.g. 0.99), solution route (S ≡ 1)."""
-    if not 0 < target < 1:
-        raise ParameterError("target", target, "a conversion between 0 and 1, such as 0.99")
-    tau = _recession_grid_nm(sizes)
-    u = unreacted_fraction(tau, sizes)
-    tau_star = brentq(lambda s: unreacted_fraction(s, sizes) - (1.0 - target), 0.0, tau[-1])
-    grid = tau[tau < tau_star]
-    grid = np.append(grid, tau_star)
-    integrand = 1.0 / (rate_nm_per_min * unreacted_fraction(grid, sizes))
-    return float(np.trapezoid(integrand, grid))
+    """Time (min) at which the conversion reaches ``target`` (e.g. 0.99), solution route (S ≡ 1), reaction control."""
+    return time_to_conversion_mechanism_min(target, sizes, 2.0 * rate_nm_per_min, "reaction")
 
 
 # --------------------------------------------------------------------------- mass balance
