@@ -318,6 +318,7 @@ class PatternGate:
     reduced_chi2: float
     zero_shift_deg: float
     zero_shift_at_bound: bool
+    sizes_at_bound: tuple[str, ...] = ()          # reported, not failed: a size at 1000 nm is instrument-limited
 
     @property
     def passed(self) -> bool:
@@ -325,16 +326,19 @@ class PatternGate:
 
     def quality(self) -> dict[str, float]:
         """The gate's figures, for :func:`lpsrepro.claims.record` (``quality=``)."""
-        return {"rwp_percent": self.rwp_percent, "reduced_chi2": self.reduced_chi2,
-                "unexplained_intensity_percent": 100.0 * self.unexplained_fraction,
+        # rounded to what the figures can tell (and so that they print the same on every CPU)
+        return {"rwp_percent": round(self.rwp_percent, 1), "reduced_chi2": round(self.reduced_chi2, 2),
+                "unexplained_intensity_percent": round(100.0 * self.unexplained_fraction, 1),
                 "unexplained_peaks": float(len(self.unexplained_peaks)),
-                "zero_shift_deg": self.zero_shift_deg,
-                "zero_shift_at_bound": float(self.zero_shift_at_bound)}
+                "zero_shift_deg": round(self.zero_shift_deg, 3),
+                "zero_shift_at_bound": float(self.zero_shift_at_bound),
+                "sizes_at_bound": float(len(self.sizes_at_bound))}
 
     def summary(self) -> str:
         """One line: passed, or why not."""
+        bounds = f"; size at its bound: {', '.join(self.sizes_at_bound)}" if self.sizes_at_bound else ""
         head = (f"{self.source}: gate {'passed' if self.passed else 'FAILED'} (Rwp {self.rwp_percent:.1f} %, "
-                f"unexplained intensity {100 * self.unexplained_fraction:.1f} %)")
+                f"unexplained intensity {100 * self.unexplained_fraction:.1f} %{bounds})")
         return head if self.passed else f"{head}: {self.reason}"
 
 
@@ -424,7 +428,7 @@ def pattern_gate(fit: PatternFit, *, max_unexplained_fraction: float = GATE_MAX_
         reasons.append(f"the zero shift sits at its bound ({fit.zero_shift_deg:+.2f}°): the reference lines do "
                        "not line up with the pattern's")
     return PatternGate(Path(fit.source).name, "; ".join(reasons), tuple(peaks), fraction, threshold, scale,
-                       fit.rwp_percent, fit.reduced_chi2, fit.zero_shift_deg, bool(at_bound))
+                       fit.rwp_percent, fit.reduced_chi2, fit.zero_shift_deg, bool(at_bound), fit.free_sizes_at_bound)
 
 
 # --------------------------------------------------------------------------- Scherrer sizes from single lines

@@ -395,8 +395,8 @@ class Result:
         note = (f"time to {100 * self.params.target_conversion:.0f} % conversion of the measured nano-Li2S, "
                 f"{k.best} mechanism (preferred by AICc) fitted to the conventional series; "
                 f"{_sig(lo)}–{_sig(hi)} min over the ledger range of the commercial Li2S size; other mechanisms: {others}")
-        quality = (("size_range_low_min", lo), ("size_range_high_min", hi),
-                   *((f"delta_aicc_{m}", d) for m, (d, _) in k.ranking.items()))
+        quality = (("size_range_low_min", float(_sig(lo))), ("size_range_high_min", float(_sig(hi))),
+                   *((f"delta_aicc_{m}", round(d, 1)) for m, (d, _) in k.ranking.items()))
         out["dual_route_completion_time"] = Number(k.completion_min, "min", k.completion_std_min, note=note,
                                                    failed_quality=k.problem or self.nano.problem,
                                                    quality=quality if k.ranking else ())
