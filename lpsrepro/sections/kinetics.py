@@ -44,6 +44,7 @@ from lpsrepro.io.raman import read_raman_txt
 from lpsrepro.io.xrd import read_xy
 from lpsrepro.models import kinetics, raman as raman_model, xrd
 from lpsrepro.sections import Number, SectionParams
+from lpsrepro.units import convert
 
 RAW = paths.DATA / "raw"
 #: Starting Scherrer sizes (nm) of the phases other than Li2S in the whole-pattern fits; the fit
@@ -132,7 +133,6 @@ class Params(SectionParams):
         conv_times = tuple(float(t) for t in str(ledger.get("kinetics.conventional_times").value).split(","))
         low, high = ledger.get("kinetics.commercial_li2s_median").range
         unit = ledger.get("kinetics.commercial_li2s_median").unit
-        from lpsrepro.units import convert
         return cls(
             dual_xrd_files=tuple(str(RAW / f"xrd_dual_{t:04.0f}min.xy") for t in (50, 140)),
             dual_times_min=(50.0, 140.0),
