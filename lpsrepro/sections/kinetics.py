@@ -472,7 +472,8 @@ class Result:
         k = self.kinetics
         best = next((f for f in k.fits if f.mechanism == k.best), None)
         diameter = self.nano.diameter_nm if np.isfinite(self.nano.diameter_nm) else 18.0
-        return {"diameter_nm": round(float(diameter), 1), "rate": best.rate if best else 24.0,
+        rate = best.rate if best else 24.0
+        return {"diameter_nm": round(float(diameter), 1), "rate": rate, "rate_range": (rate / 100, rate * 100),
                 "rate_unit": best.rate_unit if best else "nm/min", "mechanism": best.mechanism if best else "reaction",
                 "time_min": float(self.params.dual_times_min[0])}
 
