@@ -20,7 +20,7 @@ def test_li2s_lines_follow_bragg_for_the_antifluorite_cell():
     for hkl, (h, k, l) in {"111": (1, 1, 1), "200": (2, 0, 0), "220": (2, 2, 0), "311": (3, 1, 1)}.items():
         expected = xrd.bragg_two_theta_deg(xrd.cubic_d_angstrom(h, k, l, 5.708), xrd.CU_KA1_ANGSTROM)
         assert st.two_theta_deg[list(st.hkl).index(hkl)] == pytest.approx(expected, abs=0.005)
-    # and against the independent list of FACTS.md (computed with the weighted Cu Kα, 1.54184 Å)
+    # and with the weighted Cu Kα (1.54184 Å), the wavelength of most published Li2S line lists
     assert xrd.bragg_two_theta_deg(xrd.cubic_d_angstrom(1, 1, 1, 5.708), 1.54184) == pytest.approx(27.06, abs=0.01)
 
 
@@ -85,9 +85,9 @@ def test_rate_fit_recovers_known_rate_from_noisy_conversions():
     sizes = kinetics.lognormal_sizes(15000, 1.8)
     t = np.array([120, 720, 1440, 2880, 4320.0])
     x = kinetics.conversion(t, sizes, 12.0) + np.random.default_rng(6).normal(0, 0.005, t.size)
-    fit = kin.fit_recession_rate(t, x, np.full(t.size, 0.005), sizes)
-    assert fit.rate_nm_per_min == pytest.approx(12.0, rel=0.05)
-    assert abs(fit.rate_nm_per_min - 12.0) < 4 * fit.rate_std_nm_per_min
+    fit = kin.fit_mechanism(t, x, np.full(t.size, 0.005), sizes, "reaction")
+    assert fit.rate / 2 == pytest.approx(12.0, rel=0.05)                 # k = 2 v0
+    assert abs(fit.rate / 2 - 12.0) < 4 * fit.rate_std / 2
 
 
 def test_mass_balance_inverts():

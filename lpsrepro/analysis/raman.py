@@ -24,7 +24,7 @@ import xarray as xr
 from lmfit.models import PolynomialModel, VoigtModel
 from scipy.special import voigt_profile
 
-from lpsrepro.errors import ParameterError
+from lpsrepro.errors import InputFileError, ParameterError
 
 CURRIE_FACTOR = 3.29
 
@@ -76,9 +76,13 @@ def fit_bands(spectrum: xr.DataArray, bands: dict[str, tuple[float, float]], *, 
     if not bands:
         raise ParameterError("bands", bands, "at least one band: name -> (centre, window) in cm-1")
     for name, (center, window) in bands.items():
-        if not (x.min() < center < x.max()) or not window > 0:
-            raise ParameterError(f"bands[{name!r}]", (center, window),
-                                 f"a centre inside {x.min():g}-{x.max():g} cm-1 and a positive window")
+        if not window > 0:
+            raise ParameterError(f"bands[{name!r}]", (center, window), "a positive window in cm-1")
+        if not (x.min() < center < x.max()):
+            # the spectrum, not the band list, is what a user has to look at
+            raise InputFileError(spectrum.attrs.get("source_file", "spectrum"),
+                                 f"the spectrum runs from {x.min():g} to {x.max():g} 1/cm, so the {name} band expected "
+                                 f"near {center:g} 1/cm is outside it", expected="a Raman spectrum covering the bands")
     sigma = instrument_fwhm_per_cm / (2.0 * np.sqrt(2.0 * np.log(2.0)))
     w = 1.0 / np.sqrt(np.maximum(y, 1.0))
     first = _lmfit(x, y, w, bands, sigma, background_degree)

@@ -29,6 +29,32 @@ false-negative rates of 5 % each [3]_. The detection limit depends on the
 noise of that pattern and on the phase's peak widths (broad nano-Li2S peaks
 are harder to see than sharp ones).
 
+Quality gate: is the pattern explained?
+---------------------------------------
+A fit of the wrong phases still returns weight fractions. Before any number
+of a fit is used, :func:`pattern_gate` asks whether the reference phases
+explain the pattern:
+
+* **Unexplained peaks.** The residual ``y − ŷ`` is summed over windows of
+  one instrumental FWHM (about the width of a sharp line) and compared with
+  the Currie detection limit of that sum, ``L_D = 3.29 σ_w`` [3]_, where
+  ``σ_w`` comes from the counting noise of the pattern itself (Poisson
+  variance of the fit, scaled by a robust noise estimate from the
+  point-to-point scatter, so that files of scaled intensities work too).
+  Because a pattern has hundreds of such windows, the 5 % false-positive
+  rate applies to the whole pattern (Šidák correction: per-window rate
+  ``1 − 0.95^(1/N)``), i.e. the threshold is ~3.5–4 σ_w rather than 3.29 σ_w.
+  Windows above it are grouped into peaks and reported by position; their
+  net area as a fraction of the total diffracted (background-free) intensity
+  is the *unexplained intensity*.
+* **Parameters at bounds.** A zero shift at its bound means the reference
+  lines could not be lined up with the pattern's.
+* **No phase.** When every scale is zero no weight fraction exists.
+
+Any of these makes the gate fail with a sentence naming the file and the
+peak positions ("unidentified phase(s) at 2θ = 28.44°, 47.30° …"); the
+notebooks then record the dependent numbers as ``failed_quality``.
+
 References
 ----------
 .. [1] G. H. Golub, V. Pereyra, "Separable nonlinear least squares: the variable
@@ -42,14 +68,13 @@ References
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 from scipy.optimize import least_squares, lsq_linear, minimize_scalar
+from scipy.stats import norm
 
 from lpsrepro.errors import ParameterError
 from lpsrepro.io.xrd import check_wavelength
@@ -57,6 +82,12 @@ from lpsrepro.models import xrd
 
 #: Currie's detection-limit factor (α = β = 0.05): L_D = 3.29 σ₀.
 CURRIE_FACTOR = 3.29
+#: False-positive rate of the unexplained-peak test for a whole pattern (Currie's α).
+GATE_FALSE_POSITIVE_RATE = 0.05
+#: Unexplained net intensity (fraction of the diffracted intensity) below which detected residual
+#: peaks are reported but do not fail the gate: a misfit of a known line's shape leaves a small
+#: structured residual that is not a phase. 2 % is about the detection limit of a minor phase.
+GATE_MAX_UNEXPLAINED_FRACTION = 0.02
 #: Polyimide window humps (centre, FWHM) in degrees: "two broad peaks around 12° and 20°" (paper §2.2);
 #: widths read as ~5° and ~7°. Only their heights are fitted (a Chebyshev background takes up the rest);
 #: with a blank scan of your own film, pass its hump shapes instead.
@@ -95,6 +126,9 @@ class PatternFit:
     reduced_chi2: float
     rwp_percent: float
     scale_covariance: np.ndarray = field(repr=False)
+    zero_shift_bound_deg: float = float("inf")
+    free_sizes_at_bound: tuple[str, ...] = ()
+    caglioti_uvw: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     def weight_ratio(self, minor: str, major: str) -> tuple[float, float]:
         """w_minor / w_major with its standard error (from the scale covariance)."""
@@ -113,6 +147,9 @@ class PatternFit:
         lines = [f"{Path(self.source).name}: Rwp {self.rwp_percent:.1f} %, reduced chi2 {self.reduced_chi2:.2f}, "
                  f"zero shift {self.zero_shift_deg:+.3f} deg"]
         for p in self.phases.values():
+            if not np.isfinite(p.weight_fraction_std):  # no phase at all: no fraction to state
+                lines.append(f"  {p.name:12s} not found (every reference phase has zero scale)")
+                continue
             lines.append(f"  {p.name:12s} {100 * p.weight_fraction:6.2f} ± {100 * p.weight_fraction_std:4.2f} wt%  "
                          f"(detection limit {100 * p.detection_limit:4.2f} wt%, "
                          f"{'observed' if p.observed else 'not observed'}; size {p.column_length_nm:5.0f} nm)")
@@ -249,14 +286,160 @@ def fit_pattern(pattern: xr.DataArray, phases: list[str], *, caglioti_uvw: tuple
     rwp = 100.0 * float(np.sqrt(np.sum((weights * (y - fitted)) ** 2) / np.sum((weights * y) ** 2)))
     # the file name only: a full path would make the printed report depend on where the project lives
     source = Path(str(pattern.attrs["source_file"])).name if "source_file" in pattern.attrs else "pattern"
+    at_bound = tuple(phases[i] for i in opt_free
+                     if min(abs(np.log(sizes[i]) - np.log(size_bounds_nm[0])),
+                            abs(np.log(sizes[i]) - np.log(size_bounds_nm[1]))) < 1e-3)
     return PatternFit(source, x, y, fitted, components, results, float(zero),
-                      s2, rwp, cov)
+                      s2, rwp, cov, float(max_zero_shift_deg), at_bound,
+                      tuple(float(c) for c in caglioti_uvw))
+
+
+# --------------------------------------------------------------------------- quality gate
+@dataclass(frozen=True)
+class ResidualPeak:
+    """A peak of the fit residual that the reference phases leave unexplained."""
+
+    two_theta_deg: float
+    net_counts: float        # residual summed over the peak's windows (counts)
+    significance: float      # windowed residual / its standard deviation
+
+
+@dataclass(frozen=True)
+class PatternGate:
+    """Verdict of :func:`pattern_gate` on one fitted pattern, with the figures it looked at."""
+
+    source: str
+    reason: str                                   # "" when the gate passed
+    unexplained_peaks: tuple[ResidualPeak, ...]
+    unexplained_fraction: float                   # of the diffracted (background-free) intensity
+    threshold_sigma: float
+    noise_scale: float                            # noise / Poisson noise (1 for raw counts)
+    rwp_percent: float
+    reduced_chi2: float
+    zero_shift_deg: float
+    zero_shift_at_bound: bool
+    sizes_at_bound: tuple[str, ...] = ()          # reported, not failed: a size at 1000 nm is instrument-limited
+
+    @property
+    def passed(self) -> bool:
+        return not self.reason
+
+    def quality(self) -> dict[str, float]:
+        """The gate's figures, for :func:`lpsrepro.claims.record` (``quality=``)."""
+        # rounded to what the figures can tell (and so that they print the same on every CPU)
+        return {"rwp_percent": round(self.rwp_percent, 1), "reduced_chi2": round(self.reduced_chi2, 2),
+                "unexplained_intensity_percent": round(100.0 * self.unexplained_fraction, 1),
+                "unexplained_peaks": float(len(self.unexplained_peaks)),
+                "zero_shift_deg": round(self.zero_shift_deg, 3),
+                "zero_shift_at_bound": float(self.zero_shift_at_bound),
+                "sizes_at_bound": float(len(self.sizes_at_bound))}
+
+    def summary(self) -> str:
+        """One line: passed, or why not."""
+        bounds = f"; size at its bound: {', '.join(self.sizes_at_bound)}" if self.sizes_at_bound else ""
+        head = (f"{self.source}: gate {'passed' if self.passed else 'FAILED'} (Rwp {self.rwp_percent:.1f} %, "
+                f"unexplained intensity {100 * self.unexplained_fraction:.1f} %{bounds})")
+        return head if self.passed else f"{head}: {self.reason}"
+
+
+def noise_scale(counts: np.ndarray, expected: np.ndarray) -> float:
+    """Noise of a pattern relative to Poisson noise, from its point-to-point scatter (robust).
+
+    The second difference ``y[i−1] − 2y[i] + y[i+1]`` of uncorrelated noise has
+    variance ``6σ²``; its median absolute deviation (×1.4826) is insensitive to
+    the few points on sharp peaks. For raw counts the result is ≈ 1; for an
+    export of scaled intensities it is the scale of the noise.
+    """
+    y = np.asarray(counts, dtype=float)
+    d2 = (y[:-2] - 2.0 * y[1:-1] + y[2:]) / np.sqrt(6.0 * np.maximum(np.asarray(expected, float)[1:-1], 1.0))
+    return float(1.4826 * np.median(np.abs(d2 - np.median(d2))))
+
+
+def _groups(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Start and end (exclusive) index of every run of True in ``mask``."""
+    edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(int), 0]))
+    return list(zip(edges[::2], edges[1::2]))
+
+
+def unexplained_peaks(fit: PatternFit, *, false_positive_rate: float = GATE_FALSE_POSITIVE_RATE
+                      ) -> tuple[tuple[ResidualPeak, ...], float, float, float]:
+    """Peaks of the residual above the Currie detection limit of the pattern's noise.
+
+    Returns the peaks, their net intensity as a fraction of the diffracted
+    (background-free) intensity, the threshold in standard deviations of a
+    window sum and the noise scale (see the module docstring, "Quality gate").
+    """
+    x, y, fitted = fit.two_theta_deg, fit.observed_counts, fit.fitted_counts
+    step = float(np.median(np.diff(x)))
+    fwhm = float(np.median(xrd.caglioti_fwhm_deg(x, *fit.caglioti_uvw))) if any(fit.caglioti_uvw) else 5 * step
+    n = max(3, int(round(fwhm / step)))
+    scale = max(noise_scale(y, fitted), 1e-6)
+    variance = scale**2 * np.maximum(fitted, 1.0)
+    kernel = np.ones(n)
+    window_sum = np.convolve(y - fitted, kernel, mode="same")
+    window_sd = np.sqrt(np.convolve(variance, kernel, mode="same"))
+    z = window_sum / window_sd
+    windows = max(len(x) / n, 1.0)
+    per_window = 1.0 - (1.0 - false_positive_rate) ** (1.0 / windows)       # Šidák
+    threshold = float(norm.isf(per_window))
+    diffracted = float(np.sum(np.clip(y - fit.components["background"] - fit.components["polyimide"], 0, None)))
+    peaks, net_total = [], 0.0
+    for a, b in _groups(z > threshold):
+        lo, hi = max(a - n // 2, 0), min(b + n // 2, len(x))
+        net = float(np.sum((y - fitted)[lo:hi]))
+        i = a + int(np.argmax(z[a:b]))
+        peaks.append(ResidualPeak(float(x[i]), net, float(z[i])))
+        net_total += max(net, 0.0)
+    fraction = net_total / diffracted if diffracted > 0 else (1.0 if peaks else 0.0)
+    return tuple(peaks), float(fraction), threshold, scale
+
+
+def pattern_gate(fit: PatternFit, *, max_unexplained_fraction: float = GATE_MAX_UNEXPLAINED_FRACTION,
+                 false_positive_rate: float = GATE_FALSE_POSITIVE_RATE) -> PatternGate:
+    """Do the reference phases explain the pattern? (module docstring, "Quality gate").
+
+    Parameters
+    ----------
+    fit : PatternFit
+        A whole-pattern fit from :func:`fit_pattern`.
+    max_unexplained_fraction : float
+        Unexplained net intensity (fraction of the diffracted intensity) that
+        fails the gate when residual peaks are detected.
+    false_positive_rate : float
+        Probability that a pattern fully explained by its phases fails (Currie's α).
+
+    Returns
+    -------
+    PatternGate
+        ``gate.reason`` says in words why the numbers of this fit must not be
+        used; it is empty when the gate passed.
+    """
+    peaks, fraction, threshold, scale = unexplained_peaks(fit, false_positive_rate=false_positive_rate)
+    at_bound = abs(fit.zero_shift_deg) >= fit.zero_shift_bound_deg - 1e-4
+    reasons = []
+    if sum(p.scale for p in fit.phases.values()) <= 0:
+        reasons.append(f"none of the reference phases ({', '.join(fit.phases)}) is in the pattern")
+    positive = sorted((p for p in peaks if p.net_counts > 0), key=lambda p: -p.significance)
+    if positive and fraction > max_unexplained_fraction:
+        where = ", ".join(f"{p.two_theta_deg:.2f}" for p in sorted(positive[:8], key=lambda p: p.two_theta_deg))
+        reasons.append(f"unidentified phase(s) at 2θ = {where}° ({100 * fraction:.0f} % of the diffracted "
+                       f"intensity is not explained by {', '.join(fit.phases)})")
+    if at_bound:
+        reasons.append(f"the zero shift sits at its bound ({fit.zero_shift_deg:+.2f}°): the reference lines do "
+                       "not line up with the pattern's")
+    return PatternGate(Path(fit.source).name, "; ".join(reasons), tuple(peaks), fraction, threshold, scale,
+                       fit.rwp_percent, fit.reduced_chi2, fit.zero_shift_deg, bool(at_bound), fit.free_sizes_at_bound)
 
 
 # --------------------------------------------------------------------------- Scherrer sizes from single lines
 @dataclass(frozen=True)
 class LineWidth:
-    """One reflection fitted on its own (Voigt with the instrument's Gaussian fixed)."""
+    """One reflection fitted on its own (Voigt with the instrument's Gaussian fixed).
+
+    ``reason`` is empty when the line was found: its area exceeds Currie's
+    detection limit (3.29 standard errors) and its centre and width are not on
+    their bounds. A line that was not found gives no size.
+    """
 
     hkl: str
     two_theta_deg: float
@@ -264,6 +447,18 @@ class LineWidth:
     lorentz_fwhm_std_deg: float
     column_length_nm: float
     column_length_std_nm: float
+    area_significance: float = float("inf")
+    reason: str = ""
+
+    @property
+    def found(self) -> bool:
+        return not self.reason
+
+
+#: Largest shift (degrees) of a fitted line from its reference position, and the bounds of its
+#: Lorentzian FWHM (degrees), in :func:`scherrer_line_sizes`.
+LINE_CENTRE_WINDOW_DEG = 0.3
+LINE_FWHM_BOUNDS_DEG = (1e-4, 10.0)
 
 
 def scherrer_line_sizes(pattern: xr.DataArray, phase: str, *, caglioti_uvw, min_relative_intensity: float = 15.0,
@@ -276,6 +471,11 @@ def scherrer_line_sizes(pattern: xr.DataArray, phase: str, *, caglioti_uvw, min_
     Caglioti FWHM (known from a standard) and whose Lorentzian part is free,
     on a straight background. The Lorentzian FWHM gives the size integral
     breadth β = π·FWHM/2 and ⟨L⟩_v = λ / (β cos θ).
+
+    Returns every reflection tried; those whose ``reason`` is not empty were
+    not found in the pattern (too weak, or a centre or width on its bound) and
+    must not be used. An empty list means no strong reflection lies inside
+    the measured range.
     """
     wavelength = float(pattern.attrs["wavelength_angstrom"])
     check_wavelength(pattern, wavelength)
@@ -297,18 +497,28 @@ def scherrer_line_sizes(pattern: xr.DataArray, phase: str, *, caglioti_uvw, min_
             peak = xrd.voigt_peak(x, c, fg, fl) + xrd.KA2_KA1_RATIO * xrd.voigt_peak(x, c + tth2_offset, fg, fl)
             return area * peak + b0 + b1 * (x - tth)
 
+        lo_c, hi_c = tth - LINE_CENTRE_WINDOW_DEG, tth + LINE_CENTRE_WINDOW_DEG
         p0 = [tth, 0.3, max(float(np.trapezoid(y - np.median(y), x)), 1.0), float(np.median(y)), 0.0]
-        fit = least_squares(lambda p: (y - model(p)) * w, p0, bounds=([tth - 0.3, 1e-4, 0, -np.inf, -np.inf],
-                                                                       [tth + 0.3, 10.0, np.inf, np.inf, np.inf]))
+        fit = least_squares(lambda p: (y - model(p)) * w, p0, bounds=([lo_c, LINE_FWHM_BOUNDS_DEG[0], 0, -np.inf, -np.inf],
+                                                                       [hi_c, LINE_FWHM_BOUNDS_DEG[1], np.inf, np.inf, np.inf]))
         dof = max(y.size - 5, 1)
         s2 = float(np.sum(fit.fun**2) / dof)
         cov = s2 * np.linalg.pinv(fit.jac.T @ fit.jac)
         fl, fl_std = float(fit.x[1]), float(np.sqrt(max(cov[1, 1], 0.0)))
+        area_std = float(np.sqrt(max(cov[2, 2], 0.0)))
+        significance = float(fit.x[2] / area_std) if area_std > 0 else 0.0
+        reasons = []
+        if not significance > CURRIE_FACTOR:
+            reasons.append(f"no {phase} ({hkl}) line near {tth:.2f}° (area {significance:.1f} standard errors)")
+        if min(abs(fit.x[0] - lo_c), abs(fit.x[0] - hi_c)) < 1e-3:
+            reasons.append(f"the {phase} ({hkl}) line is not where it should be ({tth:.2f}°): its fitted centre "
+                           f"sits on the ±{LINE_CENTRE_WINDOW_DEG}° bound")
+        if min(abs(fl - LINE_FWHM_BOUNDS_DEG[0]), abs(fl - LINE_FWHM_BOUNDS_DEG[1])) < 1e-6:
+            reasons.append(f"the width of the {phase} ({hkl}) line sits on its bound")
         beta = np.pi * fl / 2.0
         length = float(xrd.column_length_from_breadth_nm(fit.x[0], beta, wavelength))
-        out.append(LineWidth(hkl, float(fit.x[0]), fl, fl_std, length, length * fl_std / fl))
-    if not out:
-        raise ParameterError("phase", phase, "a phase with strong reflections inside the measured 2θ range")
+        out.append(LineWidth(hkl, float(fit.x[0]), fl, fl_std, length, length * fl_std / fl, significance,
+                             "; ".join(reasons)))
     return out
 
 

@@ -46,6 +46,29 @@ of sulfur), as the paper states after Wang et al. [2]_:
 balance, and :func:`conversion_from_weight_ratio` inverts it for a measured
 weight ratio.
 
+Other rate-controlling steps
+----------------------------
+The same solid–liquid reaction may instead be limited by diffusion through a
+layer of product on the Li2S grains. Three classical forms of a sphere's
+conversion ``X`` against time are compared (:data:`MECHANISMS`); each writes
+``G(X) = θ / Dⁿ`` with ``G`` rising from 0 to 1 at complete conversion:
+
+* ``"reaction"`` — reaction control (shrinking core without product layer)
+  [1]_: ``G = 1 − (1−X)^{1/3}``, ``n = 1`` (θ = 2τ, the receded diameter);
+* ``"ginstling_brounshtein"`` — diffusion through a spherical product shell
+  [3]_: ``G = 3[1 − 2X/3 − (1−X)^{2/3}]``, ``n = 2``;
+* ``"jander"`` — diffusion through a product layer treated as flat [4]_:
+  ``G = [1 − (1−X)^{1/3}]²``, ``n = 2``.
+
+With ``q = 1 − (1−X)^{1/3}`` these are ``G = q``, ``3q² − 2q³`` and ``q²``.
+The generalised time advances as ``dθ/dt = k (c/c₀)``, with ``Dⁿ/k`` the time
+a particle of diameter D needs at the initial concentration (``k`` in nm/min
+for reaction control, ``k = 2v₀``; in nm²/min for the diffusion forms). Size
+enters as D for reaction control but as D² for diffusion control, so the two
+predict very different times for 18-nm particles from the same data of
+micrometre grains: that is what the model comparison of
+:mod:`lpsrepro.analysis.kinetics` is for.
+
 References
 ----------
 .. [1] O. Levenspiel, *Chemical Reaction Engineering*, 3rd ed., Wiley (1999),
@@ -53,6 +76,10 @@ References
 .. [2] Y. Wang, D. Lu, M. Bowden et al., "Mechanism of formation of Li7P3S11 solid
    electrolytes through liquid phase synthesis", Chem. Mater. 30 (2018) 990,
    doi:10.1021/acs.chemmater.7b04842 (the paper's ref. 17).
+.. [3] A. M. Ginstling, B. I. Brounshtein, "Concerning the diffusion kinetics of reactions in
+   spherical particles", J. Appl. Chem. USSR 23 (1950) 1327.
+.. [4] W. Jander, "Reaktionen im festen Zustande bei höheren Temperaturen",
+   Z. Anorg. Allg. Chem. 163 (1927) 1, doi:10.1002/zaac.19271630102.
 """
 
 from __future__ import annotations
@@ -121,7 +148,7 @@ def _recession_grid_nm(sizes: SizeDistribution, n: int = 1500) -> np.ndarray:
 
 
 def conversion(times_min, sizes: SizeDistribution, rate_nm_per_min: float):
-    """Conversion X(t) of Li2S with the Li2S·P2S5 solution prepared in advance (S ≡ 1).
+    """Conversion X(t) of Li2S with the Li2S·P2S5 solution prepared in advance (S ≡ 1), reaction control.
 
     Parameters
     ----------
@@ -136,17 +163,12 @@ def conversion(times_min, sizes: SizeDistribution, rate_nm_per_min: float):
     Returns
     -------
     numpy.ndarray or float
-        Conversion between 0 and 1 (same shape as ``times_min``).
+        Conversion between 0 and 1 (same shape as ``times_min``). The
+        reaction-controlled case of :func:`conversion_mechanism` (``k = 2v₀``).
     """
     if not rate_nm_per_min > 0:
         raise ParameterError("rate_nm_per_min", rate_nm_per_min, "a positive recession speed in nm/min")
-    tau = _recession_grid_nm(sizes)
-    u = unreacted_fraction(tau, sizes)
-    t_of_tau = cumulative_trapezoid(1.0 / (rate_nm_per_min * np.maximum(u, 1e-300)), tau, initial=0.0)
-    finite = np.isfinite(t_of_tau)
-    t = np.asarray(times_min, dtype=float)
-    x = 1.0 - np.interp(t, t_of_tau[finite], u[finite], right=float(u[finite][-1]))
-    return x if np.ndim(times_min) else float(x)
+    return conversion_mechanism(times_min, sizes, 2.0 * rate_nm_per_min, "reaction")
 
 
 def conversion_history(sizes: SizeDistribution, rate_nm_per_min: float, *, points: int = 4000):
@@ -213,16 +235,8 @@ def dissolution_supply(p2s5_sizes: SizeDistribution, dissolution_nm_per_min: flo
 
 
 def time_to_conversion_min(target: float, sizes: SizeDistribution, rate_nm_per_min: float) -> float:
-    """Time (min) at which the conversion reaches ``target`` (e.g. 0.99), solution route (S ≡ 1)."""
-    if not 0 < target < 1:
-        raise ParameterError("target", target, "a conversion between 0 and 1, such as 0.99")
-    tau = _recession_grid_nm(sizes)
-    u = unreacted_fraction(tau, sizes)
-    tau_star = brentq(lambda s: unreacted_fraction(s, sizes) - (1.0 - target), 0.0, tau[-1])
-    grid = tau[tau < tau_star]
-    grid = np.append(grid, tau_star)
-    integrand = 1.0 / (rate_nm_per_min * unreacted_fraction(grid, sizes))
-    return float(np.trapezoid(integrand, grid))
+    """Time (min) at which the conversion reaches ``target`` (e.g. 0.99), solution route (S ≡ 1), reaction control."""
+    return time_to_conversion_mechanism_min(target, sizes, 2.0 * rate_nm_per_min, "reaction")
 
 
 # --------------------------------------------------------------------------- mass balance
@@ -270,3 +284,98 @@ def conversion_from_weight_ratio(ratio: float, *, moles_minor_per_unreacted: flo
         return float("nan")
     return 1.0 / (1.0 + ratio * moles_li3ps4_per_converted * molar_mass_li3ps4
                   / (moles_minor_per_unreacted * molar_mass_minor))
+
+
+# --------------------------------------------------------------------------- rate-controlling mechanisms
+#: Mechanisms of :func:`conversion_mechanism`: name → (exponent n of the size, description).
+MECHANISMS = {
+    "reaction": (1, "reaction-controlled shrinking core (Levenspiel)"),
+    "ginstling_brounshtein": (2, "product-layer diffusion, spherical shell (Ginstling–Brounshtein 1950)"),
+    "jander": (2, "product-layer diffusion, flat layer (Jander 1927)"),
+}
+_Q_GRID = np.linspace(0.0, 1.0, 20001)
+
+
+def check_mechanism(name: str) -> str:
+    """``name`` if it is one of :data:`MECHANISMS`, else a clear error."""
+    if name not in MECHANISMS:
+        raise ParameterError("mechanism", name, "one of " + ", ".join(MECHANISMS))
+    return name
+
+
+def mechanism_function(conversion_fraction, mechanism: str):
+    """G(X) of a sphere for ``mechanism`` (module docstring), normalised to 1 at X = 1."""
+    x = np.clip(np.asarray(conversion_fraction, dtype=float), 0.0, 1.0)
+    q = 1.0 - (1.0 - x) ** (1.0 / 3.0)
+    return {"reaction": q, "ginstling_brounshtein": 3.0 * q**2 - 2.0 * q**3,
+            "jander": q**2}[check_mechanism(mechanism)]
+
+
+def sphere_conversion(progress, mechanism: str):
+    """X of a sphere from its progress G (0…1): the inverse of :func:`mechanism_function`."""
+    g = np.clip(np.asarray(progress, dtype=float), 0.0, 1.0)
+    mech = check_mechanism(mechanism)
+    if mech == "reaction":
+        q = g
+    elif mech == "jander":
+        q = np.sqrt(g)
+    else:  # 3q² − 2q³ rises monotonically on [0, 1]: tabulated inverse
+        q = np.interp(g, 3.0 * _Q_GRID**2 - 2.0 * _Q_GRID**3, _Q_GRID)
+    return 1.0 - (1.0 - q) ** 3
+
+
+def unreacted_fraction_mechanism(theta, sizes: SizeDistribution, mechanism: str):
+    """Volume fraction U(θ) left of a population at generalised time θ (nm^n), for ``mechanism``."""
+    n = MECHANISMS[check_mechanism(mechanism)][0]
+    th = np.atleast_1d(np.asarray(theta, dtype=float))
+    d, w = sizes.diameters_nm, sizes.weights
+    x = sphere_conversion(th[:, None] / d[None, :] ** n, mechanism)
+    out = 1.0 - (x @ (w * d**3)) / np.sum(w * d**3)
+    return out if np.ndim(theta) else float(out[0])
+
+
+def _theta_table(sizes: SizeDistribution, mechanism: str, points: int = 1500):
+    n = MECHANISMS[mechanism][0]
+    theta_max = float(sizes.diameters_nm.max()) ** n
+    u = np.linspace(0.0, 1.0, points)
+    theta = theta_max * (1.0 - (1.0 - u) ** 3) * (1.0 - 1e-9)   # dense where the last grains vanish
+    return theta, unreacted_fraction_mechanism(theta, sizes, mechanism)
+
+
+def conversion_mechanism(times_min, sizes: SizeDistribution, rate: float, mechanism: str):
+    """Conversion X(t) of a Li2S population for a rate-controlling ``mechanism`` (S ≡ 1).
+
+    Parameters
+    ----------
+    times_min : array_like
+        Reaction times, minutes.
+    sizes : SizeDistribution
+        Li2S particle diameters.
+    rate : float
+        ``k`` of the module docstring: nm/min for ``"reaction"`` (``k = 2v₀``),
+        nm²/min for the diffusion forms; ``Dⁿ/k`` is the time a particle of
+        diameter D needs at the initial concentration.
+    mechanism : str
+        One of :data:`MECHANISMS`.
+
+    The concentration falls as the Li2S reacts (``dθ/dt = k (1 − X)``), as in
+    :func:`conversion`; for ``"reaction"`` the two functions agree.
+    """
+    if not rate > 0:
+        raise ParameterError("rate", rate, "a positive rate constant")
+    theta, u = _theta_table(sizes, check_mechanism(mechanism))
+    t_of_theta = cumulative_trapezoid(1.0 / (rate * np.maximum(u, 1e-300)), theta, initial=0.0)
+    finite = np.isfinite(t_of_theta)
+    t = np.asarray(times_min, dtype=float)
+    x = 1.0 - np.interp(t, t_of_theta[finite], u[finite], right=float(u[finite][-1]))
+    return x if np.ndim(times_min) else float(x)
+
+
+def time_to_conversion_mechanism_min(target: float, sizes: SizeDistribution, rate: float, mechanism: str) -> float:
+    """Time (min) at which the population reaches conversion ``target`` for ``mechanism`` (S ≡ 1)."""
+    if not 0 < target < 1:
+        raise ParameterError("target", target, "a conversion between 0 and 1, such as 0.99")
+    theta, u = _theta_table(sizes, check_mechanism(mechanism))
+    star = brentq(lambda th: unreacted_fraction_mechanism(th, sizes, mechanism) - (1.0 - target), 0.0, theta[-1])
+    grid = np.append(theta[theta < star], star)
+    return float(np.trapezoid(1.0 / (rate * unreacted_fraction_mechanism(grid, sizes, mechanism)), grid))

@@ -1,7 +1,8 @@
 """§3.1 figure panels: offset XRD and Raman stacks with phase markers, conversion curves, Fig. S1.
 
 Each ``fig*`` function returns a new Figure; ``draw_*`` functions draw into
-given axes and are shared with the "Explore" widget.
+given axes and are shared with the "Explore" widget. Nothing is modelled
+here: curves and Explore states come from :mod:`lpsrepro.sections.kinetics`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from lpsrepro.models import kinetics, xrd
+from lpsrepro.sections.kinetics import explore
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, ONE_COLUMN_IN, TWO_COLUMN_IN, new_figure, panel_label, styled
 
 #: Okabe–Ito colours of the phases' markers.
@@ -17,36 +18,69 @@ PHASE_COLOURS = {"beta-Li3PS4": "#0072B2", "Li2S": "#D55E00", "Li4P2S6": "#009E7
 PHASE_MARKERS = {"beta-Li3PS4": "o", "Li2S": "v", "Li4P2S6": "s"}
 
 
-def draw_xrd_stack(ax, patterns: list[tuple[str, object]], fits=None, *, phases=("beta-Li3PS4", "Li2S", "Li4P2S6"),
-                   offset_fraction: float = 0.75, reference_sticks: bool = True) -> None:
-    """Offset stack of patterns (bottom to top in list order) with markers on each phase's strongest lines."""
+def _stand_in(data) -> bool:
+    """True when the data's own metadata say they are a simulated stand-in (never assumed)."""
+    return "stand-in" in str(getattr(data, "attrs", {}).get("provenance", ""))
+
+
+def _local_top(x, y, lo: float, hi: float) -> float:
+    sel = (x >= lo) & (x <= hi)
+    return float(np.max(y[sel])) if np.any(sel) else float(np.max(y))
+
+
+def draw_xrd_stack(ax, patterns: list[tuple[str, object]], fits=None, *, gates=None, reference=None,
+                   offset_fraction: float = 0.75) -> None:
+    """Offset stack of patterns (bottom to top in list order) with markers on each phase's strongest lines.
+
+    Markers and labels sit above the local maximum of the trace, never on a peak. A pattern whose
+    quality gate failed (``gates[k].passed`` false) gets no phase markers — its phases are not
+    established — but "?" over each unexplained peak and a note. ``reference`` maps each phase to its
+    computed lines ``(2θ, relative intensity, label)`` (from the section result); they are drawn
+    under the patterns.
+    """
+    reference = reference or {}
+    if not patterns:   # every file of this panel failed to read: say so instead of failing
+        ax.text(0.5, 0.5, "no readable pattern (see the notebook's messages)", transform=ax.transAxes,
+                ha="center", va="center", fontsize=8)
+        ax.set_yticks([])
+        return
     top = max(float(p.values.max()) for _, p in patterns)
     step = offset_fraction * top
     for k, (label, pattern) in enumerate(patterns):
         x, y = pattern["two_theta"].values, pattern.values + k * step
         ax.plot(x, y, color="k", lw=0.6)
-        ax.text(59.5, k * step + 0.35 * step, label, ha="right", va="bottom", fontsize=7)
+        gate = gates[k] if gates else None
+        note = label if gate is None or gate.passed else f"{label}: quality gate failed, phases not established"
+        # above the highest point (and its phase markers) of the right-hand part, where the label goes
+        ax.text(59.5, _local_top(x, y, 36.0, 60.0) + 0.2 * step, note, ha="right", va="bottom", fontsize=7)
+        if gate is not None and not gate.passed:
+            strongest = sorted(gate.unexplained_peaks, key=lambda pk: -pk.significance)[:10]
+            for peak in strongest:
+                if peak.net_counts > 0 and 10 < peak.two_theta_deg < 60:
+                    ax.text(peak.two_theta_deg, _local_top(x, y, peak.two_theta_deg - 0.3, peak.two_theta_deg + 0.3)
+                            + 0.04 * step, "?", ha="center", va="bottom", fontsize=7, color=ACCENT)
+            continue
         fit = fits[k] if fits else None
         if fit is None:
             continue
-        for name in phases:
+        for name, (two_theta, intensity, _) in reference.items():
             if name in fit.phases and fit.phases[name].observed:
-                st = xrd.sticks(name)
-                strong = st.two_theta_deg[(st.intensity > 0.25 * st.intensity.max())
-                                          & (st.two_theta_deg > 10) & (st.two_theta_deg < 60)]
-                yy = np.interp(strong + fit.zero_shift_deg, x, y) + 0.06 * step
-                ax.plot(strong, yy, PHASE_MARKERS[name], color=PHASE_COLOURS[name], ms=3.5, mfc="none", mew=0.9)
-    if reference_sticks:
+                strong = two_theta[(intensity > 0.25) & (two_theta > 10) & (two_theta < 60)]
+                yy = [_local_top(x, y, t - 0.3, t + 0.3) + 0.1 * step for t in strong + fit.zero_shift_deg]
+                ax.plot(strong, yy, PHASE_MARKERS.get(name, "d"), color=PHASE_COLOURS.get(name, GREY), ms=3.5,
+                        mfc="none", mew=0.9)
+    if reference:
         base = -0.25 * step
-        for j, name in enumerate(phases):
-            st = xrd.sticks(name)
-            sel = (st.two_theta_deg > 10) & (st.two_theta_deg < 60)
-            h = 0.2 * step * st.intensity[sel] / st.intensity.max()
+        for j, (name, (two_theta, intensity, label)) in enumerate(reference.items()):
+            sel = (two_theta > 10) & (two_theta < 60)
             y0 = base - j * 0.28 * step
-            ax.vlines(st.two_theta_deg[sel], y0, y0 + h, color=PHASE_COLOURS[name], lw=0.8)
-            ax.plot([], [], PHASE_MARKERS[name], color=PHASE_COLOURS[name], mfc="none", label=xrd.phase_label(name))
-        ax.legend(loc="upper left", frameon=False, ncol=3, fontsize=7, bbox_to_anchor=(0.0, 1.09))
+            colour = PHASE_COLOURS.get(name, GREY)
+            ax.vlines(two_theta[sel], y0, y0 + 0.2 * step * intensity[sel], color=colour, lw=0.8)
+            ax.plot([], [], PHASE_MARKERS.get(name, "d"), color=colour, mfc="none", label=label)
+        # above the axes: the legend never covers data
+        ax.legend(loc="lower left", frameon=False, ncol=3, fontsize=7, bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
     ax.set_xlim(10, 60)
+    ax.set_ylim(top=ax.get_ylim()[1] + 0.3 * step)
     ax.set_yticks([])
     ax.set_xlabel("2θ (degree, Cu Kα)")
     ax.set_ylabel("intensity (counts, offset)")
@@ -54,13 +88,13 @@ def draw_xrd_stack(ax, patterns: list[tuple[str, object]], fits=None, *, phases=
 
 
 @styled
-def fig_xrd_stack(patterns, fits, panel: str, *, title: str = "") -> Figure:
-    """An offset XRD stack (Fig. 1g, 2a, 2c, S6, S8) with phase markers of the phases found above their DL."""
-    fig = new_figure(ONE_COLUMN_IN * 1.25, 0.8 + 0.75 * len(patterns) + 0.9)
+def fig_xrd_stack(patterns, fits, panel: str, *, title: str = "", gates=None, reference=None) -> Figure:
+    """An offset XRD stack (Fig. 1g, 2a, 2c, S2b, S6, S8) with phase markers of the phases found above their DL."""
+    fig = new_figure(ONE_COLUMN_IN * 1.25, 0.8 + 0.75 * len(patterns) + 1.1)
     ax = fig.add_subplot()
-    draw_xrd_stack(ax, patterns, fits)
+    draw_xrd_stack(ax, patterns, fits, gates=gates, reference=reference)
     if title:
-        ax.set_title(title, fontsize=8, pad=14)
+        ax.set_title(title, fontsize=8, pad=16)
     panel_label(ax, panel)
     return fig
 
@@ -90,6 +124,7 @@ def draw_raman_stack(ax, spectra: list[tuple[str, object]], fits=None, *, offset
 
 @styled
 def fig_raman_stack(spectra, fits, panel: str) -> Figure:
+    """An offset Raman stack (Fig. 2b, 2d) with the band fit and the bands found present."""
     fig = new_figure(ONE_COLUMN_IN * 1.25, 0.9 + 0.7 * len(spectra) + 0.6)
     ax = fig.add_subplot()
     draw_raman_stack(ax, spectra, fits)
@@ -123,33 +158,25 @@ def fig_conversion(measured, curves) -> Figure:
 
 
 @styled
-def fig_s1_nano_li2s(pattern, lines, raman_nano, raman_bulk, fit_nano, fit_bulk) -> Figure:
-    """Fig. S1: XRD of nano-Li2S with bulk-Li2S sticks and per-line Scherrer sizes; Raman nano vs commercial."""
+def fig_s1_nano_li2s(pattern, lines, raman_nano, raman_bulk, fit_nano, fit_bulk, li2s_lines, problem: str = "") -> Figure:
+    """Fig. S1: XRD of nano-Li2S with bulk-Li2S sticks and per-line Scherrer sizes; Raman nano vs commercial.
+
+    A pattern or spectrum that could not be read is left out; ``problem`` (the size's failure, if
+    any) is written on panel a.
+    """
     fig = new_figure(TWO_COLUMN_IN, 2.8)
     ax1, ax2 = fig.subplots(1, 2)
-    x = pattern["two_theta"].values
-    ax1.plot(x, pattern.values, color="k", lw=0.6, label="nano-Li$_2$S (stand-in)")
-    st = xrd.sticks("Li2S")
-    sel = (st.two_theta_deg > 10) & (st.two_theta_deg < 60)
-    ax1.vlines(st.two_theta_deg[sel], 0, 0.9 * pattern.values.max() * st.intensity[sel] / st.intensity.max(),
-               color=PHASE_COLOURS["Li2S"], lw=1.0, label="Li$_2$S, computed (a = 5.708 Å)")
-    for line in lines:
-        ax1.annotate(f"{line.hkl}\n{line.column_length_nm:.1f} nm", (line.two_theta_deg,
-                     float(np.interp(line.two_theta_deg, x, pattern.values))), xytext=(0, 8),
-                     textcoords="offset points", ha="center", fontsize=6.5)
-    ax1.set_xlim(10, 60)
-    ax1.set_xlabel("2θ (degree, Cu Kα)")
-    ax1.set_ylabel("intensity (counts)")
-    ax1.legend(loc="upper right", frameon=False, fontsize=6.5)
+    _draw_s1_xrd(ax1, pattern, lines, li2s_lines, problem)
     panel_label(ax1, "a")
     for s, fit, colour, label in ((raman_bulk, fit_bulk, GREY, "commercial Li$_2$S"),
                                   (raman_nano, fit_nano, FIT, "nano-Li$_2$S")):
-        xr_ = s["raman_shift"].values
-        bg = fit.background
+        if fit is None or not fit.bands["Li2S"].present:
+            continue
         band = fit.bands["Li2S"]
-        ax2.plot(xr_, s.values - bg, color=colour, lw=0.7,
+        ax2.plot(s["raman_shift"].values, s.values - fit.background, color=colour, lw=0.7,
                  label=f"{label}: {band.center_per_cm:.1f} cm$^{{-1}}$, FWHM {band.fwhm_per_cm:.1f}")
     ax2.set_xlim(330, 420)
+    ax2.set_ylim(top=1.45 * ax2.get_ylim()[1])    # room for the legend above the bands
     ax2.set_xlabel("Raman shift (cm$^{-1}$)")
     ax2.set_ylabel("intensity − background (counts)")
     ax2.legend(loc="upper left", frameon=False, fontsize=6.5)
@@ -157,60 +184,58 @@ def fig_s1_nano_li2s(pattern, lines, raman_nano, raman_bulk, fit_nano, fit_bulk)
     return fig
 
 
-def model_curve(sizes: kinetics.SizeDistribution, rate_nm_per_min: float, t_max_min: float = 5000.0):
-    t = np.logspace(0, np.log10(t_max_min), 200)
-    return t, kinetics.conversion(t, sizes, rate_nm_per_min)
+def _draw_s1_xrd(ax1, pattern, lines, li2s_lines, problem: str) -> None:
+    if pattern is None:
+        ax1.text(0.5, 0.5, "no readable pattern", transform=ax1.transAxes, ha="center", va="center", fontsize=8)
+        return
+    x = pattern["two_theta"].values
+    ax1.plot(x, pattern.values, color="k", lw=0.6,
+             label="nano-Li$_2$S (stand-in)" if _stand_in(pattern) else "nano-Li$_2$S")
+    two_theta, intensity = li2s_lines
+    sel = (two_theta > 10) & (two_theta < 60)
+    ax1.vlines(two_theta[sel], 0, 0.9 * pattern.values.max() * intensity[sel],
+               color=PHASE_COLOURS["Li2S"], lw=1.0, label="Li$_2$S, computed (a = 5.708 Å)")
+    for line in lines:
+        if not line.found:   # a reflection that is not there gives no size, and gets no label
+            continue
+        ax1.annotate(f"{line.hkl}\n{line.column_length_nm:.1f} nm", (line.two_theta_deg,
+                     _local_top(x, pattern.values, line.two_theta_deg - 0.5, line.two_theta_deg + 0.5)),
+                     xytext=(0, 6), textcoords="offset points", ha="center", va="bottom", fontsize=6.5)
+    ax1.set_ylim(top=1.45 * float(pattern.values.max()))
+    ax1.set_xlim(10, 60)
+    ax1.set_xlabel("2θ (degree, Cu Kα)")
+    ax1.set_ylabel("intensity (counts)")
+    ax1.legend(loc="upper right", frameon=False, fontsize=6.5)   # in the head room above the labelled lines
+    if problem:
+        ax1.text(0.02, 0.6, "quality gate failed: no Li$_2$S size", transform=ax1.transAxes, fontsize=7, color=ACCENT)
 
 
-class ExploreModel:
-    """Precomputed pieces for the Explore widget: one update is a cheap weighted sum."""
+def draw_explore(fig, state) -> str:
+    """Explore panel: conversion curve, XRD pattern and Raman spectrum of the heat-treated product.
 
-    def __init__(self, caglioti_uvw, raman_bands: dict, instrument_fwhm_per_cm: float):
-        from lpsrepro.models import raman
-
-        self.x = np.arange(10.0, 60.0001, 0.02)
-        self.uvw = caglioti_uvw
-        self.fixed = {name: xrd.phase_profile(self.x, xrd.sticks(name), column_length_nm=size, caglioti_uvw=caglioti_uvw)
-                      for name, size in (("beta-Li3PS4", 40.0), ("Li4P2S6", 60.0))}
-        self.mm = {name: xrd.molar_mass_g_per_mol(name) for name in ("beta-Li3PS4", "Li2S", "Li4P2S6")}
-        self.shift = np.arange(250.0, 550.0, 1.0)
-        self.units = {unit: sum(raman.band_profile(self.shift, b, moles=1.0, instrument_fwhm_per_cm=instrument_fwhm_per_cm)
-                                for b in bands) for unit, bands in raman_bands.items()}
-
-    def compute(self, diameter_nm: float, rate_nm_per_min: float, time_min: float, relative_sd: float = 0.17):
-        sizes = kinetics.normal_sizes(diameter_nm, relative_sd * diameter_nm, n=24)
-        t = np.logspace(-1, 4, 120)
-        curve = kinetics.conversion(t, sizes, rate_nm_per_min)
-        x_now = float(np.interp(time_min, t, curve))
-        wf = kinetics.weight_fractions(kinetics.heat_treated_moles(x_now), self.mm)
-        li2s = xrd.phase_profile(self.x, xrd.sticks("Li2S"), caglioti_uvw=self.uvw,
-                                 column_length_nm=min(0.75 * diameter_nm, 150.0))
-        pattern = 0.08 * (wf["beta-Li3PS4"] * self.fixed["beta-Li3PS4"] + wf["Li4P2S6"] * self.fixed["Li4P2S6"]
-                          + wf["Li2S"] * li2s)
-        moles = kinetics.heat_treated_moles(x_now)
-        li2s_unit = "nano-Li2S" if diameter_nm < 100 else "Li2S"
-        total = sum(moles.values())
-        spectrum = 4e4 * (moles["beta-Li3PS4"] * self.units["PS4"] + moles["Li4P2S6"] * self.units["P2S6"]
-                          + moles["Li2S"] * self.units[li2s_unit]) / total
-        return t, curve, x_now, wf, pattern, spectrum
-
-
-def draw_explore(ax, model: ExploreModel, *, diameter_nm: float, rate_nm_per_min: float, time_min: float) -> str:
-    """Conversion curve, XRD pattern and Raman spectrum of the heat-treated product at ``time_min``."""
-    t, curve, x_now, wf, pattern, spectrum = model.compute(diameter_nm, rate_nm_per_min, time_min)
-    fig = ax.figure
-    ax.remove()
+    ``state`` is a :class:`lpsrepro.sections.kinetics.ExploreState` (the section computes it; nothing
+    is modelled here). Returns the status line, made from the same state as the figure.
+    """
     a1, a2, a3 = fig.subplots(1, 3)
-    a1.semilogx(t, 100 * curve, color=DATA)
-    a1.plot([time_min], [100 * x_now], "o", color=FIT)
+    a1.semilogx(state.times_min, 100 * state.conversion_curve, color=DATA)
+    a1.plot([state.time_min], [100 * state.conversion], "o", color=FIT)
     a1.axhline(99, color=GREY, lw=0.6, ls="--")
     a1.set_xlabel("reaction time (min)")
     a1.set_ylabel("Li$_2$S conversion (%)")
-    a2.plot(model.x, pattern, color="k", lw=0.6)
+    a2.plot(state.two_theta_deg, state.pattern, color="k", lw=0.6)
     a2.set_xlabel("2θ (degree)")
-    a2.set_ylabel("counts above background")
-    a3.plot(model.shift, spectrum, color="k", lw=0.7)
+    a2.set_ylabel("intensity per mass (a.u.)")
+    a3.plot(state.shift_per_cm, state.spectrum, color="k", lw=0.7)
     a3.set_xlabel("Raman shift (cm$^{-1}$)")
-    a3.set_ylabel("counts above fluorescence")
-    return (f"X = {100 * x_now:.2f} %: Li2S {100 * wf['Li2S']:.2f} wt%, Li4P2S6 {100 * wf['Li4P2S6']:.2f} wt% "
-            "after 250 °C")
+    a3.set_ylabel("intensity per mole (a.u.)")
+    return state.status()
+
+
+def explore_draw(basis):
+    """The Explore widget's ``draw(ax, **slider values)``: the section's fast path, then :func:`draw_explore`."""
+    def draw(ax, *, diameter_nm: float, rate: float, time_min: float) -> str:
+        fig = ax.figure
+        ax.remove()
+        return draw_explore(fig, explore(basis, diameter_nm=diameter_nm, rate=rate, time_min=time_min))
+
+    return draw
