@@ -31,9 +31,10 @@ from lpsrepro.errors import LpsreproError, ParameterError
 from lpsrepro.io.images import read_sem_image
 from lpsrepro.io.impedance import read_impedance
 from lpsrepro.models import kinetics, nucleation
-from lpsrepro.models.impedance import pellet_thickness_cm
+from lpsrepro.models.impedance import disc_area_cm2, pellet_thickness_cm
 from lpsrepro.paths import RAW
 from lpsrepro.sections import Number, SectionParams
+from lpsrepro.sections import membrane as membrane_section
 
 #: The SEM samples: key → (label, paper panel, which minimum diameter and bin width apply).
 SAMPLES = {"li2s": ("nano-Li2S (LiEt3BH + S)", "Fig. 1e", "li2s"),
@@ -472,7 +473,7 @@ def run(p: Params) -> Result:
             sizings["lps"].fit.mean_nm, sizings["li2s"].fit.mean_nm, product_mean_se_nm=sizings["lps"].fit.mean_se_nm,
             template_mean_se_nm=sizings["li2s"].fit.mean_se_nm)
 
-    area_cm2 = math.pi * (p.pellet_diameter_mm / 10.0) ** 2 / 4.0
+    area_cm2 = float(disc_area_cm2(p.pellet_diameter_mm))
     thickness_cm = float(pellet_thickness_cm(p.pellet_mass_mg, p.pellet_diameter_mm, p.pellet_density_g_per_cm3,
                                              p.pellet_porosity))
     thickness_std_cm = thickness_cm * p.pellet_porosity_uncertainty / (1.0 - p.pellet_porosity)  # dL/L = dφ/(1-φ)
@@ -488,11 +489,15 @@ def run(p: Params) -> Result:
             pellet_failures[name] = str(exc)
     membrane, membrane_failure = None, ""
     try:
-        membrane = eis.membrane_conductivity(
-            read_impedance(p.membrane_eis_file, instrument=p.eis_instrument),
-            read_sem_image(p.membrane_cross_section_file),
-            area_cm2=math.pi * (p.membrane_electrode_diameter_mm / 10.0) ** 2 / 4.0,
-            scale_uncertainty_rel=p.sem_scale_uncertainty)
+        # The membrane's σ exactly as §3.2 measures it (one computation, with its quality gate).
+        membrane = membrane_section.run(membrane_section.Params(
+            eis_file=p.membrane_eis_file, eis_instrument=p.eis_instrument,
+            cross_section_file=p.membrane_cross_section_file,
+            electrode_diameter_mm=p.membrane_electrode_diameter_mm,
+            sem_scale_uncertainty=p.sem_scale_uncertainty))
+        if not membrane.passed:
+            membrane, membrane_failure = None, ("its impedance fit failed the quality gate: "
+                                                + membrane.intercept.quality.reason())
     except LpsreproError as exc:
         membrane_failure = str(exc)
     return Result(params=p, sizings=sizings, model_fits=model_fits, model_failures=model_failures, routes=routes,
