@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lpsrepro import claims
+from lpsrepro.analysis.membranes import asr_from_conductivity_ohm_cm2
+from lpsrepro.models.impedance import conductivity_from_asr_s_per_cm
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,12 @@ def membrane_conductivity_from_asr() -> Check:
     thickness = reg["membrane_thickness"]
     asr = reg["membrane_asr"]
     sigma = reg["membrane_conductivity"]
-    L_cm = float(thickness.value) * 1e-7
-    implied = L_cm / float(asr.value)
+    thickness_nm = float(thickness.value)
+    implied = float(conductivity_from_asr_s_per_cm(thickness_nm, float(asr.value)))
     # the range of σ the printed ASR allows (ASR is printed to one decimal: 0.75–0.85)
-    low, high = L_cm / (float(asr.value) + asr.atol), L_cm / (float(asr.value) - asr.atol)
-    needed_asr = L_cm / float(sigma.value)
+    low = float(conductivity_from_asr_s_per_cm(thickness_nm, float(asr.value) + asr.atol))
+    high = float(conductivity_from_asr_s_per_cm(thickness_nm, float(asr.value) - asr.atol))
+    needed_asr = float(asr_from_conductivity_ohm_cm2(thickness_nm * 1e-3, float(sigma.value)))   # nm → µm
     if abs(implied - float(sigma.value)) <= sigma.atol:
         verdict = "consistent"
     elif low <= float(sigma.value) <= high:
