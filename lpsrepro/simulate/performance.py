@@ -63,6 +63,13 @@ def _published(claim_id: str) -> float:
     return float(claims.registry()[claim_id].value)
 
 
+def _recording_settings(cell: str) -> tuple[float, float, float, float]:
+    """Electrode area (cm²), sample interval (s), rest before the run (s) and voltage noise (V) of
+    ``cell`` (the ledger prefix ``"plating"`` or ``"lfp"``)."""
+    return (ledger.value(f"{cell}.electrode_area", "cm**2"), ledger.value(f"{cell}.sample_interval", "s"),
+            ledger.value(f"{cell}.rest_duration", "s"), ledger.value(f"{cell}.voltage_noise", "V"))
+
+
 # --------------------------------------------------------------------------- Li plating on Au
 def plating_parameters() -> dict[str, float]:
     """Inputs of the plating stand-in: ledger values plus the documented calibration."""
@@ -93,10 +100,7 @@ def generate_plating(out_dir: Path, seed: int = 43) -> list[Path]:
     """Write the chronopotentiometry of Li plating on the 85-nm Au film (paper Fig. 4c)."""
     rng = np.random.default_rng(seed)
     p = plating_parameters()
-    area = ledger.value("plating.electrode_area", "cm**2")
-    dt = ledger.value("plating.sample_interval", "s")
-    rest = ledger.value("plating.rest_duration", "s")
-    noise = ledger.value("plating.voltage_noise", "V")
+    area, dt, rest, noise = _recording_settings("plating")
     end_s = _published("li_plating_capacity") / p["current_density_ua_cm2"] * 3600.0
     t_rest = np.arange(0.0, rest + 1e-9, dt)
     t_run = np.append(np.arange(0.0, end_s, dt), end_s)
@@ -171,11 +175,8 @@ def generate_lfp_cycling(out_dir: Path, seed: int = 51) -> list[Path]:
     """Write the formation and 20 cycles of the LiFePO4 | PEO | LPS | Li–Au cell (paper Fig. 5)."""
     rng = np.random.default_rng(seed)
     p = lfp_parameters()
-    area = ledger.value("lfp.electrode_area", "cm**2")
+    area, dt, rest, noise = _recording_settings("lfp")
     j = ledger.value("lfp.current_density", "uA/cm**2")
-    dt = ledger.value("lfp.sample_interval", "s")
-    rest = ledger.value("lfp.rest_duration", "s")
-    noise = ledger.value("lfp.voltage_noise", "V")
     v_max, v_min = ledger.value("lfp.upper_cutoff", "V"), ledger.value("lfp.lower_cutoff", "V")
     formation_loss = ledger.value("lfp.formation_loss_fraction", "dimensionless")
     book = cells.cycle_capacities(**p)
