@@ -12,10 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import brentq
 
-from lpsrepro import claims
+from lpsrepro import claims, ledger, paths
 from lpsrepro.analysis.membranes import asr_from_conductivity_ohm_cm2
+from lpsrepro.models import cells, li_au
+from lpsrepro.models import energy as em
 from lpsrepro.models.impedance import conductivity_from_asr_s_per_cm
+from lpsrepro.sections.performance import stack_from_ledger, stack_ranges
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,6 @@ def membrane_conductivity_from_asr() -> Check:
 
 # --------------------------------------------------------------------------- §3.3
 def _ledger(key: str, unit: str) -> float:
-    from lpsrepro import ledger
     return ledger.value(key, unit)
 
 
@@ -77,7 +80,6 @@ def _published(claim_id: str) -> float:
 
 def li_plating_faraday() -> Check:
     """Faraday's law on the 85-nm Au film against the 46.3 µAh/cm² and the Li3Au assignment (Fig. 4c)."""
-    from lpsrepro.models import li_au
 
     reg = claims.registry()
     au_nm = _au_thickness_nm()
@@ -104,13 +106,10 @@ def li_plating_faraday() -> Check:
 
 def au_layer_growth() -> Check:
     """85 nm → 320 nm against the volume of the lithiated film from crystal structures."""
-    from lpsrepro import paths
-    from lpsrepro.models import li_au
 
     au_nm = _au_thickness_nm()
     grown = _published("au_layer_thickness_after_plating")
     total = _published("li_plating_capacity")
-    from lpsrepro import ledger
 
     ledger_entry = ledger.get("plating.dft_volume_scale")
     scale = float(ledger_entry.value)
@@ -143,7 +142,6 @@ def au_layer_growth() -> Check:
 
 def lfp_faraday_ce() -> Check:
     """Faraday/CE audit of the LiFePO4 cell: the 37.5-µAh/cm² pre-plating read as the first charge."""
-    from lpsrepro.models import li_au
 
     au_nm = _au_thickness_nm()
     per_li = li_au.charge_per_li_per_au_uah_cm2(au_nm)
@@ -174,8 +172,6 @@ def lfp_faraday_ce() -> Check:
 
 def energy_density_membrane_thickness() -> Check:
     """Fig. 4b's caption (1 and 10 µm) against the text (1 and 30 µm), with the stack model."""
-    from lpsrepro.models import energy as em
-    from lpsrepro.sections.performance import stack_from_ledger
 
     m1 = _published("li_s_loading_400whkg_1um")
     m2 = _published("li_s_loading_400whkg_30um")
@@ -200,10 +196,6 @@ def energy_density_membrane_thickness() -> Check:
 
 def energy_density_band() -> Check:
     """Where the paper's two loadings sit in the band the ledger's ranges give (Fig. 4b); which single input reproduces them."""
-    from scipy.optimize import brentq
-
-    from lpsrepro.models import energy as em
-    from lpsrepro.sections.performance import stack_from_ledger, stack_ranges
 
     m1 = _published("li_s_loading_400whkg_1um")
     m30 = _published("li_s_loading_400whkg_30um")
@@ -249,7 +241,6 @@ def energy_density_band() -> Check:
 
 def lfp_plateau_spacing() -> Check:
     """The two LiFePO4 discharge plateaus against the Li–Au de-alloying (not alloying) potentials."""
-    from lpsrepro.models import cells, li_au
 
     reg = claims.registry()
     high, low = _published("lfp_discharge_plateau_high"), _published("lfp_discharge_plateau_low")
