@@ -18,6 +18,7 @@ from lpsrepro import claims, ledger, paths
 from lpsrepro.analysis.membranes import asr_from_conductivity_ohm_cm2
 from lpsrepro.models import cells, li_au
 from lpsrepro.models import energy as em
+from lpsrepro.models.galvanostatic import passed_charge_uah_cm2
 from lpsrepro.models.impedance import conductivity_from_asr_s_per_cm
 from lpsrepro.sections.performance import stack_from_ledger, stack_ranges
 
@@ -88,7 +89,7 @@ def li_plating_faraday() -> Check:
     total = _published("li_plating_capacity")
     current = _ledger("plating.current_density", "uA/cm**2")   # the paper's 65 µA/cm² (§3.3)
     start = _published("li3au_plateau_start")
-    q_start = current * start / 3600.0
+    q_start = float(passed_charge_uah_cm2(current, start))
     x_total, x_start = total / per_li, q_start / per_li
     computation = (f"{au_nm:g} nm Au = {li_au.au_areal_amount_nmol_cm2(au_nm):.1f} nmol/cm² = {per_li:.2f} µAh/cm² per Li/Au: "
                    f"Li2Au needs {q_li2au:.1f}, Li3Au {q_li3au:.1f} µAh/cm². The paper's total {total:g} µAh/cm² is "

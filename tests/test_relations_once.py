@@ -26,6 +26,10 @@ RELATIONS = {
                                                                re.compile(r"2(\.0)?\*(np|math)\.pi\*")),
     "physical constants typed (Faraday, R, N_A, k_B, ε0)": (
         None, re.compile(r"96485|8\.31446|6\.02214|1\.380649|8\.85418")),
+    "charge Q = j t at constant current (µAh = µA s / 3600)": (
+        "models/galvanostatic.py", re.compile(r"\*[\w.\[\]\"']+/3600|/[\w.\[\]\"']+\*3600")),
+    "ohmic drop ΔV = j (R A) (µA → A)": (
+        "models/galvanostatic.py", re.compile(r"1e-6\*[\w.\[\]\"']*(resist|asr|\br\b)", re.I)),
 }
 
 #: Files that still type a relation, with the owner's fix. Strict: the test fails once they are fixed,
@@ -37,6 +41,14 @@ PENDING = {
     ("plots/performance.py", "σ = L/(R·A), ASR = L/σ"):
         "the iso-conductivity guide lines of Fig. 4a (line ~51) type ASR = L/σ; call "
         "analysis.membranes.asr_from_conductivity_ohm_cm2 (or draw lines the section computed)",
+    ("models/cells.py", "ohmic drop ΔV = j (R A) (µA → A)"):
+        "half_cycle_voltage_v (line ~177) types j·1e-6·R; call models.galvanostatic.ohmic_drop_v",
+    ("models/li_au.py", "ohmic drop ΔV = j (R A) (µA → A)"):
+        "plating_voltage_v (line ~271) types j·1e-6·R; call models.galvanostatic.ohmic_drop_v",
+    ("models/li_au.py", "charge Q = j t at constant current (µAh = µA s / 3600)"):
+        "plating_voltage_v (line ~262) types j·t/3600; call models.galvanostatic.passed_charge_uah_cm2",
+    ("sections/performance.py", "ohmic drop ΔV = j (R A) (µA → A)"):
+        "lines ~377 and ~483 type j·1e-6·R; call models.galvanostatic.ohmic_drop_v",
     ("sections/performance.py", "physical constants typed (Faraday, R, N_A, k_B, ε0)"):
         "kinetic_limit (line ~582) types R and F; use scipy.constants (as models.li_au does)",
 }
@@ -47,19 +59,26 @@ NOTEBOOKS_PENDING = {
 
 
 def compact(source):
-    """Code without comments, docstrings or whitespace; short identifier-like strings (dict keys) kept."""
-    out = []
+    """Code without comments, docstrings or blanks (one logical line per line); short identifier-like
+    strings (dict keys) kept; a space only between two names or numbers, so that they stay apart."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        return re.sub(r"\s+", "", "\n".join(line.split("#")[0] for line in source.splitlines()))
+        return "\n".join(re.sub(r"\s+", "", line.split("#")[0]) for line in source.splitlines())
+    out, previous_word = [], False
     for tok in tokens:
-        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+        if tok.type in (tokenize.NEWLINE, tokenize.NL):
+            out.append("\n")
+            previous_word = False
+            continue
+        if tok.type in (tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
             continue
         if tok.type == tokenize.STRING and not re.fullmatch(r"[\"']\w+[\"']", tok.string):
             continue
-        out.append(tok.string if tok.type == tokenize.OP else f" {tok.string} ")
-    return re.sub(r"\s+", "", "".join(out)).replace("return", "return ")
+        word = tok.type in (tokenize.NAME, tokenize.NUMBER)
+        out.append((" " if word and previous_word else "") + tok.string)
+        previous_word = word
+    return "".join(out)
 
 
 def notebook_source(path):
@@ -84,6 +103,10 @@ def test_patterns_catch_the_copies_issue_11_found():
                                    'implied = L_cm / float(asr.value)'],
         "ω = 2πf (apex frequencies 1/(2πRC), CPE R·Q·ω^α = 1)": ['q = 1.0 / (r_gb * (2 * math.pi * apex_hz) ** a)'],
         "physical constants typed (Faraday, R, N_A, k_B, ε0)": ['k = 2 * 8.314462618 * t / (0.5 * 96485.33212)'],
+        "charge Q = j t at constant current (µAh = µA s / 3600)": ['q = j * t / 3600.0',
+                                                                   'end_s = q / p["current_density_ua_cm2"] * 3600.0'],
+        "ohmic drop ΔV = j (R A) (µA → A)": ['ir_v = j * 1e-6 * r\nx = 1',
+                                             'ir = p.lfp_current_density_ua_cm2 * 1e-6 * p.lfp_first_resistance_ohm_cm2'],
     }
     for relation, lines in caught.items():
         for line in lines:
@@ -91,6 +114,8 @@ def test_patterns_catch_the_copies_issue_11_found():
     # and prose or unrelated arithmetic is not
     assert not offences(compact('"""σ = thickness_cm / (resistance · area)"""\n# 96485 C/mol'), "σ = L/(R·A), ASR = L/σ")
     assert not offences(compact("angle = rng.uniform(0, 2 * np.pi)"), "ω = 2πf (apex frequencies 1/(2πRC), CPE R·Q·ω^α = 1)")
+    assert not offences(compact("ds = cycler_dataset(time, current_ua * 1e-6, voltage)"),
+                        "ohmic drop ΔV = j (R A) (µA → A)")
 
 
 MODULES = sorted(p.relative_to(PKG).as_posix() for p in PKG.rglob("*.py"))
