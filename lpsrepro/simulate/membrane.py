@@ -25,9 +25,11 @@ import numpy as np
 
 from lpsrepro import claims, ledger
 from lpsrepro.io import provenance_attrs, write_netcdf
+from lpsrepro.io.images import write_sem_tiff
 from lpsrepro.io.impedance import impedance_dataset, write_zplot
 from lpsrepro.models.impedance import (blocking_film_cell_impedance_ohm, conductivity_from_resistance_s_per_cm,
                                       disc_area_cm2, resistance_from_conductivity_ohm)
+from lpsrepro.models.sem import Layer, cross_section_image
 from lpsrepro.simulate.instruments import (analyser_noise, as_recorded, eis_settings_from_ledger,
                                            log_frequency_sweep_hz, sweep_elapsed_time_s)
 
@@ -117,9 +119,6 @@ def generate_cross_section(out_dir: Path, seed: int = 33) -> list[Path]:
     Layers from the bottom: glass, the 85-nm Au electrode (§3.3, Fig. S10),
     the LPS film with the calibrated mean thickness (the paper's ~550 nm), vacuum.
     """
-    from lpsrepro.io.images import write_sem_tiff
-    from lpsrepro.models.sem import Layer, cross_section_image
-
     thickness_nm = float(claims.registry()["membrane_thickness"].value)
     pixel_nm = ledger.value("sem.pixel_size", "nm")
     ny, nx = int(ledger.value("sem.image_height", "dimensionless")), int(ledger.value("sem.image_width", "dimensionless"))
