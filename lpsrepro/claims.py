@@ -29,14 +29,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from lpsrepro import paths
 from lpsrepro.errors import InputFileError, ParameterError
+from lpsrepro.registry import ProgrammingError, lookup, require_known
+from lpsrepro.registry import loader as registry_loader
 from lpsrepro.units import convert, parse_unit
 
 CLAIM_MIMETYPE = "application/vnd.lpsrepro.claim+json"
@@ -99,16 +98,10 @@ def _round_sig(x: float | None, digits: int) -> float | None:
 
 
 # --------------------------------------------------------------------------- registry
-@lru_cache(maxsize=4)
-def _load_registry(path: Path) -> dict[str, PublishedClaim]:
-    if not path.is_file():
-        raise InputFileError(path, "the claims registry is missing")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputFileError(path, f"is not valid YAML: {exc}") from None
+@registry_loader("the claims registry", "claims", list, required=False)
+def _load_registry(path: Path, entries: list) -> dict[str, PublishedClaim]:
     registry: dict[str, PublishedClaim] = {}
-    for i, entry in enumerate(doc.get("claims") or []):
+    for i, entry in enumerate(entries):
         cid = entry.get("id", f"#{i}")
         published = entry.get("published") or {}
         relation = published.get("relation", "=")
@@ -196,13 +189,11 @@ def make_record(claim_id: str, value: float, unit: str, uncertainty: float | Non
     A reproduction's record has no ``kind`` key (records written before kinds existed read the
     same); an independent prediction's has ``"kind": "independent_prediction"``.
     """
-    claims = registry(registry_path)
-    if claim_id not in claims:
-        raise ParameterError("claim_id", claim_id, "an id of data/paper/claims.yaml")
+    # an unknown id or kind is the calling notebook's bug, not the user's input
+    claim = lookup(registry(registry_path), claim_id, "claim_id", "data/paper/claims.yaml")
     if kind not in KINDS:
-        raise ParameterError(f"{claim_id} kind", kind, " or ".join(KINDS))
+        raise ProgrammingError(f"{claim_id} kind {kind!r} is not one of " + ", ".join(KINDS))
     tag = {} if kind == "reproduction" else {"kind": kind}
-    claim = claims[claim_id]
     value = float(value)
     if failed_quality:
         # A measurement that failed its gate may have no meaningful value at all (nan).
@@ -386,27 +377,26 @@ def claims_document(records: list[dict[str, Any]], *, calibrated: dict[str, str]
     """
     claims = registry(registry_path)
     by_kind: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in KINDS}
+    # records come from the notebooks' own claims.record calls: a bad one is a bug of that notebook
     for rec in records:
-        if rec["id"] not in claims:
-            raise ParameterError("claim_id", rec["id"], "an id of data/paper/claims.yaml")
+        lookup(claims, rec["id"], "claim_id", "data/paper/claims.yaml")
         kind = rec.get("kind", "reproduction")
         if kind not in KINDS:
-            raise ParameterError(f"{rec['id']} kind", kind, " or ".join(KINDS))
+            raise ProgrammingError(f"{rec['id']} kind {kind!r} is not one of " + ", ".join(KINDS))
         if rec["id"] in by_kind[kind]:
-            raise ParameterError("claim_id", rec["id"],
-                                 f"recorded once only per kind (its {kind.replace('_', ' ')} was recorded twice)")
+            raise ProgrammingError(f"claim_id {rec['id']!r} is recorded once only per kind "
+                                   f"(its {kind.replace('_', ' ')} was recorded twice)")
         by_kind[kind][rec["id"]] = rec
     user_data = bool(inputs)
     calibrated = {} if user_data else dict(calibrated or {})
     implied = {} if user_data else dict(implied or {})
+    # the generators' CALIBRATION_TARGETS / IMPLIED declarations: a wrong one is a bug of that module
     for what, mapping in (("calibration target", calibrated), ("implied target", implied)):
-        unknown = sorted(set(mapping) - set(claims))
-        if unknown:
-            raise ParameterError(what, unknown[0], "an id of data/paper/claims.yaml")
+        require_known(mapping, claims, what, "data/paper/claims.yaml")
     both = sorted(set(calibrated) & set(implied))
     if both:
-        raise ParameterError("implied target", both[0],
-                             "declared either as a calibration target or as implied by one, not both")
+        raise ProgrammingError(f"implied target {both[0]!r} must be declared either as a calibration target "
+                               "or as implied by one, not both")
     if sensitivity is None and not user_data:
         from lpsrepro import sweep
 

@@ -13,15 +13,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from lpsrepro import paths
-from lpsrepro.errors import InputFileError, ParameterError
+from lpsrepro.errors import InputFileError
 from lpsrepro.fileio import atomic_path
+from lpsrepro.registry import ProgrammingError, lookup
+from lpsrepro.registry import loader as registry_loader
 
 FIGURE_MIMETYPE = "application/vnd.lpsrepro.figure+json"
 _STEM = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -91,11 +90,10 @@ def save(fig, panel: str, stem: str, caption: str, *, dpi: int = 200) -> dict[st
     dict
         The manifest note that was displayed.
     """
-    known = panel_registry()
-    if panel not in known:
-        raise ParameterError("panel", panel, "a panel listed in data/paper/panels.yaml, e.g. 'Fig. 3d'")
+    # panel and stem are typed in the notebook's code: a wrong one is that notebook's bug
+    lookup(panel_registry(), panel, "panel", "data/paper/panels.yaml")
     if not _STEM.match(stem):
-        raise ParameterError("stem", stem, "a file name of lower-case letters, digits and underscores")
+        raise ProgrammingError(f"stem {stem!r} is not a file name of lower-case letters, digits and underscores")
     out = output_dir()
     out.mkdir(parents=True, exist_ok=True)
     files = []
@@ -128,14 +126,8 @@ def notes_from_notebook(nb) -> list[dict[str, Any]]:
             for out in cell.get("outputs", []) if FIGURE_MIMETYPE in out.get("data", {})]
 
 
-@lru_cache(maxsize=2)
-def _load_panels(path: Path) -> dict[str, dict[str, Any]]:
-    if not path.is_file():
-        raise InputFileError(path, "the panel registry is missing")
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    panels = doc.get("panels")
-    if not isinstance(panels, dict):
-        raise InputFileError(path, "has no 'panels' mapping", field="panels")
+@registry_loader("the panel registry", "panels", dict)
+def _load_panels(path: Path, panels: dict) -> dict[str, dict[str, Any]]:
     for name, entry in panels.items():
         if entry.get("status") == "not_rebuildable" and not entry.get("reason"):
             raise InputFileError(path, "a panel that is not rebuildable needs a reason",
@@ -173,8 +165,8 @@ def manifest(notes_by_notebook: dict[str, list[dict[str, Any]]], *,
                 item["files"] = sorted(set(item["files"]) | set(note["files"]))
                 continue
             if item.get("status") == "rebuilt":
-                raise ParameterError("panel", note["panel"],
-                                     f"rebuilt by one notebook only (also by {item['notebook']})")
+                raise ProgrammingError(f"panel {note['panel']!r} must be rebuilt by one notebook only "
+                                       f"(also by {item['notebook']})")
             item.update(status="rebuilt", notebook=notebook, files=list(note["files"]),
                         rebuilt_as=note["caption"])
     return out

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from lpsrepro import paths
-from lpsrepro.errors import InputFileError, ParameterError
+from lpsrepro.errors import InputFileError
+from lpsrepro.registry import loader as registry_loader
+from lpsrepro.registry import lookup
 from lpsrepro.units import convert, parse_unit
 
 _REQUIRED = ("value", "unit", "justification", "affects")
@@ -45,17 +44,8 @@ class Assumption:
         return convert(float(self.value), self.unit, unit, what=self.key)
 
 
-@lru_cache(maxsize=4)
-def _load(path: Path) -> dict[str, Assumption]:
-    if not path.is_file():
-        raise InputFileError(path, "the assumptions ledger is missing")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputFileError(path, f"is not valid YAML: {exc}") from None
-    entries = (doc or {}).get("assumptions")
-    if not isinstance(entries, dict):
-        raise InputFileError(path, "has no 'assumptions' mapping", field="assumptions")
+@registry_loader("the assumptions ledger", "assumptions", dict)
+def _load(path: Path, entries: dict) -> dict[str, Assumption]:
     ledger = {}
     for key, entry in entries.items():
         missing = [name for name in _REQUIRED if name not in (entry or {})]
@@ -78,13 +68,12 @@ def entries(prefix: str = "", *, path: Path | None = None) -> list[Assumption]:
 
 
 def get(key: str, *, path: Path | None = None) -> Assumption:
-    """One assumption by key; a clear error lists the known keys."""
-    ledger = _load(path or paths.ASSUMPTIONS)
-    try:
-        return ledger[key]
-    except KeyError:
-        raise ParameterError("assumption", key, "one of the keys of data/paper/assumptions.yaml: "
-                             + ", ".join(sorted(ledger))) from None
+    """One assumption by key.
+
+    The keys are the code's (sections' ``LEDGER`` mappings, generators): an unknown key is a
+    bug of the caller and raises :class:`lpsrepro.registry.ProgrammingError` listing the known keys.
+    """
+    return lookup(_load(path or paths.ASSUMPTIONS), key, "assumption", "data/paper/assumptions.yaml")
 
 
 def value(key: str, unit: str, *, path: Path | None = None) -> float:

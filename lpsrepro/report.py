@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from lpsrepro import consistency, paths
+from lpsrepro.claims import sensitivity_entry, summary_text
 from lpsrepro.fileio import write_text
 
 _STATUS_MARK = {"reproduced": "✅ reproduced", "deviates": "⚠️ deviates",
@@ -114,9 +115,7 @@ def _tolerance(entry: dict[str, Any]) -> str:
 def _summary_text(claims_doc: dict[str, Any]) -> str:
     if "summary_text" in claims_doc:
         return claims_doc["summary_text"]
-    from lpsrepro.claims import summary_text  # a claims.json written before summary_text existed
-
-    return summary_text(claims_doc)
+    return summary_text(claims_doc)  # a claims.json written before summary_text existed
 
 
 def _header(claims_doc: dict[str, Any], variant: dict[str, Any] | None,
@@ -238,7 +237,6 @@ def _quality_text(quality: dict[str, float] | None) -> str:
 def _interval_cells(entry: dict[str, Any], interval: dict[str, Any] | None) -> list[str]:
     if not interval or interval.get("p05") is None:
         return ["", ""]
-    from lpsrepro.claims import sensitivity_entry
 
     block = entry.get("sensitivity") or sensitivity_entry(entry, interval)
     text = f"{_fmt(block['p05'], 3)} – {_fmt(block['p95'], 3)} {_unit(block['unit'])}".rstrip()

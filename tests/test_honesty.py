@@ -4,6 +4,8 @@
   they do not import lpsrepro.claims, lpsrepro.consistency or lpsrepro.simulate.
 - Every published value a generator uses to make data is declared in its CALIBRATION_TARGETS,
   so the report can say which reproductions are circular.
+- Layers (issue 11): notebooks and sections never import lpsrepro.simulate; models never read the
+  ledger (sections do); plots evaluate no forward model (they draw Results).
 """
 
 import ast
@@ -15,6 +17,7 @@ import pytest
 
 import lpsrepro.simulate
 from lpsrepro import claims, ledger, paths
+from lpsrepro.registry import ProgrammingError
 
 FORBIDDEN = ("lpsrepro.claims", "lpsrepro.consistency", "lpsrepro.simulate")
 ANALYSIS_SIDE = sorted(p for folder in ("analysis", "io", "models")
@@ -59,7 +62,8 @@ def test_report_flags_calibrated_claims():
     doc = claims.claims_document([], calibrated={"membrane_asr": "how"})
     entry = next(e for e in doc["claims"] if e["id"] == "membrane_asr")
     assert entry["stand_in_calibrated_to_it"] == "how"
-    with pytest.raises(ValueError, match="calibration target"):
+    # a generator declaring an id the registry lacks is a bug of that generator, not the user's input
+    with pytest.raises(ProgrammingError, match="calibration target"):
         claims.claims_document([], calibrated={"no_such_claim": "how"})
 
 
@@ -149,3 +153,123 @@ def test_implied_targets_are_claim_ids_and_not_also_calibration_targets():
     declared = claims.declared_targets()
     assert set(declared["implied"]) <= set(claims.registry())
     assert not set(declared["implied"]) & set(declared["calibrated"])
+
+
+# --------------------------------------------------------------------------- layers (issue 11)
+# models/, io/, analysis/ are split by technique; sections/, simulate/, plots/ and the notebooks by paper
+# section (docs/ARCHITECTURE.md, "Package layout"). The checks below keep each layer to its job.
+PACKAGE = paths.ROOT / "lpsrepro"
+
+
+def modules_in(folder):
+    return sorted((PACKAGE / folder).glob("*.py"))
+
+
+def notebook_code(path):
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    # IPython magics and shell escapes are not Python: blank them so that ast can parse the rest
+    return "\n".join("\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                               for line in cell.source.splitlines())
+                     for cell in nb.cells if cell.cell_type == "code")
+
+
+def imports_of_source(source):
+    """(module, names) of every import in ``source``; ``names`` is () for ``import x``."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            yield from ((alias.name, ()) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module, tuple(alias.name for alias in node.names)
+
+
+def imports_module(source, prefix):
+    """Whether ``source`` imports ``prefix`` or anything below it (``from lpsrepro import simulate`` too)."""
+    parent, _, leaf = prefix.rpartition(".")
+    for module, names in imports_of_source(source):
+        if module == prefix or module.startswith(prefix + "."):
+            return True
+        if module == parent and leaf in names:
+            return True
+    return False
+
+
+def test_imports_module_sees_every_spelling():
+    assert imports_module("import lpsrepro.simulate.kinetics", "lpsrepro.simulate")
+    assert imports_module("from lpsrepro import simulate", "lpsrepro.simulate")
+    assert imports_module("def f():\n    from lpsrepro.simulate import membrane", "lpsrepro.simulate")
+    assert not imports_module("from lpsrepro import sections", "lpsrepro.simulate")
+
+
+NOTEBOOKS = sorted(paths.ROOT.glob("notebooks/*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_never_import_the_generators(path):
+    # a notebook reads data files; what the stand-ins were made from it must not see
+    assert not imports_module(notebook_code(path), "lpsrepro.simulate"), f"{path.name} imports lpsrepro.simulate"
+
+
+@pytest.mark.parametrize("path", modules_in("sections"), ids=lambda p: f"sections/{p.name}")
+def test_sections_never_import_the_generators(path):
+    # a section runs the paper's analysis on files (the sweep engine calls it on any data)
+    assert not imports_module(path.read_text(encoding="utf-8"), "lpsrepro.simulate"), path.name
+
+
+@pytest.mark.parametrize("path", modules_in("models"), ids=lambda p: f"models/{p.name}")
+def test_models_never_read_the_ledger(path):
+    # sections turn ledger entries into parameters (Params.from_ledger); physics takes numbers
+    assert not imports_module(path.read_text(encoding="utf-8"), "lpsrepro.ledger"), path.name
+
+
+#: Names from lpsrepro.models that a plot may use, and why each is not a forward model of the data.
+#: (Classes are always allowed: they are the types of the Results a panel draws.)
+PLOT_MAY_USE_FROM_MODELS = {
+    "area_specific_resistance_ohm_cm2": "unit helper R·A, to label an axis in Ω cm²",
+    "phase_label": "the display name of a crystal phase",
+    "sticks": "reference reflections of a phase from its crystal structure (a lookup), drawn as markers",
+}
+#: Plot modules whose forward models are being moved into sections/ (issue 11) by their owners right now.
+PLOTS_PENDING = {
+    "kinetics.py": "ExploreModel / model_curve evaluate models.kinetics, xrd.phase_profile, raman.band_profile",
+    "particles.py": "draws models.nucleation.diameter_density_per_nm instead of a value of the Result",
+}
+
+
+def forward_model_uses(source):
+    """Names from lpsrepro.models.* that ``source`` imports or reaches as ``module.name``, minus the allowed."""
+    tree = ast.parse(source)
+    used, module_aliases = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("lpsrepro.models"):
+            for alias in node.names:
+                if node.module == "lpsrepro.models":          # from lpsrepro.models import xrd
+                    module_aliases.add(alias.asname or alias.name)
+                else:
+                    used.add(alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("lpsrepro.models"):
+                    module_aliases.add(alias.asname or alias.name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in module_aliases:
+            used.add(node.attr)
+    return {name for name in used if not name[:1].isupper() and name not in PLOT_MAY_USE_FROM_MODELS}
+
+
+def test_forward_model_uses_sees_both_spellings():
+    assert forward_model_uses("from lpsrepro.models.xrd import phase_profile, Phase") == {"phase_profile"}
+    assert forward_model_uses("from lpsrepro.models import xrd\nxrd.phase_profile(1)\nxrd.sticks('a')") \
+        == {"phase_profile"}
+    assert forward_model_uses("import lpsrepro.models.energy as em\nem.loading_for_energy_mg_cm2()") \
+        == {"loading_for_energy_mg_cm2"}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(reason=PLOTS_PENDING[p.name]))
+                                  if p.name in PLOTS_PENDING else p for p in modules_in("plots")],
+                         ids=lambda p: f"plots/{p.name}")
+def test_plots_evaluate_no_forward_model(path):
+    # a panel draws a Result that a section computed; a model evaluated inside a plot is a second computation
+    uses = forward_model_uses(path.read_text(encoding="utf-8"))
+    assert not uses, f"plots/{path.name} evaluates models' {sorted(uses)}: compute it in sections/, draw the Result"

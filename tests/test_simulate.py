@@ -58,3 +58,48 @@ def test_every_raw_file_declares_its_provenance():
 def test_simulate_refuses_unknown_generator(tmp_path):
     with pytest.raises(ValueError, match="generator"):
         simulate.run(tmp_path, only=["no_such_thing"])
+
+
+# --------------------------------------------------------------------------- the destination is an argument
+def test_run_needs_an_explicit_destination():
+    import inspect
+
+    assert inspect.signature(simulate.run).parameters["into"].default is inspect.Parameter.empty
+
+
+def test_generators_get_no_permission_from_the_environment(tmp_path, monkeypatch):
+    import os
+
+    seen = {}
+
+    def probe(out_dir):
+        seen["env"] = {k for k in os.environ if k.startswith("LPSREPRO_ALLOW")}
+        seen["out_dir"] = out_dir
+        path = out_dir / "probe.txt"
+        path.write_text("x")
+        return [path]
+
+    monkeypatch.setattr(simulate, "GENERATORS", {"probe": probe})
+    files = simulate.run(tmp_path / "raw", progress=lambda _: None)
+    assert seen["env"] == set() and files == [tmp_path / "raw" / "probe.txt"]
+    assert paths.RAW.resolve() not in seen["out_dir"].resolve().parents   # staging is outside data/raw
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]          # no staging folder left behind
+
+
+def test_a_failing_generator_leaves_the_previous_files(tmp_path, monkeypatch):
+    into = tmp_path / "raw"
+    into.mkdir()
+    (into / "a.txt").write_text("old")
+
+    def first(out_dir):
+        (out_dir / "a.txt").write_text("new")
+        return [out_dir / "a.txt"]
+
+    def broken(out_dir):
+        raise RuntimeError("generator bug")
+
+    monkeypatch.setattr(simulate, "GENERATORS", {"first": first, "broken": broken})
+    with pytest.raises(RuntimeError, match="generator bug"):
+        simulate.run(into, progress=lambda _: None)
+    assert (into / "a.txt").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]

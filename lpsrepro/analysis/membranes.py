@@ -13,11 +13,21 @@ import numpy as np
 import pandas as pd
 
 from lpsrepro.errors import ParameterError
+from lpsrepro.models.impedance import area_specific_resistance_ohm_cm2, resistance_from_conductivity_ohm
+
+#: ASR is the resistance of one square centimetre of membrane (Ω · cm² per cm²).
+_UNIT_AREA_CM2 = 1.0
 
 
 def asr_from_conductivity_ohm_cm2(thickness_um, conductivity_s_cm):
-    """ASR = L / σ, Ω cm² (NaN where either is unknown)."""
-    return np.asarray(thickness_um, dtype=float) * 1e-4 / np.asarray(conductivity_s_cm, dtype=float)
+    """ASR = L / σ, Ω cm², with L in µm and σ in S/cm (NaN where either is unknown).
+
+    The slab resistance of :func:`lpsrepro.models.impedance.resistance_from_conductivity_ohm`
+    over 1 cm², times that area; µm → cm at this boundary.
+    """
+    thickness_cm = np.asarray(thickness_um, dtype=float) * 1e-4
+    resistance_ohm = resistance_from_conductivity_ohm(thickness_cm, _UNIT_AREA_CM2, conductivity_s_cm)
+    return area_specific_resistance_ohm_cm2(resistance_ohm, _UNIT_AREA_CM2)
 
 
 def with_derived_columns(table: pd.DataFrame) -> pd.DataFrame:

@@ -5,17 +5,19 @@ with its provenance in the files' own metadata. Running the generators twice
 gives the same files (text files byte for byte; NetCDF and TIFF files with
 identical contents — tests/test_simulate.py proves it).
 
-This is the only code allowed to write into data/raw.
+This is the only code that writes into data/raw, and only when :func:`run` is
+told to (``lpsrepro simulate`` passes ``into=data/raw``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable, Iterator
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from lpsrepro import paths
+from lpsrepro.errors import ParameterError
 from lpsrepro.simulate import kinetics, membrane, nanoparticles, performance
 
 #: name → function(out_dir) -> list of written paths. Sections add their generators here.
@@ -44,33 +46,37 @@ def calibration_targets() -> dict[str, str]:
     return targets
 
 
-@contextlib.contextmanager
-def _raw_writes_allowed() -> Iterator[None]:
-    previous = os.environ.get("LPSREPRO_ALLOW_RAW_WRITES")
-    os.environ["LPSREPRO_ALLOW_RAW_WRITES"] = "1"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("LPSREPRO_ALLOW_RAW_WRITES", None)
-        else:
-            os.environ["LPSREPRO_ALLOW_RAW_WRITES"] = previous
-
-
-def run(out_dir: Path = paths.RAW, only: list[str] | None = None,
+def run(into: Path, only: list[str] | None = None,
         progress: Callable[[str], None] = print) -> list[Path]:
-    """Run the generators (all, or those named in ``only``) into ``out_dir``."""
+    """Run the generators (all, or those named in ``only``) and put their files into ``into``.
+
+    ``into`` is explicit (``lpsrepro simulate`` passes data/raw; tests pass a temporary
+    folder): the permission to replace the bundled data is this argument, not a flag
+    in the environment. The generators write into a staging folder beside ``into``
+    (outside data/raw, so the guard of :func:`lpsrepro.fileio.refuse_raw_data` keeps
+    refusing every other writer); only when every generator succeeded are the files
+    renamed into ``into`` — a failed run leaves the previous data as they were.
+
+    Returns the paths of the files in ``into``.
+    """
     unknown = sorted(set(only or []) - set(GENERATORS))
     if unknown:
-        from lpsrepro.errors import ParameterError
         raise ParameterError("generator", unknown[0], "one of " + ", ".join(GENERATORS))
-    written: list[Path] = []
-    with _raw_writes_allowed():
+    into = Path(into)
+    into.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{into.name}-simulate-", dir=into.parent))
+    try:
+        staged: list[tuple[str, Path]] = []
         for name, generate in GENERATORS.items():
             if only and name not in only:
                 continue
-            files = generate(Path(out_dir))
-            for f in files:
-                progress(f"  {name}: wrote {Path(f).name}")
-            written.extend(files)
+            staged.extend((name, Path(f)) for f in generate(staging))
+        written = []
+        for name, f in staged:
+            target = into / f.relative_to(staging)
+            os.replace(f, target)   # same file system: atomic, like fileio.atomic_path
+            progress(f"  {name}: wrote {target.name}")
+            written.append(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return written

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lpsrepro import ledger
+
 #: Significant digits a ZPlot ``.z`` file records (``%.6E``): the stand-ins store no more than that.
 ZPLOT_SIGNIFICANT_DIGITS = 7
 
@@ -79,8 +81,6 @@ def eis_settings_from_ledger() -> tuple[dict, dict, float]:
     amplitude_v : float
         AC amplitude, V (written into the file's ``Ampl`` column).
     """
-    from lpsrepro import ledger
-
     sweep = {"start_hz": ledger.value("eis.sweep_start", "Hz"), "stop_hz": ledger.value("eis.sweep_stop", "Hz"),
              "points_per_decade": int(ledger.value("eis.points_per_decade", "dimensionless"))}
     noise = {"magnitude_rel": ledger.value("eis.noise_magnitude", "dimensionless"),

@@ -25,8 +25,11 @@ import numpy as np
 
 from lpsrepro import claims, ledger
 from lpsrepro.io import provenance_attrs, write_netcdf
+from lpsrepro.io.images import write_sem_tiff
 from lpsrepro.io.impedance import impedance_dataset, write_zplot
-from lpsrepro.models.impedance import blocking_film_cell_impedance_ohm
+from lpsrepro.models.impedance import (blocking_film_cell_impedance_ohm, conductivity_from_resistance_s_per_cm,
+                                      disc_area_cm2, resistance_from_conductivity_ohm)
+from lpsrepro.models.sem import Layer, cross_section_image
 from lpsrepro.simulate.instruments import (analyser_noise, as_recorded, eis_settings_from_ledger,
                                            log_frequency_sweep_hz, sweep_elapsed_time_s)
 
@@ -43,8 +46,7 @@ EIS_STEM = "membrane_550nm_eis"
 
 def electrode_area_cm2() -> float:
     """Area of the top Au disk from its assumed diameter, in cm²."""
-    diameter_cm = ledger.value("membrane.electrode_diameter", "cm")
-    return float(np.pi * diameter_cm**2 / 4.0)
+    return float(disc_area_cm2(ledger.value("membrane.electrode_diameter", "mm")))
 
 
 def calibrated_film_conductivity(thickness_nm: float, target_conductivity_s_per_cm: float,
@@ -55,11 +57,12 @@ def calibrated_film_conductivity(thickness_nm: float, target_conductivity_s_per_
     resistance, so the film itself must conduct slightly better than the
     apparent conductivity.
     """
-    intercept_ohm = thickness_nm * 1e-7 / (target_conductivity_s_per_cm * area_cm2)
+    thickness_cm = thickness_nm * 1e-7
+    intercept_ohm = float(resistance_from_conductivity_ohm(thickness_cm, area_cm2, target_conductivity_s_per_cm))
     bulk_ohm = intercept_ohm - lead_resistance_ohm
     if bulk_ohm <= 0:
         raise ValueError("lead resistance exceeds the whole intercept: check the assumptions ledger")
-    return thickness_nm * 1e-7 / (bulk_ohm * area_cm2)
+    return float(conductivity_from_resistance_s_per_cm(thickness_cm, bulk_ohm, area_cm2))
 
 
 def model_parameters() -> dict[str, float]:
@@ -116,9 +119,6 @@ def generate_cross_section(out_dir: Path, seed: int = 33) -> list[Path]:
     Layers from the bottom: glass, the 85-nm Au electrode (§3.3, Fig. S10),
     the LPS film with the calibrated mean thickness (the paper's ~550 nm), vacuum.
     """
-    from lpsrepro.io.images import write_sem_tiff
-    from lpsrepro.models.sem import Layer, cross_section_image
-
     thickness_nm = float(claims.registry()["membrane_thickness"].value)
     pixel_nm = ledger.value("sem.pixel_size", "nm")
     ny, nx = int(ledger.value("sem.image_height", "dimensionless")), int(ledger.value("sem.image_width", "dimensionless"))

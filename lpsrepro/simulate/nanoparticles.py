@@ -56,7 +56,9 @@ from lpsrepro.errors import InputFileError
 from lpsrepro.io import provenance_attrs
 from lpsrepro.io.images import write_sem_tiff
 from lpsrepro.io.impedance import write_zplot
-from lpsrepro.models.impedance import pellet_cell_impedance_ohm, pellet_thickness_cm
+from lpsrepro.models.impedance import (angular_frequency, conductivity_from_resistance_s_per_cm, disc_area_cm2,
+                                      pellet_cell_impedance_ohm, pellet_thickness_cm,
+                                      resistance_from_conductivity_ohm)
 from lpsrepro.models.nucleation import (PrecipitationParameters, fit_supply_and_prefactor, sample_diameters_nm,
                                        simulate_precipitation)
 from lpsrepro.models.sem import particle_image, place_particles
@@ -270,13 +272,14 @@ def pellet_geometry() -> dict[str, float]:
     return {"thickness_cm": float(pellet_thickness_cm(ledger.value("pellet.mass", "mg"), diameter_mm,
                                                       ledger.value("pellet.density", "g/cm**3"),
                                                       ledger.value("pellet.porosity", "dimensionless"))),
-            "area_cm2": math.pi * (diameter_mm / 10.0) ** 2 / 4.0}
+            "area_cm2": float(disc_area_cm2(diameter_mm))}
 
 
 def pellet_model_parameters(target_conductivity_s_per_cm: float) -> dict[str, float]:
     """Inputs of the pellet model such that L / ((R_lead + R_b + R_gb) A) is the target σ."""
     geometry = pellet_geometry()
-    total_ohm = geometry["thickness_cm"] / (target_conductivity_s_per_cm * geometry["area_cm2"])
+    total_ohm = float(resistance_from_conductivity_ohm(geometry["thickness_cm"], geometry["area_cm2"],
+                                                       target_conductivity_s_per_cm))
     lead = ledger.value("pellet.lead_resistance", "ohm")
     r_gb = ledger.value("pellet.grain_boundary_fraction", "dimensionless") * total_ohm
     r_bulk = total_ohm - r_gb - lead
@@ -284,11 +287,12 @@ def pellet_model_parameters(target_conductivity_s_per_cm: float) -> dict[str, fl
     apex_hz = ledger.value("pellet.grain_boundary_apex", "Hz")
     return {
         **geometry,
-        "bulk_conductivity_s_per_cm": geometry["thickness_cm"] / (r_bulk * geometry["area_cm2"]),
+        "bulk_conductivity_s_per_cm": float(conductivity_from_resistance_s_per_cm(geometry["thickness_cm"], r_bulk,
+                                                                                  geometry["area_cm2"])),
         "relative_permittivity": ledger.value("pellet.relative_permittivity", "dimensionless"),
         "grain_boundary_resistance_ohm": r_gb,
         # a CPE arc R ∥ Q peaks where R Q ω^α = 1
-        "grain_boundary_q_f": 1.0 / (r_gb * (2 * math.pi * apex_hz) ** alpha_gb),
+        "grain_boundary_q_f": float(1.0 / (r_gb * angular_frequency(apex_hz) ** alpha_gb)),
         "grain_boundary_alpha": alpha_gb,
         # two blocking contacts in series: half the per-contact coefficient times the area
         "electrode_q_f": 0.5 * ledger.value("pellet.electrode_cpe_q", "F/cm**2") * geometry["area_cm2"],

@@ -37,6 +37,7 @@ from lpsrepro import claims, ledger
 from lpsrepro.io import provenance_attrs
 from lpsrepro.io.cycler import cycler_dataset, write_cycler_csv
 from lpsrepro.models import cells, li_au
+from lpsrepro.models.galvanostatic import ohmic_drop_v, passed_charge_uah_cm2, time_to_pass_s
 
 #: Claims whose published value this module uses to make data (see "Calibration" above).
 #: Reproducing them shows the analysis recovers what was put in, not that the paper is right.
@@ -63,15 +64,22 @@ def _published(claim_id: str) -> float:
     return float(claims.registry()[claim_id].value)
 
 
+def _recording_settings(cell: str) -> tuple[float, float, float, float]:
+    """Electrode area (cm²), sample interval (s), rest before the run (s) and voltage noise (V) of
+    ``cell`` (the ledger prefix ``"plating"`` or ``"lfp"``)."""
+    return (ledger.value(f"{cell}.electrode_area", "cm**2"), ledger.value(f"{cell}.sample_interval", "s"),
+            ledger.value(f"{cell}.rest_duration", "s"), ledger.value(f"{cell}.voltage_noise", "V"))
+
+
 # --------------------------------------------------------------------------- Li plating on Au
 def plating_parameters() -> dict[str, float]:
     """Inputs of the plating stand-in: ledger values plus the documented calibration."""
     j = ledger.value("plating.current_density", "uA/cm**2")
     r = ledger.value("plating.stack_resistance", "ohm*cm**2")
     side = ledger.value("plating.side_reaction_fraction", "dimensionless")
-    ir_v = j * 1e-6 * r
+    ir_v = float(ohmic_drop_v(j, r))
     second_start_s = _published("li3au_plateau_start")
-    boundary = (1 - side) * j * second_start_s / 3600.0
+    boundary = (1 - side) * float(passed_charge_uah_cm2(j, second_start_s))
     return {
         "current_density_ua_cm2": j,
         "side_reaction_fraction": side,
@@ -93,11 +101,8 @@ def generate_plating(out_dir: Path, seed: int = 43) -> list[Path]:
     """Write the chronopotentiometry of Li plating on the 85-nm Au film (paper Fig. 4c)."""
     rng = np.random.default_rng(seed)
     p = plating_parameters()
-    area = ledger.value("plating.electrode_area", "cm**2")
-    dt = ledger.value("plating.sample_interval", "s")
-    rest = ledger.value("plating.rest_duration", "s")
-    noise = ledger.value("plating.voltage_noise", "V")
-    end_s = _published("li_plating_capacity") / p["current_density_ua_cm2"] * 3600.0
+    area, dt, rest, noise = _recording_settings("plating")
+    end_s = float(time_to_pass_s(_published("li_plating_capacity"), p["current_density_ua_cm2"]))
     t_rest = np.arange(0.0, rest + 1e-9, dt)
     t_run = np.append(np.arange(0.0, end_s, dt), end_s)
     v_rest = np.full(t_rest.size, p["open_circuit_v"])
@@ -171,11 +176,8 @@ def generate_lfp_cycling(out_dir: Path, seed: int = 51) -> list[Path]:
     """Write the formation and 20 cycles of the LiFePO4 | PEO | LPS | Li–Au cell (paper Fig. 5)."""
     rng = np.random.default_rng(seed)
     p = lfp_parameters()
-    area = ledger.value("lfp.electrode_area", "cm**2")
+    area, dt, rest, noise = _recording_settings("lfp")
     j = ledger.value("lfp.current_density", "uA/cm**2")
-    dt = ledger.value("lfp.sample_interval", "s")
-    rest = ledger.value("lfp.rest_duration", "s")
-    noise = ledger.value("lfp.voltage_noise", "V")
     v_max, v_min = ledger.value("lfp.upper_cutoff", "V"), ledger.value("lfp.lower_cutoff", "V")
     formation_loss = ledger.value("lfp.formation_loss_fraction", "dimensionless")
     book = cells.cycle_capacities(**p)
@@ -202,15 +204,15 @@ def generate_lfp_cycling(out_dir: Path, seed: int = 51) -> list[Path]:
         add(t, 0.0, ocv_target + (v_from - ocv_target) * np.exp(-t / 60.0), cycle, "rest")
 
     # formation: pre-plating Li from the cathode onto Au (capacity-limited, §2.4)
-    t = _segment(p["preplated_uah_cm2"] / j * 3600.0, dt)
-    q = j * t / 3600.0
+    t = _segment(float(time_to_pass_s(p["preplated_uah_cm2"], j)), dt)
+    q = passed_charge_uah_cm2(j, t)
     alloyed = (1 - formation_loss) * q
     e_anode = li_au.staircase_potential_v(alloyed, [plating["charge_to_second_plateau_uah_cm2"],
                                                     plating["charge_to_lithium_plating_uah_cm2"]],
                                           [plating["first_plateau_v"], plating["second_plateau_v"], 0.0],
                                           plating["transition_width_uah_cm2"])
     e_anode = e_anode + (plating["open_circuit_v"] - plating["first_plateau_v"]) * np.exp(-alloyed / plating["initial_drop_uah_cm2"])
-    v = cells.lfp_open_circuit_v((capacity - q) / capacity) - e_anode + j * 1e-6 * book.resistance_ohm_cm2[0]
+    v = cells.lfp_open_circuit_v((capacity - q) / capacity) - e_anode + ohmic_drop_v(j, book.resistance_ohm_cm2[0])
     add(t, j * area, v, 0, "formation")
     add_rest(0, v[-1])
 
@@ -220,13 +222,13 @@ def generate_lfp_cycling(out_dir: Path, seed: int = 51) -> list[Path]:
         common = dict(cathode_capacity_uah_cm2=capacity, loss_fraction=1 - d / c, anode=anode,
                       anode_floor_uah_cm2=floor, current_density_ua_cm2=j,
                       resistance_ohm_cm2=book.resistance_ohm_cm2[i])
-        t = _segment(c / j * 3600.0, dt)
-        v = cells.half_cycle_voltage_v(j * t / 3600.0, kind="charge", capacity_uah_cm2=c, anode_start_uah_cm2=floor,
+        t = _segment(float(time_to_pass_s(c, j)), dt)
+        v = cells.half_cycle_voltage_v(passed_charge_uah_cm2(j, t), kind="charge", capacity_uah_cm2=c, anode_start_uah_cm2=floor,
                                        cathode_start_uah_cm2=stock, cutoff_v=v_max, **common)
         add(t, j * area, v, int(n), "charge")
         add_rest(int(n), v[-1])
-        t = _segment(d / j * 3600.0, dt)
-        v = cells.half_cycle_voltage_v(j * t / 3600.0, kind="discharge", capacity_uah_cm2=d,
+        t = _segment(float(time_to_pass_s(d, j)), dt)
+        v = cells.half_cycle_voltage_v(passed_charge_uah_cm2(j, t), kind="discharge", capacity_uah_cm2=d,
                                        anode_start_uah_cm2=floor + d, cathode_start_uah_cm2=stock - c,
                                        cutoff_v=v_min, **common)
         add(t, -j * area, v, int(n), "discharge")
