@@ -6,6 +6,7 @@ import pytest
 
 from lpsrepro import claims
 from lpsrepro.errors import InputFileError, ParameterError
+from lpsrepro.registry import ProgrammingError
 
 
 def write_registry(tmp_path, body):
@@ -73,7 +74,7 @@ def test_units_are_converted_and_slips_refused():
 
 
 def test_unknown_id_and_non_finite_values_are_refused():
-    with pytest.raises(ParameterError, match="claim_id"):
+    with pytest.raises(ProgrammingError, match="claim_id"):
         claims.make_record("no_such_claim", 1.0, "nm")
     with pytest.raises(ParameterError, match="finite"):
         claims.make_record("membrane_thickness", float("nan"), "nm")
@@ -97,7 +98,7 @@ def test_document_lists_every_claim_once_and_refuses_duplicates():
     ids = [c["id"] for c in doc["claims"]]
     assert ids == list(claims.registry()) and len(set(ids)) == len(ids)
     assert doc["summary"]["reproduced"] == 1 and doc["summary"]["not_attempted"] == len(ids) - 1
-    with pytest.raises(ParameterError, match="recorded twice"):
+    with pytest.raises(ProgrammingError, match="recorded twice"):
         claims.claims_document([rec, rec])
 
 
@@ -119,9 +120,9 @@ def test_a_prediction_sits_beside_the_reproduction_and_is_compared_apart():
     assert entry["independent_prediction"]["predicted"] == {"value": 0.95, "unit": "ohm*cm**2", "uncertainty": 0.02}
     assert entry["independent_prediction"]["method"] == "from literature σ"
     assert doc["summary"]["predictions"] == 1 and doc["summary"]["predictions_agree"] == 0
-    with pytest.raises(ParameterError, match="independent prediction was recorded twice"):
+    with pytest.raises(ProgrammingError, match="independent prediction was recorded twice"):
         claims.claims_document([rep, pred, pred])
-    with pytest.raises(ParameterError, match="kind"):
+    with pytest.raises(ProgrammingError, match="kind"):
         claims.make_record("membrane_asr", 0.82, "ohm*cm**2", kind="guess")
 
 
@@ -164,9 +165,9 @@ def test_summary_splits_reproduced_into_calibrated_implied_and_not_calibrated():
     assert "Independent tests of the paper: none" in text
     entry = next(e for e in doc["claims"] if e["id"] == "membrane_asr")
     assert entry["stand_in_implies_it"] == "thickness / σ" and entry["stand_in_calibrated_to_it"] is None
-    with pytest.raises(ParameterError, match="not both"):
+    with pytest.raises(ProgrammingError, match="not both"):
         claims.claims_document([], calibrated={"membrane_asr": "a"}, implied={"membrane_asr": "b"})
-    with pytest.raises(ParameterError, match="implied target"):
+    with pytest.raises(ProgrammingError, match="implied target"):
         claims.claims_document([], implied={"no_such": "b"})
 
 

@@ -54,7 +54,6 @@ PENDING = {
 }
 #: Notebooks being rewritten onto sections/ by their owners right now (not strict).
 NOTEBOOKS_PENDING = {
-    ("31a_nanoparticles.ipynb", "disc area π d²/4"): "cell 2 types the pellet area; 31a's owner moves it",
 }
 
 
