@@ -35,22 +35,6 @@ RELATIONS = {
 #: Files that still type a relation, with the owner's fix. Strict: the test fails once they are fixed,
 #: so that the entry is removed.
 PENDING = {
-    ("analysis/impedance.py", "ω = 2πf (apex frequencies 1/(2πRC), CPE R·Q·ω^α = 1)"):
-        "initial guesses (lines ~311, 561-563, 647) type 2π f; use models.impedance.angular_frequency "
-        "and a CPE-apex helper there",
-    ("plots/performance.py", "σ = L/(R·A), ASR = L/σ"):
-        "the iso-conductivity guide lines of Fig. 4a (line ~51) type ASR = L/σ; call "
-        "analysis.membranes.asr_from_conductivity_ohm_cm2 (or draw lines the section computed)",
-    ("models/cells.py", "ohmic drop ΔV = j (R A) (µA → A)"):
-        "half_cycle_voltage_v (line ~177) types j·1e-6·R; call models.galvanostatic.ohmic_drop_v",
-    ("models/li_au.py", "ohmic drop ΔV = j (R A) (µA → A)"):
-        "plating_voltage_v (line ~271) types j·1e-6·R; call models.galvanostatic.ohmic_drop_v",
-    ("models/li_au.py", "charge Q = j t at constant current (µAh = µA s / 3600)"):
-        "plating_voltage_v (line ~262) types j·t/3600; call models.galvanostatic.passed_charge_uah_cm2",
-    ("sections/performance.py", "ohmic drop ΔV = j (R A) (µA → A)"):
-        "lines ~377 and ~483 type j·1e-6·R; call models.galvanostatic.ohmic_drop_v",
-    ("sections/performance.py", "physical constants typed (Faraday, R, N_A, k_B, ε0)"):
-        "kinetic_limit (line ~582) types R and F; use scipy.constants (as models.li_au does)",
 }
 #: Notebooks being rewritten onto sections/ by their owners right now (not strict).
 NOTEBOOKS_PENDING = {

@@ -308,10 +308,9 @@ class FilmIntercept:
 def _blocking_film_initial_guess(frequency: np.ndarray, z: np.ndarray, choice: str = "C") -> list[float]:
     """Start values from the data: intercept ≈ smallest Z', CPE from the lowest frequency."""
     r = max(float(np.min(z.real)), 1e-6 * float(np.max(np.abs(z))))
-    c = 1.0 / (2 * np.pi * frequency.max() * 4.0 * r)  # arc apex a few times above the sweep
+    c = float(relations.cpe_q_for_apex(r, 4.0 * frequency.max()))  # arc apex a few times above the sweep
     alpha = 0.9
-    w_low = 2 * np.pi * frequency.min()
-    q = 1.0 / (np.abs(z[np.argmin(frequency)]) * w_low**alpha)
+    q = float(relations.cpe_q_for_apex(np.abs(z[np.argmin(frequency)]), frequency.min(), alpha))
     if choice == "none":
         return [1e-8, r, q, alpha]
     if choice == "CPE":
@@ -558,9 +557,9 @@ def _pellet_initial_guesses(frequency: np.ndarray, z: np.ndarray) -> list[list[f
     below_top = f < f.max() / 10.0
     r_total = float(zz[below_top][np.argmin(-zz.imag[below_top])].real) if below_top.any() else 2 * r0
     r1 = max(r_total - r0, 0.1 * r_total)
-    q2 = 1.0 / (np.abs(zz[0]) * (2 * np.pi * f[0]) ** 0.85)
-    c0 = 1.0 / (2 * np.pi * 3.0 * f.max() * max(r0, 1e-3))   # grain arc apex a few times above the sweep
-    return [[1e-7, r0, c0, r1, 1.0 / (r1 * (2 * np.pi * apex) ** 0.85), 0.85, q2, 0.85]
+    q2 = float(relations.cpe_q_for_apex(np.abs(zz[0]), f[0], 0.85))
+    c0 = float(relations.cpe_q_for_apex(max(r0, 1e-3), 3.0 * f.max()))   # grain arc apex a few times above the sweep
+    return [[1e-7, r0, c0, r1, float(relations.cpe_q_for_apex(r1, apex, 0.85)), 0.85, q2, 0.85]
             for apex in (1e2, 1e3, 1e4, 1e5)]
 
 
@@ -644,12 +643,12 @@ def _bulk_split_check(spectrum: xr.Dataset, best: CircuitFit) -> tuple[CircuitFi
 
     v = dict(zip(best.names, best.values))
     f_max = float(spectrum["frequency"].max())
-    q0 = v.get("C0", float(1.0 / (2 * np.pi * 3.0 * f_max * max(v["R0"], 1e-3))))
+    q0 = v.get("C0", float(relations.cpe_q_for_apex(max(v["R0"], 1e-3), 3.0 * f_max)))
     # Two starts for the grains' exponent: nearly ideal, and clearly depressed (a depressed arc
     # inside the sweep is a different minimum that a start at 0.95 does not always reach).
     alts = []
     for alpha0 in (0.95, 0.75):
-        q_start = q0 if alpha0 > 0.9 else float(1.0 / (v["R0"] * (2 * np.pi * f_max / 3.0) ** alpha0))
+        q_start = q0 if alpha0 > 0.9 else float(relations.cpe_q_for_apex(v["R0"], f_max / 3.0, alpha0))
         guess = [v["L0"], v["R0"], q_start, alpha0, v["R1"], v["CPE1_0"], v["CPE1_1"], v["CPE2_0"], v["CPE2_1"]]
         try:
             alts.append(fit_circuit(spectrum, PELLET_CIRCUITS["CPE"], guess, max_evaluations=200))

@@ -51,6 +51,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lpsrepro.models.galvanostatic import ohmic_drop_v
 from lpsrepro.errors import ParameterError
 from lpsrepro.models.li_au import FARADAY_C_PER_MOL, staircase_potential_v
 
@@ -174,7 +175,7 @@ def half_cycle_voltage_v(passed_uah_cm2, *, kind: str, capacity_uah_cm2: float, 
     would have stopped it).
     """
     q = np.asarray(passed_uah_cm2, dtype=float)
-    ir = current_density_ua_cm2 * 1e-6 * resistance_ohm_cm2
+    ir = ohmic_drop_v(current_density_ua_cm2, resistance_ohm_cm2)
     if kind == "charge":
         anode_li = anode_start_uah_cm2 + (1 - loss_fraction) * q
         y = (cathode_start_uah_cm2 - q) / cathode_capacity_uah_cm2

@@ -116,6 +116,17 @@ def rc_apex_frequency_hz(resistance_ohm, capacitance_f):
     return 1.0 / (2.0 * np.pi * np.asarray(resistance_ohm, dtype=float) * np.asarray(capacitance_f, dtype=float))
 
 
+def cpe_q_for_apex(resistance_ohm, apex_frequency_hz, alpha=1.0):
+    """CPE coefficient Q that puts the apex of an R ∥ CPE arc at ``apex_frequency_hz``.
+
+    The arc of R ∥ Q(jω)^α peaks where R Q ω^α = 1, so ``Q = 1 / (R ω^α)`` (in F s^(α-1));
+    with α = 1 it is the capacitance of an ideal RC arc, ``C = 1 / (2π f R)`` (the inverse of
+    :func:`rc_apex_frequency_hz`). Used for start values of circuit fits. (Orazem & Tribollet,
+    *Electrochemical Impedance Spectroscopy*, 2nd ed., Wiley 2017, §14.3.)
+    """
+    return 1.0 / (np.asarray(resistance_ohm, dtype=float) * angular_frequency(apex_frequency_hz) ** alpha)
+
+
 def sheet_resistance_ohm_per_square(resistivity_ohm_m, thickness_nm):
     """Sheet resistance ``R_□ = ρ / t`` of a metal film, in Ω per square [3]_.
 

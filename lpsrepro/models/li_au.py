@@ -60,6 +60,7 @@ from pathlib import Path
 import numpy as np
 from scipy import constants
 
+from lpsrepro.models.galvanostatic import ohmic_drop_v, passed_charge_uah_cm2
 from lpsrepro.errors import ParameterError
 
 FARADAY_C_PER_MOL = constants.physical_constants["Faraday constant"][0]
@@ -259,7 +260,7 @@ def plating_voltage_v(time_s, *, current_density_ua_cm2: float, side_reaction_fr
         Width of the rounded phase transitions.
     """
     t = np.asarray(time_s, dtype=float)
-    charge = current_density_ua_cm2 * t / 3600.0              # µAh/cm²
+    charge = passed_charge_uah_cm2(current_density_ua_cm2, t)   # µAh/cm²
     alloyed = (1.0 - side_reaction_fraction) * charge
     equilibrium = staircase_potential_v(
         alloyed, [charge_to_second_plateau_uah_cm2, charge_to_lithium_plating_uah_cm2],
@@ -268,5 +269,5 @@ def plating_voltage_v(time_s, *, current_density_ua_cm2: float, side_reaction_fr
     equilibrium = equilibrium + (open_circuit_v - first_plateau_v) * np.exp(-alloyed / initial_drop_uah_cm2)
     nucleation = nucleation_overpotential_v * (1.0 - np.exp(-alloyed / (0.2 * nucleation_decay_uah_cm2))) \
         * np.exp(-alloyed / nucleation_decay_uah_cm2)
-    ohmic = current_density_ua_cm2 * 1e-6 * area_specific_resistance_ohm_cm2
+    ohmic = ohmic_drop_v(current_density_ua_cm2, area_specific_resistance_ohm_cm2)
     return equilibrium - nucleation - ohmic

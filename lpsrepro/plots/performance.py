@@ -12,6 +12,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from lpsrepro.analysis.cycling import Plateau, half_cycle
+from lpsrepro.analysis.membranes import asr_from_conductivity_ohm_cm2
 from lpsrepro.errors import InputFileError
 from lpsrepro.models import energy
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, ONE_COLUMN_IN, TWO_COLUMN_IN, new_figure, panel_label, styled
@@ -48,9 +49,9 @@ def fig4a_membrane_comparison(table: pd.DataFrame) -> Figure:
     # iso-conductivity lines: ASR = L / σ is a line of slope 1 on log-log axes
     thickness = np.array([0.1, 1000.0])
     for sigma in (1e-5, 1e-4, 1e-3, 1e-2):
-        ax.plot(thickness, thickness * 1e-4 / sigma, color=GREY, lw=0.5, ls=":", zorder=1)
+        ax.plot(thickness, asr_from_conductivity_ohm_cm2(thickness, sigma), color=GREY, lw=0.5, ls=":", zorder=1)
         x_label = min(300.0 * sigma / 1e-4, 400.0)     # where the line leaves the top, or at the right
-        ax.text(x_label, x_label * 1e-4 / sigma, f"{sigma:.0e} S/cm".replace("e-0", "e-"), fontsize=6, color=GREY,
+        ax.text(x_label, float(asr_from_conductivity_ohm_cm2(x_label, sigma)), f"{sigma:.0e} S/cm".replace("e-0", "e-"), fontsize=6, color=GREY,
                 rotation=38, rotation_mode="anchor", ha="left", va="bottom", clip_on=True)
     ax.set_xscale("log")
     ax.set_yscale("log")

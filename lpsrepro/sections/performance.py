@@ -29,11 +29,13 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 import xarray as xr
+from scipy import constants
 
 from lpsrepro import paths
 from lpsrepro.analysis import cycling, membranes
 from lpsrepro.errors import InputFileError, ParameterError
 from lpsrepro.models import cells, energy, li_au
+from lpsrepro.models.galvanostatic import ohmic_drop_v
 from lpsrepro.sections import Number, SectionParams
 
 #: Fields of :class:`energy.LiSStack` and their ledger keys (units as the field names say).
@@ -374,7 +376,7 @@ def lfp_plateaus_from_dealloying(p: Params) -> tuple[tuple[float, float], tuple[
     the de-alloying potentials (±0.01 V for the δ/AuLi3 step, which is the same on alloying; ±0.05 V
     for "near 0.3 V") and of j·R (the resistance is an assumption; ±j·R), added in quadrature.
     """
-    ir = p.lfp_current_density_ua_cm2 * 1e-6 * p.lfp_first_resistance_ohm_cm2
+    ir = float(ohmic_drop_v(p.lfp_current_density_ua_cm2, p.lfp_first_resistance_ohm_cm2))
     dealloy = li_au.HEJAZI_DEALLOYING_V
     high = cells.LFP_PLATEAU_V - dealloy["Li3Au/delta"] - ir
     low = cells.LFP_PLATEAU_V - dealloy["delta/intermediate"] - ir
@@ -480,7 +482,7 @@ def run_plating(p: Params) -> PlatingResult:
                                                        li_au.volume_line(structures, dft_volume_scale=s)))
                   for s in (p.dft_volume_scale, *p.dft_volume_scale_range))
     mid_line = li_au.volume_line(structures, dft_volume_scale=p.dft_volume_scale)
-    ir_v = p.plating_current_density_ua_cm2 * 1e-6 * p.plating_stack_resistance_ohm_cm2
+    ir_v = float(ohmic_drop_v(p.plating_current_density_ua_cm2, p.plating_stack_resistance_ohm_cm2))
     return PlatingResult(
         source=str(path), provenance=str(data.attrs.get("provenance", "")), time_s=t, voltage_v=v, plateaus=(first, second), second_window_s=(start, end),
         capacity_uah_cm2=capacity, charge_per_li_uah_cm2=per_li, li_per_au_total=capacity / per_li,
@@ -579,7 +581,8 @@ def fade_test(cycled: xr.Dataset, voltage_gap_v: np.ndarray, voltage_noise_v: fl
     change = float(gap[finite[-1]] - gap[finite[0]])
     fade_ratio = float(d[finite[0]] / d[finite[-1]]) if d[finite[-1]] > 0 else np.inf
     temperature_k = 333.15   # the paper's 60 °C
-    kinetic_limit = 2 * 8.314462618 * temperature_k / (0.5 * 96485.33212) * np.log(max(fade_ratio, 1.0))
+    kinetic_limit = 2 * constants.R * temperature_k / (0.5 * constants.physical_constants['Faraday constant'][0]) \
+        * np.log(max(fade_ratio, 1.0))
     resolution = 10 * voltage_noise_v
     if change > kinetic_limit + resolution:
         verdict = ("the gap between charge and discharge voltage widens by more than lost LiFePO4 alone can make: "
