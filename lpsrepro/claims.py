@@ -66,16 +66,21 @@ class PublishedClaim:
     rtol: float | None = None
     tolerance_reason: str = ""
     note: str = ""
+    explicit_atol: float | None = None   # an absolute tolerance with a written reason (registry unit)
 
     @property
     def atol(self) -> float:
-        """Half a unit of the last reported digit of the printed value(s)."""
+        """The explicit absolute tolerance, or half a unit of the last reported digit of the printed value(s)."""
+        if self.explicit_atol is not None:
+            return self.explicit_atol
         printed = [s for s in (self.value, self.low, self.high) if s is not None]
         return max(_half_unit_of_last_digit(s) for s in printed)
 
     def tolerance(self) -> dict[str, Any]:
         if self.rtol is not None:
             return {"rtol": self.rtol, "rule": self.tolerance_reason}
+        if self.explicit_atol is not None:
+            return {"atol": self.explicit_atol, "rule": self.tolerance_reason}
         return {"atol": _round_sig(self.atol, 3),
                 "rule": "half a unit of the last reported digit"}
 
@@ -116,9 +121,16 @@ def _load_registry(path: Path, entries: list) -> dict[str, PublishedClaim]:
         if relation == "range" and not ("low" in published and "high" in published):
             raise InputFileError(path, "a range needs low and high", field=f"{cid}.published")
         tol = entry.get("tolerance") or {}
-        if "rtol" in tol and not tol.get("reason"):
-            raise InputFileError(path, "an explicit rtol needs a written reason",
+        if ("rtol" in tol or "atol" in tol) and not tol.get("reason"):
+            raise InputFileError(path, "an explicit tolerance needs a written reason",
                                  field=f"{cid}.tolerance.reason")
+        if "rtol" in tol and "atol" in tol:
+            raise InputFileError(path, "give either rtol or atol, not both", field=f"{cid}.tolerance")
+        atol = tol.get("atol")
+        if atol is not None and not (isinstance(atol, (int, float)) and not isinstance(atol, bool)
+                                     and math.isfinite(atol) and atol > 0):
+            raise InputFileError(path, "must be a positive number in the claim's unit",
+                                 field=f"{cid}.tolerance.atol")
         if cid in registry:
             raise InputFileError(path, "duplicate claim id", field=cid)
         registry[cid] = PublishedClaim(
@@ -126,7 +138,8 @@ def _load_registry(path: Path, entries: list) -> dict[str, PublishedClaim]:
             notebook=entry["notebook"], unit=published["unit"], relation=relation,
             value=published.get("value"), low=published.get("low"), high=published.get("high"),
             rtol=tol.get("rtol"), tolerance_reason=" ".join(str(tol.get("reason", "")).split()),
-            note=" ".join(str(entry.get("note", "")).split()))
+            note=" ".join(str(entry.get("note", "")).split()),
+            explicit_atol=float(atol) if atol is not None else None)
     return registry
 
 
