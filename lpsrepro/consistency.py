@@ -284,8 +284,48 @@ def lfp_plateau_spacing() -> Check:
                  computation, verdict, comment)
 
 
+# --------------------------------------------------------------------------- §3.1 Raman
+def phosphorus_oxidation_state(anion: str) -> float:
+    """Oxidation state of P in a thiophosphate anion written as pymatgen writes ions (``"P2S6[-2]"``).
+
+    pymatgen's :meth:`~pymatgen.core.ion.Ion.oxi_state_guesses` ranks the charge-balanced
+    assignments by how common each oxidation state is; S takes −2 in the first.
+    """
+    from pymatgen.core.ion import Ion
+
+    return float(Ion.from_formula(anion).oxi_state_guesses()[0]["P"])
+
+
+#: The oxidation state of P in an ethane-like S3P–PS3 dimer: the homonuclear P–P bond adds
+#: nothing, so each P is P(IV) (hypothiodiphosphate, P2S6(4−)).
+P_P_BONDED_OXIDATION_STATE = phosphorus_oxidation_state("P2S6[-4]")
+
+
+def raman_p2s6_assignment() -> Check:
+    """The paper's "P–P stretch of P2S6(2−)" against the bonding its charge allows.
+
+    A P–P bond in a P2S6 dimer needs each P to use one of its valence electrons on its partner:
+    with three terminal S that is P(IV), the ethane-like hypothiodiphosphate P2S6(4−). P2S6(2−) has
+    P(V), two edge-sharing tetrahedra joined through two bridging S and no P–P bond. (Dietrich et
+    al., J. Mater. Chem. A 5 (2017) 18111, assign the bands of P2S6(4−) in
+    Li4P2S6; the 310 cm⁻¹ band of the paper's Fig. 2d is not assigned there to P2S6(2−).)
+    """
+    reg = claims.registry()
+    ox_2 = phosphorus_oxidation_state("P2S6[-2]")
+    ox_4 = phosphorus_oxidation_state("P2S6[-4]")
+    computation = (f"With S at −2, P2S6(2−) holds P({ox_2:+.0f}) and P2S6(4−) P({ox_4:+.0f}) (charge balance, pymatgen). "
+                   f"An S3P–PS3 dimer with a P–P bond has P({P_P_BONDED_OXIDATION_STATE:+.0f}): only P2S6(4−) has one. "
+                   f"The paper assigns its {reg['raman_310_band'].value} cm⁻¹ band to a 'P–P stretch' of P2S6(2−).")
+    verdict = "consistent" if ox_2 == P_P_BONDED_OXIDATION_STATE else "inconsistent"
+    comment = ("Either the band belongs to P2S6(4−) (Li4P2S6, which §3.1 finds by XRD in the conventional product) or it is "
+               "not a P–P stretch. The compendium's simulated spectra put it on P2S6(4−); the paper's text and the "
+               "stand-ins therefore name different anions, and only a measured spectrum can decide.")
+    return Check("Raman band at 310 cm⁻¹ assigned to a P–P stretch of P2S6(2−) (§3.1, Fig. 2d)", computation, verdict,
+                 comment)
+
+
 #: Every check, in the order of the paper.
-CHECKS = (membrane_conductivity_from_asr, energy_density_membrane_thickness, energy_density_band,
+CHECKS = (raman_p2s6_assignment, membrane_conductivity_from_asr, energy_density_membrane_thickness, energy_density_band,
           li_plating_faraday, au_layer_growth, lfp_faraday_ce, lfp_plateau_spacing)
 
 #: The checks of §3.3 (notebook 33 prints these; selected by name, not by position).

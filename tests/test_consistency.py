@@ -95,3 +95,13 @@ def test_section_33_checks_are_selected_by_name_and_hold_no_typed_published_valu
                and not isinstance(node.value, bool)}
     assert not {float(n) for n in numbers} & published
     assert "0.06 V wider" not in inspect.getsource(consistency)
+
+
+def test_p2s6_raman_assignment_is_checked_from_charge_balance():
+    # P2S6(2-) is P(V) (no P–P bond), P2S6(4-) is P(IV) (the ethane-like dimer with one)
+    assert consistency.phosphorus_oxidation_state("P2S6[-2]") == 5
+    assert consistency.phosphorus_oxidation_state("P2S6[-4]") == 4
+    assert consistency.phosphorus_oxidation_state("PS4[-3]") == 5
+    check = consistency.raman_p2s6_assignment()
+    assert check.verdict == "inconsistent" and "P2S6(4−)" in check.comment
+    assert consistency.raman_p2s6_assignment in consistency.CHECKS
