@@ -53,15 +53,34 @@ def grid_slider(description: str, values, value: float, *, fmt: str = "{:.3g}") 
 
 
 def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str | None], *,
-             figsize: tuple[float, float] = (5.0, 4.2), static: bool = False) -> widgets.Widget:
+             figsize: tuple[float, float] = (5.0, 4.2), static: bool = True) -> widgets.Widget:
     """A panel of controls and a figure redrawn by ``draw(ax, **values)`` on every change.
 
-    ``draw`` may return a short text, shown under the figure. (The time an
-    update takes is measured by ``benchmarks/widgets.py``, not shown here, so
-    that the saved widget state is the same at every build.) With ``static=True``
-    the initial state is also displayed at once as a plain image with its text,
-    so that a reader of the saved notebook (GitHub, nbviewer, JupyterLab before
-    running) sees the model's figure even where widgets are not rendered.
+    Parameters
+    ----------
+    controls
+        Widgets by the keyword name ``draw`` takes; each change of one redraws the figure.
+    draw
+        ``draw(ax, **values)`` draws into a fresh matplotlib axes and may return a short text,
+        shown under the figure (the status line: write it from the same result the figure draws).
+    figsize
+        Figure size in inches.
+    static
+        Also display the initial state at once as a plain PNG with its text (default). A reader
+        of the saved notebook on GitHub or nbviewer, or in JupyterLab before running it (which
+        does not render saved widget state, jupyterlab#15361), then sees the model's figure
+        beside the widget's text placeholder instead of nothing. ``False`` only for a page that
+        shows widgets alone (a Voilà dashboard).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls, the figure's ``Output`` and the status ``HTML``, in that order.
+
+    Notes
+    -----
+    The time an update takes is measured by ``benchmarks/widgets.py`` and the browser tests,
+    not shown here, so that the saved widget state is the same at every build.
     """
     import matplotlib as mpl
     from matplotlib.figure import Figure
@@ -70,26 +89,30 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
     out = widgets.Output()
     status = widgets.HTML()
 
-    def update(_change=None):
+    def render():
         values = {name: control.value for name, control in controls.items()}
         with mpl.rc_context(RC):
             fig = Figure(figsize=figsize, layout="constrained")
             text = draw(fig.add_subplot(), **values)
+        return fig, f"<small>{text or ''}</small>"
+
+    def update(_change=None):
+        fig, text = render()
         with out:
             out.clear_output(wait=True)
             display(fig)
-        status.value = f"<small>{text or ''}</small>"
+        status.value = text
 
     for control in controls.values():
         control.observe(update, names="value")
-    update()
+    fig, text = render()
+    with out:
+        display(fig)
+    status.value = text
     if static:
         from IPython.display import HTML
 
-        values = {name: control.value for name, control in controls.items()}
-        with mpl.rc_context(RC):
-            fig = Figure(figsize=figsize, layout="constrained")
-            text = draw(fig.add_subplot(), **values)
-        display(HTML("<small>Initial state (static image; the sliders below redraw it):</small>"), fig,
-                HTML(f"<small>{text or ''}</small>"))
+        # the same figure object as the live one's first drawing: the two views cannot disagree
+        display(HTML("<small>Initial state (static image; the live widget below redraws it):</small>"), fig,
+                HTML(text))
     return widgets.VBox([*controls.values(), out, status])

@@ -1,0 +1,135 @@
+"""The notebooks as a reader uses them: JupyterLab in a real headless browser.
+
+For every section notebook: open it in JupyterLab, run all cells, then move **every** slider of
+its Explore section one step and check that the widget's figure and status text change, that no
+cell shows an error and the browser console logs no error. A screenshot per notebook goes to
+``build/screenshots/``; the slider-to-redraw latency is printed (a measurement, not an assertion).
+
+Needs Debian's chromium (``apt-get install chromium``) and Playwright (in the lock; never run
+``playwright install``, which downloads a browser of its own). Skipped, with the reason shown,
+when either is missing; ``.ci/run`` installs chromium so CI always runs these tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+SCREENSHOTS = ROOT / "build" / "screenshots"
+
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason="no chromium: `apt-get install chromium` to run the browser tests"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on loopback, serving the repository, stopped after the module."""
+    port = _free_port()
+    runtime = tmp_path_factory.mktemp("jupyter-runtime")
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime),
+               LPSREPRO_FIGURES_DIR=str(tmp_path_factory.mktemp("figures")))
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+           "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={ROOT}",
+           "--ServerApp.allow_root=True", "--LabApp.news_url=None", "--LabApp.check_for_updates_class="
+           "jupyterlab.NeverCheckForUpdate"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail("JupyterLab did not start within 60 s")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _panel_state(panel):
+    """What a reader sees of one explorer: its image bytes (src) and status text."""
+    imgs = panel.locator(".jp-OutputArea-output img")
+    src = imgs.first.get_attribute("src") if imgs.count() else None
+    texts = panel.locator(".widget-html-content")
+    return src, texts.last.inner_text() if texts.count() else ""
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_every_slider_redraws_the_figure(lab, browser, notebook):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(f"{lab}/lab/tree/notebooks/{notebook}?reset")
+    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-Toolbar", timeout=60_000)
+    time.sleep(2)
+    page.get_by_role("menuitem", name="Run").click()
+    page.get_by_text("Run All Cells", exact=True).click()
+    # Finished when the kernel is idle again and every explorer has drawn its figure.
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-InputArea-prompt').length > 0 && "
+        "![...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('[*]'))",
+        timeout=300_000)
+    sliders = page.locator(".widget-slider")
+    assert sliders.count() > 0, f"{notebook}: its Explore section shows no slider"
+    errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr'], .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
+    latencies = []
+    for i in range(sliders.count()):
+        slider = sliders.nth(i)
+        label = slider.locator(".widget-label").inner_text() if slider.locator(".widget-label").count() else f"#{i}"
+        panel = slider.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')]"
+                               "[.//div[contains(@class, 'widget-html-content')]][1]")
+        slider.scroll_into_view_if_needed()
+        before = _panel_state(panel)
+        assert before[0], f"{notebook}: slider '{label}' has no figure beside it"
+        slider.locator(".noUi-handle").focus()
+        start = time.monotonic()
+        page.keyboard.press("ArrowRight")
+        deadline = start + 15
+        after = before
+        # the figure and the status line arrive as two messages: wait for both
+        while time.monotonic() < deadline and (after[0] == before[0] or after[1] == before[1]):
+            time.sleep(0.05)
+            after = _panel_state(panel)
+        latencies.append((label, time.monotonic() - start))
+        assert after[0] != before[0], f"{notebook}: one step of '{label}' did not change the figure"
+        assert after[1] != before[1], f"{notebook}: one step of '{label}' did not change the status text"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{Path(notebook).stem}.png"), full_page=False)
+    page.close()
+    print(f"\n{notebook}: slider → redraw " + ", ".join(f"{lab_}: {t * 1000:.0f} ms" for lab_, t in latencies))
+    assert errors.count() == 0, f"{notebook}: {errors.count()} cell(s) show an error after Run All"
+    assert not console_errors, f"{notebook}: browser console errors: {console_errors[:3]}"
