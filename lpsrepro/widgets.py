@@ -13,11 +13,30 @@ drawing lands in the saved widget state, not in the cell's outputs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import ipywidgets as widgets
 from IPython.display import display
 
 from lpsrepro.plots.style import RC, enable_inline_figures
+
+
+#: Whether :func:`explorer` also displays a static image of its initial state (see there).
+_STATIC_IMAGES: ContextVar[bool] = ContextVar("static_images", default=True)
+
+
+@contextmanager
+def static_images(enabled: bool):
+    """Within the block, explorers built with ``static=None`` show (or omit) their static image.
+
+    The Voilà dashboard (:mod:`lpsrepro.explore`) omits them: there the live widget is always rendered.
+    """
+    token = _STATIC_IMAGES.set(bool(enabled))
+    try:
+        yield
+    finally:
+        _STATIC_IMAGES.reset(token)
 
 
 def log_slider(description: str, value: float, low: float, high: float, *, readout_format: str = ".3g",
@@ -53,7 +72,7 @@ def grid_slider(description: str, values, value: float, *, fmt: str = "{:.3g}") 
 
 
 def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str | None], *,
-             figsize: tuple[float, float] = (5.0, 4.2), static: bool = True) -> widgets.Widget:
+             figsize: tuple[float, float] = (5.0, 4.2), static: bool | None = None) -> widgets.Widget:
     """A panel of controls and a figure redrawn by ``draw(ax, **values)`` on every change.
 
     Parameters
@@ -69,8 +88,8 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
         Also display the initial state at once as a plain PNG with its text (default). A reader
         of the saved notebook on GitHub or nbviewer, or in JupyterLab before running it (which
         does not render saved widget state, jupyterlab#15361), then sees the model's figure
-        beside the widget's text placeholder instead of nothing. ``False`` only for a page that
-        shows widgets alone (a Voilà dashboard).
+        beside the widget's text placeholder instead of nothing. ``None``: as set by
+        :func:`static_images` (on unless a dashboard turned it off).
 
     Returns
     -------
@@ -109,6 +128,8 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
     with out:
         display(fig)
     status.value = text
+    if static is None:
+        static = _STATIC_IMAGES.get()
     if static:
         from IPython.display import HTML
 

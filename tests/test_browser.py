@@ -129,7 +129,8 @@ def test_every_slider_redraws_the_figure(lab, browser, notebook):
         assert after[1] != before[1], f"{notebook}: one step of '{label}' did not change the status text"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{Path(notebook).stem}.png"), full_page=False)
+    n_errors = errors.count()
     page.close()
     print(f"\n{notebook}: slider → redraw " + ", ".join(f"{lab_}: {t * 1000:.0f} ms" for lab_, t in latencies))
-    assert errors.count() == 0, f"{notebook}: {errors.count()} cell(s) show an error after Run All"
+    assert n_errors == 0, f"{notebook}: {n_errors} cell(s) show an error after Run All"
     assert not console_errors, f"{notebook}: browser console errors: {console_errors[:3]}"
