@@ -137,3 +137,33 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
         display(HTML("<small>Initial state (static image; the live widget below redraws it):</small>"), fig,
                 HTML(text))
     return widgets.VBox([*controls.values(), out, status])
+
+
+#: Version of ``@jupyter-widgets/html-manager`` that the HTML pages of the notebooks load to render
+#: the saved widget state (nbconvert's default is ``*``, i.e. whatever npm holds at reading time).
+#: The 1.0 line renders the ipywidgets 8 models of the lock (ipywidgets 8.1.9, jupyterlab-manager 5.0.16).
+HTML_MANAGER_VERSION = "1.0.15"
+HTML_MANAGER_URL = f"https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@{HTML_MANAGER_VERSION}/dist/embed-amd.js"
+
+
+def html_exporter():
+    """An nbconvert ``HTMLExporter`` (lab template) that renders the saved widget state with the pinned
+    widget manager (:data:`HTML_MANAGER_URL`), as nbviewer shows a notebook.
+
+    Equivalent command line::
+
+        jupyter nbconvert --to html --HTMLExporter.widget_renderer_url=<HTML_MANAGER_URL> NB.ipynb
+    """
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(widget_renderer_url=HTML_MANAGER_URL, html_manager_semver_range=HTML_MANAGER_VERSION)
+
+
+def notebook_html(notebook) -> str:
+    """The HTML page of an executed notebook (a path or an ``nbformat`` node), widgets included."""
+    import nbformat
+
+    if not isinstance(notebook, nbformat.NotebookNode):
+        notebook = nbformat.read(str(notebook), as_version=4)
+    body, _resources = html_exporter().from_notebook_node(notebook)
+    return body
