@@ -13,6 +13,7 @@ when either is missing; ``.ci/run`` installs chromium so CI always runs these te
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -28,6 +29,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots"
+STATIC_MARK = "Initial state (static image"     # the caption lpsrepro.widgets.explorer puts over it
+NOT_A_NUMBER = re.compile(r"\b(nan|inf)\b", re.I)
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 pytestmark = [
@@ -47,7 +50,12 @@ def lab(tmp_path_factory):
     """A JupyterLab server on loopback, serving the repository, stopped after the module."""
     port = _free_port()
     runtime = tmp_path_factory.mktemp("jupyter-runtime")
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime),
+    # autosave off: a Run All must never rewrite the committed notebooks; settings and workspaces in tmp
+    settings = tmp_path_factory.mktemp("lab-settings")
+    (settings / "@jupyterlab" / "docmanager-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path_factory.mktemp("lab-workspaces")),
                LPSREPRO_FIGURES_DIR=str(tmp_path_factory.mktemp("figures")))
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
            "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={ROOT}",
@@ -95,42 +103,33 @@ def test_every_slider_redraws_the_figure(lab, browser, notebook):
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-Toolbar", timeout=60_000)
     time.sleep(2)
+    # before running: the saved outputs show each explorer's initial state as a static image
+    static = page.get_by_text(STATIC_MARK)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if static.count():
+        static.last.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"{Path(notebook).stem}-before-run.png"), full_page=False)
+    assert static.count() >= 1, f"{notebook}: unexecuted, its Explore section shows no static image"
     page.get_by_role("menuitem", name="Run").click()
     page.get_by_text("Run All Cells", exact=True).click()
-    # Finished when the kernel is idle again and every explorer has drawn its figure.
+    # Running once a prompt shows [*]; finished when none does and the widgets are rendered (the saved
+    # notebook already has execution counts, so waiting for "no [*]" alone could return at once).
+    start = time.monotonic()
+    page.wait_for_function("() => [...document.querySelectorAll('.jp-InputArea-prompt')]"
+                           ".some(e => e.textContent.includes('[*]'))", timeout=60_000)
     page.wait_for_function(
         "() => document.querySelectorAll('.jp-InputArea-prompt').length > 0 && "
         "![...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('[*]'))",
         timeout=300_000)
-    sliders = page.locator(".widget-slider")
-    assert sliders.count() > 0, f"{notebook}: its Explore section shows no slider"
-    errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr'], .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
-    latencies = []
-    for i in range(sliders.count()):
-        slider = sliders.nth(i)
-        label = slider.locator(".widget-label").inner_text() if slider.locator(".widget-label").count() else f"#{i}"
-        panel = slider.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')]"
-                               "[.//div[contains(@class, 'widget-html-content')]][1]")
-        slider.scroll_into_view_if_needed()
-        before = _panel_state(panel)
-        assert before[0], f"{notebook}: slider '{label}' has no figure beside it"
-        slider.locator(".noUi-handle").focus()
-        start = time.monotonic()
-        page.keyboard.press("ArrowRight")
-        deadline = start + 15
-        after = before
-        # the figure and the status line arrive as two messages: wait for both
-        while time.monotonic() < deadline and (after[0] == before[0] or after[1] == before[1]):
-            time.sleep(0.05)
-            after = _panel_state(panel)
-        latencies.append((label, time.monotonic() - start))
-        assert after[0] != before[0], f"{notebook}: one step of '{label}' did not change the figure"
-        assert after[1] != before[1], f"{notebook}: one step of '{label}' did not change the status text"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_selector(".widget-slider", timeout=60_000)
+    run_all = time.monotonic() - start
+    errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr'], "
+                          "[data-mime-type='application/vnd.jupyter.error']")
+    latencies = _move_every_slider(page, notebook)
     page.screenshot(path=str(SCREENSHOTS / f"{Path(notebook).stem}.png"), full_page=False)
     n_errors = errors.count()
     page.close()
-    print(f"\n{notebook}: slider → redraw " + ", ".join(f"{lab_}: {t * 1000:.0f} ms" for lab_, t in latencies))
+    print(f"\n{notebook}: Run All {run_all:.0f} s; slider → redraw " + ", ".join(f"{lab_}: {t * 1000:.0f} ms" for lab_, t in latencies))
     assert n_errors == 0, f"{notebook}: {n_errors} cell(s) show an error after Run All"
     assert not console_errors, f"{notebook}: browser console errors: {console_errors[:3]}"
 
@@ -215,6 +214,7 @@ def _move_every_slider(page, where: str) -> list[tuple[str, float]]:
         latencies.append((label, time.monotonic() - start))
         assert after[0] != before[0], f"{where}: one step of '{label}' did not change the figure"
         assert after[1] != before[1], f"{where}: one step of '{label}' did not change the status text"
+        assert not NOT_A_NUMBER.search(after[1]), f"{where}: '{label}' status says {after[1]!r}"
     return latencies
 
 
