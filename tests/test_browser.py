@@ -54,6 +54,9 @@ def lab(tmp_path_factory):
     settings = tmp_path_factory.mktemp("lab-settings")
     (settings / "@jupyterlab" / "docmanager-extension").mkdir(parents=True)
     (settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)    # no news pop-up over the page
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}')
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), JUPYTERLAB_SETTINGS_DIR=str(settings),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path_factory.mktemp("lab-workspaces")),
                LPSREPRO_FIGURES_DIR=str(tmp_path_factory.mktemp("figures")))
@@ -107,7 +110,9 @@ def test_every_slider_redraws_the_figure(lab, browser, notebook):
     static = page.get_by_text(STATIC_MARK)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     if static.count():
-        static.last.scroll_into_view_if_needed()
+        for _ in range(2):               # JupyterLab sizes cells scrolled into view lazily: scroll again
+            static.last.scroll_into_view_if_needed()
+            time.sleep(1.0)
     page.screenshot(path=str(SCREENSHOTS / f"{Path(notebook).stem}-before-run.png"), full_page=False)
     assert static.count() >= 1, f"{notebook}: unexecuted, its Explore section shows no static image"
     page.get_by_role("menuitem", name="Run").click()
@@ -126,6 +131,8 @@ def test_every_slider_redraws_the_figure(lab, browser, notebook):
     errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr'], "
                           "[data-mime-type='application/vnd.jupyter.error']")
     latencies = _move_every_slider(page, notebook)
+    page.locator(".widget-slider").last.scroll_into_view_if_needed()
+    time.sleep(1.5)
     page.screenshot(path=str(SCREENSHOTS / f"{Path(notebook).stem}.png"), full_page=False)
     n_errors = errors.count()
     page.close()
