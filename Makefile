@@ -51,11 +51,10 @@ fuzz: $(STAMP)
 .PHONY: fuzz
 
 # The Explore dashboard as an app (Voilà): every section's widgets on one page. The analyses run once
-# (cached in build/explore-cache/), then the page is served on http://localhost:8866/.
-# Voilà's own server has no root check, so no --allow-root is needed; VOILA_ARGS adds options
-# (e.g. VOILA_ARGS=--Voila.ip=0.0.0.0 to serve from a container).
-VOILA_ARGS ?=
+# (cached in build/explore-cache/), then the page is served on http://127.0.0.1:8866/. Voilà's own
+# server has no root check, so no --allow-root is needed; EXPLORE_ARGS adds options
+# (e.g. EXPLORE_ARGS="--ip 0.0.0.0" to serve from a container).
+EXPLORE_ARGS ?=
 explore: $(STAMP)
-	$(BIN)/python -m lpsrepro.explore
-	$(BIN)/voila notebooks/explore.ipynb --no-browser $(VOILA_ARGS)
+	$(BIN)/python -m lpsrepro.explore --serve --no-browser $(EXPLORE_ARGS)
 .PHONY: explore

@@ -209,14 +209,44 @@ def dashboard(names=None, *, cache_dir: Path | None = None):
     return widgets.VBox(blocks)
 
 
+def serve(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = True, extra_args=()) -> int:
+    """Fill the cache, then serve ``notebooks/explore.ipynb`` with Voilà until Ctrl-C; returns the exit status.
+
+    Voilà's standalone server has no root check, so nothing like ``--allow-root`` is needed in a
+    container; ``ip="0.0.0.0"`` serves beyond this machine.
+    """
+    import subprocess
+    import sys
+
+    prepare(progress=lambda message: print(message, file=sys.stderr))
+    cmd = [sys.executable, "-m", "voila", str(paths.NOTEBOOKS / "explore.ipynb"), f"--port={port}",
+           f"--Voila.ip={ip}", *([] if open_browser else ["--no-browser"]), *extra_args]
+    print(f"Explore dashboard on http://{ip}:{port}/ (Ctrl-C stops it)", file=sys.stderr)
+    proc = subprocess.Popen(cmd, cwd=paths.ROOT)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:           # Voilà got the same SIGINT: let it shut down, then one line
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        print("Explore dashboard stopped", file=sys.stderr)
+        return 130
+
+
 def main(argv=None) -> int:
-    """``python -m lpsrepro.explore [--prepare] [SECTION ...]``: fill the cache and print the times."""
+    """``python -m lpsrepro.explore [--serve] [SECTION ...]``: fill the cache (and serve the dashboard)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m lpsrepro.explore", description=__doc__.split("\n")[0])
     parser.add_argument("sections", nargs="*", help="default: every section (" + ", ".join(SECTIONS) + ")")
-    parser.add_argument("--prepare", action="store_true", help="compute the cached inputs (the default action)")
+    parser.add_argument("--serve", action="store_true", help="then serve the dashboard with Voilà")
+    parser.add_argument("--port", type=int, default=8866, help="port of the dashboard (default 8866)")
+    parser.add_argument("--ip", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
     args = parser.parse_args(argv)
+    if args.serve:
+        return serve(port=args.port, ip=args.ip, open_browser=not args.no_browser)
     taken = prepare(args.sections or None)
     for name, seconds in taken.items():
         print(f"{name}: ready ({seconds:.0f} s)")
