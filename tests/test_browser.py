@@ -126,10 +126,14 @@ def test_every_slider_redraws_the_figure(lab, browser, notebook):
         "() => document.querySelectorAll('.jp-InputArea-prompt').length > 0 && "
         "![...document.querySelectorAll('.jp-InputArea-prompt')].some(e => e.textContent.includes('[*]'))",
         timeout=300_000)
-    page.wait_for_selector(".widget-slider", timeout=60_000)
-    run_all = time.monotonic() - start
     errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr'], "
                           "[data-mime-type='application/vnd.jupyter.error']")
+    if errors.count():                   # Run All stopped at an error: say which, do not wait for widgets
+        message = errors.first.inner_text()[-600:]
+        page.close()
+        pytest.fail(f"{notebook}: a cell shows an error after Run All: {message}")
+    page.wait_for_selector(".widget-slider", timeout=60_000)
+    run_all = time.monotonic() - start
     latencies = _move_every_slider(page, notebook)
     page.locator(".widget-slider").last.scroll_into_view_if_needed()
     time.sleep(1.5)
