@@ -49,3 +49,12 @@ fuzz: $(STAMP)
 	LPSREPRO_FUZZ_EXAMPLES=1000 LPSREPRO_FUZZ_REPORT=build/fuzz-report.json $(BIN)/python -m pytest -p no:cacheprovider -o addopts="" -q tests/test_fuzz_readers.py -k fuzz_contract
 	$(BIN)/python -c 'import json; t = json.load(open("build/fuzz-report.json")); [print("%-22s %6d cases %5d data %5d refused %3d outside" % (k, v.get("cases", 0), v.get("data", 0), v.get("refused", 0), v.get("outside", 0))) for k, v in sorted(t.items())]'
 .PHONY: fuzz
+
+# The Explore dashboard as an app (Voilà): every section's widgets on one page. The analyses run once
+# (cached in build/explore-cache/), then the page is served on http://127.0.0.1:8866/. Voilà's own
+# server has no root check, so no --allow-root is needed; EXPLORE_ARGS adds options
+# (e.g. EXPLORE_ARGS="--ip 0.0.0.0" to serve from a container).
+EXPLORE_ARGS ?=
+explore: $(STAMP)
+	$(BIN)/python -m lpsrepro.explore --serve --no-browser $(EXPLORE_ARGS)
+.PHONY: explore

@@ -13,11 +13,30 @@ drawing lands in the saved widget state, not in the cell's outputs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import ipywidgets as widgets
 from IPython.display import display
 
 from lpsrepro.plots.style import RC, enable_inline_figures
+
+
+#: Whether :func:`explorer` also displays a static image of its initial state (see there).
+_STATIC_IMAGES: ContextVar[bool] = ContextVar("static_images", default=True)
+
+
+@contextmanager
+def static_images(enabled: bool):
+    """Within the block, explorers built with ``static=None`` show (or omit) their static image.
+
+    The Voilà dashboard (:mod:`lpsrepro.explore`) omits them: there the live widget is always rendered.
+    """
+    token = _STATIC_IMAGES.set(bool(enabled))
+    try:
+        yield
+    finally:
+        _STATIC_IMAGES.reset(token)
 
 
 def log_slider(description: str, value: float, low: float, high: float, *, readout_format: str = ".3g",
@@ -53,15 +72,34 @@ def grid_slider(description: str, values, value: float, *, fmt: str = "{:.3g}") 
 
 
 def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str | None], *,
-             figsize: tuple[float, float] = (5.0, 4.2), static: bool = False) -> widgets.Widget:
+             figsize: tuple[float, float] = (5.0, 4.2), static: bool | None = None) -> widgets.Widget:
     """A panel of controls and a figure redrawn by ``draw(ax, **values)`` on every change.
 
-    ``draw`` may return a short text, shown under the figure. (The time an
-    update takes is measured by ``benchmarks/widgets.py``, not shown here, so
-    that the saved widget state is the same at every build.) With ``static=True``
-    the initial state is also displayed at once as a plain image with its text,
-    so that a reader of the saved notebook (GitHub, nbviewer, JupyterLab before
-    running) sees the model's figure even where widgets are not rendered.
+    Parameters
+    ----------
+    controls
+        Widgets by the keyword name ``draw`` takes; each change of one redraws the figure.
+    draw
+        ``draw(ax, **values)`` draws into a fresh matplotlib axes and may return a short text,
+        shown under the figure (the status line: write it from the same result the figure draws).
+    figsize
+        Figure size in inches.
+    static
+        Also display the initial state at once as a plain PNG with its text (default). A reader
+        of the saved notebook on GitHub or nbviewer, or in JupyterLab before running it (which
+        does not render saved widget state, jupyterlab#15361), then sees the model's figure
+        beside the widget's text placeholder instead of nothing. ``None``: as set by
+        :func:`static_images` (on unless a dashboard turned it off).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls, the figure's ``Output`` and the status ``HTML``, in that order.
+
+    Notes
+    -----
+    The time an update takes is measured by ``benchmarks/widgets.py`` and the browser tests,
+    not shown here, so that the saved widget state is the same at every build.
     """
     import matplotlib as mpl
     from matplotlib.figure import Figure
@@ -70,26 +108,62 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
     out = widgets.Output()
     status = widgets.HTML()
 
-    def update(_change=None):
+    def render():
         values = {name: control.value for name, control in controls.items()}
         with mpl.rc_context(RC):
             fig = Figure(figsize=figsize, layout="constrained")
             text = draw(fig.add_subplot(), **values)
+        return fig, f"<small>{text or ''}</small>"
+
+    def update(_change=None):
+        fig, text = render()
         with out:
             out.clear_output(wait=True)
             display(fig)
-        status.value = f"<small>{text or ''}</small>"
+        status.value = text
 
     for control in controls.values():
         control.observe(update, names="value")
-    update()
+    fig, text = render()
+    with out:
+        display(fig)
+    status.value = text
+    if static is None:
+        static = _STATIC_IMAGES.get()
     if static:
         from IPython.display import HTML
 
-        values = {name: control.value for name, control in controls.items()}
-        with mpl.rc_context(RC):
-            fig = Figure(figsize=figsize, layout="constrained")
-            text = draw(fig.add_subplot(), **values)
-        display(HTML("<small>Initial state (static image; the sliders below redraw it):</small>"), fig,
-                HTML(f"<small>{text or ''}</small>"))
+        # the same figure object as the live one's first drawing: the two views cannot disagree
+        display(HTML("<small>Initial state (static image; the live widget below redraws it):</small>"), fig,
+                HTML(text))
     return widgets.VBox([*controls.values(), out, status])
+
+
+#: Version of ``@jupyter-widgets/html-manager`` that the HTML pages of the notebooks load to render
+#: the saved widget state (nbconvert's default is ``*``, i.e. whatever npm holds at reading time).
+#: The 1.0 line renders the ipywidgets 8 models of the lock (ipywidgets 8.1.9, jupyterlab-manager 5.0.16).
+HTML_MANAGER_VERSION = "1.0.15"
+HTML_MANAGER_URL = f"https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@{HTML_MANAGER_VERSION}/dist/embed-amd.js"
+
+
+def html_exporter():
+    """An nbconvert ``HTMLExporter`` (lab template) that renders the saved widget state with the pinned
+    widget manager (:data:`HTML_MANAGER_URL`), as nbviewer shows a notebook.
+
+    Equivalent command line::
+
+        jupyter nbconvert --to html --HTMLExporter.widget_renderer_url=<HTML_MANAGER_URL> NB.ipynb
+    """
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(widget_renderer_url=HTML_MANAGER_URL, html_manager_semver_range=HTML_MANAGER_VERSION)
+
+
+def notebook_html(notebook) -> str:
+    """The HTML page of an executed notebook (a path or an ``nbformat`` node), widgets included."""
+    import nbformat
+
+    if not isinstance(notebook, nbformat.NotebookNode):
+        notebook = nbformat.read(str(notebook), as_version=4)
+    body, _resources = html_exporter().from_notebook_node(notebook)
+    return body

@@ -1,0 +1,76 @@
+"""The Explore dashboard's cache (lpsrepro.explore): keyed by parameters, data files and code."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import pytest
+
+from lpsrepro import explore
+from lpsrepro.errors import ParameterError
+from lpsrepro.sections import membrane
+
+
+def test_cache_key_follows_the_data_file_and_the_parameters(tmp_path):
+    params = membrane.Params.from_ledger()
+    data = tmp_path / "eis.z"
+    data.write_bytes(open(params.eis_file, "rb").read())
+    p1 = params.replace(eis_file=str(data))
+    key = explore.cache_key(p1)
+    assert explore.cache_key(p1) == key                                  # deterministic
+    data.write_bytes(data.read_bytes() + b"\n")
+    assert explore.cache_key(p1) != key                                  # one more byte in the data
+    assert explore.cache_key(dataclasses.replace(p1, lead_squares=2.0)) != explore.cache_key(p1)
+
+
+def test_load_computes_once_then_reads_the_cache(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_compute(name, params):
+        calls.append(name)
+        return {"defaults": {"thickness_nm": 550.0}}
+
+    monkeypatch.setattr(explore, "_compute", fake_compute)
+    first = explore.load("membrane", cache_dir=tmp_path, progress=None)
+    second = explore.load("membrane", cache_dir=tmp_path, progress=None)
+    assert first == second == {"defaults": {"thickness_nm": 550.0}} and calls == ["membrane"]
+    (entry,) = tmp_path.glob("membrane-*.pkl")
+    assert pickle.loads(entry.read_bytes()) == first
+    assert explore.load("performance", cache_dir=tmp_path, compute=False) is None
+
+
+def test_unknown_section_is_refused_with_the_known_ones():
+    with pytest.raises(ParameterError, match="nanoparticles, membrane, performance"):
+        explore.load("kinetics", compute=False)
+
+
+def test_dashboard_shows_a_failing_section_and_keeps_the_others(tmp_path, monkeypatch):
+    def fake_load(name, cache_dir=None):
+        if name == "performance":
+            raise OSError("disk full")
+        return {"defaults": membrane.explore_defaults.__name__}
+
+    monkeypatch.setattr(explore, "load", fake_load)
+    monkeypatch.setattr(explore, "section_widget", lambda name, data: __import__("ipywidgets").HTML(name))
+    page = explore.dashboard(["membrane", "performance"])
+    texts = [block.children[1].value for block in page.children]
+    assert texts[0] == "membrane" and "OSError: disk full" in texts[1]
+
+
+def test_membrane_widget_from_cached_defaults_has_no_static_image(monkeypatch):
+    """The dashboard's widgets come from the cached numbers alone, without the static copy."""
+    import lpsrepro.widgets
+
+    shown = []
+    monkeypatch.setattr(lpsrepro.widgets, "display", lambda *objs: shown.append(objs))
+    defaults = {"thickness_nm": 550.0, "conductivity_s_per_cm": 7e-5, "relative_permittivity": 30.0,
+                "area_cm2": 0.0314, "f_max_hz": 1e6, "interface_q_f_per_cm2": 1e-5, "interface_alpha": 0.9}
+    panel = explore.section_widget("membrane", {"defaults": defaults})
+    *sliders, _out, status = panel.children
+    assert [s.description for s in sliders][0] == "thickness (nm)" and len(sliders) == 5
+    assert "ASR" in status.value
+    assert len(shown) == 1                     # the live figure only, no static image beside it
+    shown.clear()
+    lpsrepro.widgets.explorer({"x": sliders[0]}, lambda ax, x: "x")
+    assert len(shown) == 2                     # outside the dashboard: the live figure and the static one
