@@ -26,14 +26,17 @@ live in :mod:`lpsrepro.models.impedance`; this module calls them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
-from impedance.models.circuits import CustomCircuit
-from impedance.models.circuits.fitting import wrapCircuit
 from scipy.optimize import least_squares
+
+if TYPE_CHECKING:  # pragma: no cover
+    from impedance.models.circuits import CustomCircuit
 
 from lpsrepro.errors import ParameterError
 from lpsrepro.io.impedance import complex_impedance
@@ -239,6 +242,11 @@ def fit_circuit(spectrum: xr.Dataset, circuit: str, initial_guess: list[float], 
         raise ParameterError("frequency band", (f_min_hz, f_max_hz),
                              f"a band holding more than {len(initial_guess)} points of the spectrum")
     f, z = frequency[keep], z_all[keep]
+    # impedance.py's circuits module imports altair (3 s): imported here, not when the module is,
+    # so that the Explore dashboard and the CLI start fast.
+    from impedance.models.circuits import CustomCircuit
+    from impedance.models.circuits.fitting import wrapCircuit
+
     model = CustomCircuit(circuit, initial_guess=list(initial_guess))
     names, units = model.get_param_names()
     start = np.asarray(initial_guess, dtype=float)

@@ -360,7 +360,7 @@ class ModelView:
         where = "inside" if self.arc_in_sweep else "above"
         return (f"R = {self.resistance_ohm:.3g} Ω and C = {self.capacitance_f * 1e9:.3g} nF for this area; "
                 f"ASR {self.asr_ohm_cm2:.3g} Ω cm²; arc apex {self.apex_frequency_hz / 1e6:.3g} MHz: "
-                f"{where} the sweep")
+                f"{where} the sweep (top {self.f_max_hz / 1e6:.3g} MHz)")
 
 
 def model_view(*, thickness_nm: float, conductivity_s_per_cm: float, relative_permittivity: float,
