@@ -921,9 +921,10 @@ def _published_reached(cid: str, claim: dict[str, Any]) -> list[str]:
         return []
     try:
         target = convert(float(published.value), published.unit, claim["unit"], what=cid)
+        atol = abs(convert(float(published.value) + published.atol, published.unit, claim["unit"], what=cid) - target)
     except LpsreproError:
         return []
-    if claim["central"] is None or abs(claim["central"] - target) <= published.atol:
+    if claim["central"] is None or abs(claim["central"] - target) <= atol:
         return []                       # already there at the central values
     out = []
     for d in claim["drivers"]:
