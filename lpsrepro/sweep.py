@@ -445,11 +445,12 @@ def executor(scheduler: str | None = None, n_workers: int | None = None) -> Iter
 
 # --------------------------------------------------------------------------- provenance
 def code_commit() -> str:
-    """The repository's git commit (with ``+dirty`` when files differ), or the package version."""
+    """The repository's git commit (with ``+dirty`` when files outside the generated ``figures/`` differ), or the
+    package version."""
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True,
                                 timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=paths.ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!figures"], cwd=paths.ROOT,
                                capture_output=True, text=True, timeout=10).stdout.strip()
         return commit + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
