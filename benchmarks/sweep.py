@@ -1,9 +1,10 @@
 """Benchmark of the sweep engine (issue 13): scaling over dask.distributed workers.
 
-Run:  .venv/bin/python benchmarks/sweep.py [--section fake_section] [--points 200] [--work-ms 50]
+Run:  .venv/bin/python benchmarks/sweep.py [--section membrane --section performance] [--points 200] [--work-ms 50]
 
-For a section's ``run`` (default: the test suite's fake section spending ``--work-ms`` of CPU per point,
-standing for a realistic section) it prints, for LocalClusters of 1 and 2 single-threaded workers:
+For each section's ``run`` (default: the test suite's fake section spending ``--work-ms`` of CPU per point,
+then the real §3.2 ``membrane`` section swept over the electrode diameter and the §3.3 ``performance``
+section swept over the cathode's sulfur fraction; ``--knob`` overrides the swept parameter) it prints, for LocalClusters of 1 and 2 single-threaded workers:
 points per second (and per worker), the speed-up of 2 workers over 1 (goal ≥ 1.8 on a 2-core machine
 for ≥ 200 points), the scheduler's overhead per task measured with empty tasks and as a share of task
 time (goal < 5 %), the projection to 64 workers from these two numbers, the peak memory (max RSS) per
@@ -77,14 +78,31 @@ def measure(section: str, n_workers: int, points: int, work_ms: float, knob: str
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--section", default="fake_section")
-    parser.add_argument("--knob", default="interface_cpe_alpha", help="the parameter swept")
+    parser.add_argument("--section", action="append", help="a section (repeat for more); default: "
+                        + ", ".join(DEFAULT_KNOBS))
+    parser.add_argument("--knob", help="the parameter swept (default: per section, see DEFAULT_KNOBS)")
     parser.add_argument("--points", type=int, default=200)
     parser.add_argument("--work-ms", type=float, default=50.0, help="CPU time per point of the fake section")
     args = parser.parse_args(argv)
+    for section in args.section or list(DEFAULT_KNOBS):
+        knob = args.knob or DEFAULT_KNOBS.get(section)
+        if knob is None:
+            parser.error(f"--knob is needed for section {section}")
+        report(section, knob, args.points, args.work_ms)
+    return 0
+
+
+#: The parameter each section is swept over (a ledger entry with a range, so the sweep is a plausible one).
+DEFAULT_KNOBS = {"fake_section": "interface_cpe_alpha", "membrane": "electrode_diameter_mm",
+                 "performance": "sulfur_fraction"}
+
+
+def report(section: str, knob: str, points: int, work_ms: float) -> None:
+    """Measure one section with 1 and 2 workers and print the figures of the module docstring."""
+    print(f"\n== {section}: {points} points over {knob}")
     print(f"machine: {len(os.sched_getaffinity(0))} usable cores, load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} (shared with other jobs: wall times are noisy)")
-    results = [measure(args.section, n, args.points, args.work_ms, args.knob) for n in (1, 2)]
+    results = [measure(section, n, points, work_ms, knob) for n in (1, 2)]
     assert np.array_equal(results[0]["values"], results[1]["values"], equal_nan=True)
     for r in results:
         print(f"{r['workers']} worker(s): {r['points']} points in {r['wall_s']:.1f} s = {r['points_per_s']:.1f} "
@@ -108,7 +126,6 @@ def main(argv=None) -> int:
           f"point), from the per-task CPU time and the scheduler's {1e3 * two['overhead_s']:.0f} ms per task "
           f"(scheduler limit {scheduler_tasks_per_s:.0f} tasks/s)")
     print(f"largest sweep in 10 minutes on this machine (2 workers): ~{int(600 * two['points_per_s'])} points")
-    return 0
 
 
 if __name__ == "__main__":

@@ -121,7 +121,7 @@ class Knob:
     range: tuple[float, float] | None = None   # the ledger's range, in ``unit``
 
 
-_SUFFIX_WORDS = {"per": "/", "pct": "percent", "percent": "percent", "ohm": "ohm", "degC": "degC"}
+_SUFFIX_WORDS = {"per": "/", "hz": "Hz", "wh": "W*h", "uah": "uA*h", "ua": "uA", "v": "V", "pct": "percent", "percent": "percent", "ohm": "ohm", "degC": "degC"}
 
 
 def _unit_from_suffix(name: str) -> str | None:
@@ -134,8 +134,16 @@ def _unit_from_suffix(name: str) -> str | None:
         if len(words) <= count:
             continue
         tail = words[-count:]
-        text = "".join(_SUFFIX_WORDS.get(w, re.sub(r"([a-zA-Z])([23])$", r"\1**\2", w)) for w in tail)
-        if count > 1 and "per" not in tail:
+        pieces = [_SUFFIX_WORDS.get(w, re.sub(r"([a-zA-Z])([23])$", r"\1**\2", w)) for w in tail]
+        # The project's field names: "nm_per_min" → nm/min; "ohm_cm2", "ohm_m" → products; a mass or an
+        # area/volume after another unit is "per" ("wh_kg" → W*h/kg, "ua_cm2" → uA/cm**2, "g_cm3" → g/cm**3).
+        if count == 1 or "per" in tail:
+            text = "".join(pieces)
+        elif count == 2 and tail[0] == "ohm":
+            text = "*".join(pieces)
+        elif count == 2 and re.fullmatch(r"k?g|[cmu]?m[23]", tail[1]):
+            text = "/".join(pieces)
+        else:
             continue
         try:
             unit = parse_unit(text, what=name)
@@ -154,6 +162,9 @@ def knobs(section: str | ModuleType) -> dict[str, Knob]:
     module = resolve_section(section)
     defaults = module.Params.from_ledger()
     mapping = getattr(module.Params, "LEDGER", {}) or {}
+    # A section may declare the unit its from_ledger converts each ledger value to (``_UNITS``, "" for a
+    # pure number): that declaration wins over reading the field name's suffix.
+    declared = getattr(module.Params, "_UNITS", {}) or {}
     found: dict[str, Knob] = {}
     for field in dataclasses.fields(defaults):
         value = getattr(defaults, field.name)
@@ -161,7 +172,8 @@ def knobs(section: str | ModuleType) -> dict[str, Knob]:
             continue
         key = mapping.get(field.name)
         assumption = ledger.get(key) if key else None
-        unit = _unit_from_suffix(field.name)
+        unit = declared.get(field.name)
+        unit = (unit or "dimensionless") if unit is not None else _unit_from_suffix(field.name)
         if assumption is not None:
             if unit is None:
                 unit = "dimensionless"
@@ -322,12 +334,21 @@ def latin_points(bounds: list[tuple[float, float]], count: int, *, seed: int = 0
 
 
 # --------------------------------------------------------------------------- evaluation
+#: Suffix of an independent prediction's name in a sweep (``li2au_plateau_voltage.predicted``): a section's
+#: ``Result.predictions()`` (from literature inputs) are kept apart from its measured ``numbers()``.
+PREDICTED = ".predicted"
+
+
 def _numbers_of(result) -> dict[str, tuple[float, str, float | None, str]]:
+    """``{name: (value, unit, uncertainty, failed_quality)}`` of ``result.numbers()`` and, as
+    ``<id>.predicted``, of ``result.predictions()`` where the section has them."""
     out = {}
-    for cid, number in result.numbers().items():
-        value = float(number.value) if number.value is not None else math.nan
-        unc = None if number.uncertainty is None else float(number.uncertainty)
-        out[cid] = (value, number.unit, unc, number.failed_quality or "")
+    predictions = getattr(result, "predictions", None)
+    for suffix, numbers in (("", result.numbers()), (PREDICTED, predictions() if predictions else {})):
+        for cid, number in numbers.items():
+            value = float(number.value) if number.value is not None else math.nan
+            unc = None if number.uncertainty is None else float(number.uncertainty)
+            out[cid + suffix] = (value, number.unit, unc, number.failed_quality or "")
     return out
 
 
@@ -424,11 +445,12 @@ def executor(scheduler: str | None = None, n_workers: int | None = None) -> Iter
 
 # --------------------------------------------------------------------------- provenance
 def code_commit() -> str:
-    """The repository's git commit (with ``+dirty`` when files differ), or the package version."""
+    """The repository's git commit (with ``+dirty`` when files outside the generated ``figures/`` differ), or the
+    package version."""
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True,
                                 timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=paths.ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!figures"], cwd=paths.ROOT,
                                capture_output=True, text=True, timeout=10).stdout.strip()
         return commit + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
@@ -749,7 +771,10 @@ def sensitivity(section: str | ModuleType, *, method: str = "morris", trajectori
                             **effects.get(k.name, {})})
         rank_key = "mu_star" if method == "morris" else "ST"
         drivers.sort(key=lambda d: (-(d.get(rank_key) or 0.0), -(d["swing"] or 0.0), d["parameter"]))
-        out_claims[cid] = {"section": short, "unit": unit, "central": _r(central[cid]),
+        predicted = cid.endswith(PREDICTED)
+        out_claims[cid] = {"section": short, "claim_id": cid[:-len(PREDICTED)] if predicted else cid,
+                           "kind": "independent_prediction" if predicted else "reproduction",
+                           "unit": unit, "central": _r(central[cid]),
                            "p05": _r(np.percentile(finite, 5)) if finite.size else None,
                            "p95": _r(np.percentile(finite, 95)) if finite.size else None,
                            "n": int(finite.size), "failed_points": int(np.sum(~np.isfinite(y))),
@@ -833,7 +858,8 @@ def load_sensitivity(directory: Path | None = None) -> dict[str, Any] | None:
     if not files:
         return None
     current = ledger.digest()
-    merged: dict[str, Any] = {"claims": {}, "sections": {}, "stale": []}
+    merged: dict[str, Any] = {"claims": {}, "predictions": {}, "sections": {}, "stale": []}
+    predictions: dict[str, Any] = {}
     for path in files:
         doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.get("ledger_sha256") != current:
@@ -842,7 +868,16 @@ def load_sensitivity(directory: Path | None = None) -> dict[str, Any] | None:
         merged["sections"][doc["section"]] = {
             "figure": f"{folder.name}/{doc['figure']}" if doc.get("figure") else None,
             "method": doc.get("method"), "points": doc.get("points")}
-        merged["claims"].update(doc["claims"])
+        for cid, claim in doc["claims"].items():
+            if claim.get("kind") == "independent_prediction" or cid.endswith(PREDICTED):
+                predictions[claim.get("claim_id", cid.removesuffix(PREDICTED))] = claim
+            else:
+                merged["claims"][cid] = claim
+    merged["predictions"] = predictions
+    # A claim the sections only predict (no measured number of it, e.g. the 400 Wh/kg loadings) is listed
+    # under its own id too, so that the report's interval column covers it; its "kind" says what it is.
+    for cid, claim in predictions.items():
+        merged["claims"].setdefault(cid, claim)
     return merged if merged["claims"] or merged["stale"] else None
 
 
@@ -862,14 +897,44 @@ def sensitivity_summary(section: str, *, directory: Path | None = None) -> tuple
     if doc.get("ledger_sha256") != ledger.digest():
         return (f"the cached sensitivity of {short} was computed with another assumptions ledger: rerun "
                 f"`lpsrepro sweep {short} --sensitivity morris`", None)
-    lines = [f"{'number':<36} {'central':>10} {'5 %':>10} {'95 %':>10}  unit  moved most by"]
+    lines = [f"{'number':<44} {'central':>9} {'5 %':>9} {'95 %':>9}  unit  moved most by"]
+    reached = []
     for cid, claim in sorted(doc["claims"].items()):
         if claim.get("p05") is None:
             continue
         drivers = ", ".join(d["assumption"] for d in claim["drivers"][:3]) or "nothing in the ledger's ranges"
-        lines.append(f"{cid:<36} {claim['central']:>10.3g} {claim['p05']:>10.3g} {claim['p95']:>10.3g}  "
+        lines.append(f"{cid:<44} {claim['central']:>9.3g} {claim['p05']:>9.3g} {claim['p95']:>9.3g}  "
                      f"{claim['unit']}  {drivers}")
+        reached += _published_reached(cid, claim)
+    if reached:
+        lines += ["", "published value reached when one assumption moves within its range (one at a time):"]
+        lines += reached
     return "\n".join(lines), tornado_figure(doc)
+
+
+def _published_reached(cid: str, claim: dict[str, Any]) -> list[str]:
+    """Lines naming each assumption whose one-at-a-time span reaches the paper's value of a claim
+    that the central value misses (the comparison with the published value happens only here)."""
+    from lpsrepro import claims as registry_module
+
+    published = registry_module.registry().get(claim.get("claim_id", cid.removesuffix(PREDICTED)))
+    if published is None or published.relation not in ("=", "~") or published.value is None:
+        return []
+    try:
+        target = convert(float(published.value), published.unit, claim["unit"], what=cid)
+        atol = abs(convert(float(published.value) + published.atol, published.unit, claim["unit"], what=cid) - target)
+    except LpsreproError:
+        return []
+    if claim["central"] is None or abs(claim["central"] - target) <= atol:
+        return []                       # already there at the central values
+    out = []
+    for d in claim["drivers"]:
+        ends = [v for v in (d["value_at_low"], d["value_at_high"]) if v is not None]
+        if len(ends) == 2 and min(ends + [claim["central"]]) <= target <= max(ends + [claim["central"]]):
+            out.append(f"  {cid}: paper {published.value} {published.unit}, central {claim['central']:.3g}; "
+                       f"reached by {d['assumption']} within [{d['range'][0]:g}, {d['range'][1]:g}] {d['unit']} "
+                       f"({d['value_at_low']:.3g} to {d['value_at_high']:.3g})")
+    return out
 
 
 # --------------------------------------------------------------------------- command line
