@@ -440,8 +440,14 @@ def claims_document(records: list[dict[str, Any]], *, calibrated: dict[str, str]
     return doc
 
 
-def published_inside(published: dict[str, Any], low: float, high: float) -> bool:
-    """Whether a published value (or bound, or range) is reachable inside ``[low, high]``."""
+def published_inside(published: dict[str, Any], low: float, high: float, slack: float = 0.0) -> bool:
+    """Whether a published value (or bound, or range) is reachable inside ``[low, high]``.
+
+    ``slack`` is the claim's tolerance (in its unit): an interval that misses the published value by
+    less than the tolerance of the comparison still reaches it (a number the ledger does not move
+    has ``low == high``; it is "inside" exactly when it is reproduced).
+    """
+    low, high = low - slack, high + slack
     rel = published["relation"]
     if rel == "range":
         return published["low"] <= high and published["high"] >= low
@@ -459,9 +465,13 @@ def sensitivity_entry(item: dict[str, Any], interval: dict[str, Any]) -> dict[st
     if unit != item["published"]["unit"]:  # the section's unit; compare in the registry's
         low, high = (convert(v, unit, item["published"]["unit"], what=item["id"]) for v in (low, high))
         low, high = _round_sig(low, VALUE_DIGITS), _round_sig(high, VALUE_DIGITS)
+    tol = item.get("tolerance") or {}
+    reference = item["published"].get("value", item["published"].get("high", 0.0))
+    slack = tol["atol"] if "atol" in tol else abs(reference) * tol.get("rtol", 0.0)
     return {"p05": low, "p95": high, "unit": item["published"]["unit"],
-            "published_inside": published_inside(item["published"], low, high),
-            "moved_most_by": [d["assumption"] for d in interval.get("drivers", [])[:3]]}
+            "published_inside": published_inside(item["published"], low, high, slack),
+            "moved_by_ledger": bool(low != high),
+            "moved_most_by": [d["assumption"] for d in interval.get("drivers", [])[:3]] if low != high else []}
 
 
 def summarise(items: list[dict[str, Any]]) -> dict[str, int]:

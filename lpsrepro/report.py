@@ -239,6 +239,8 @@ def _interval_cells(entry: dict[str, Any], interval: dict[str, Any] | None) -> l
         return ["", ""]
 
     block = entry.get("sensitivity") or sensitivity_entry(entry, interval)
+    if not block.get("moved_by_ledger", True):
+        return ["not moved by the ledger", "yes" if block["published_inside"] else "no"]
     text = f"{_fmt(block['p05'], 3)} – {_fmt(block['p95'], 3)} {_unit(block['unit'])}".rstrip()
     return [text, "yes" if block["published_inside"] else "no"]
 

@@ -208,9 +208,18 @@ def test_sensitivity_interval_goes_into_claims_json():
     doc = claims.claims_document([], sensitivity=sens)
     by_id = {e["id"]: e for e in doc["claims"]}
     assert by_id["membrane_asr"]["sensitivity"] == {"p05": 0.7, "p95": 0.9, "unit": "ohm*cm**2",
-                                                    "published_inside": True,
+                                                    "published_inside": True, "moved_by_ledger": True,
                                                     "moved_most_by": ["membrane.lead_resistance"]}
     cond = by_id["membrane_conductivity"]["sensitivity"]
     assert cond["unit"] == "S/cm" and cond["p05"] == pytest.approx(7e-5) and cond["published_inside"] is False
     assert "sensitivity" not in by_id["membrane_thickness"]
     assert "sensitivity" not in claims.claims_document([], sensitivity={})["claims"][0]
+
+
+def test_a_number_the_ledger_does_not_move_is_inside_when_it_is_reproduced():
+    # 552 nm is within the 2 % tolerance of "about 550 nm": inside; 600 nm is not
+    for value, inside in ((552.0, True), (600.0, False)):
+        sens = {"claims": {"membrane_thickness": {"unit": "nm", "p05": value, "p95": value, "drivers": []}}}
+        block = {e["id"]: e for e in claims.claims_document([], sensitivity=sens)["claims"]}["membrane_thickness"]["sensitivity"]
+        assert block["moved_by_ledger"] is False and block["moved_most_by"] == []
+        assert block["published_inside"] is inside
