@@ -254,7 +254,11 @@ def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_
     if not mask.any() or mask.all():
         raise InputFileError(source, "no particles found (the image has a single grey level after thresholding)",
                              field="image", expected="bright particles on a darker substrate")
-    distance = ndimage.distance_transform_edt(mask)
+    # Close-packed layers: the interstices between touching particles are holes smaller than a
+    # particle, which the filling above closes, leaving one solid blob without necks for the
+    # distance map. The seeds are therefore found on the distance map of the unfilled mask
+    # (dark interstices kept); the watershed then fills the whole (filled) mask.
+    distance = ndimage.distance_transform_edt(img > threshold)
     min_sep_px = max(1, int(round(0.5 * min_diameter_nm / pixel)))
     peaks = peak_local_max(ndimage.gaussian_filter(distance, 0.7), min_distance=min_sep_px,
                            threshold_abs=0.25 * min_diameter_nm / pixel, labels=ndimage.label(mask)[0],
