@@ -16,7 +16,13 @@ Method
 3. **Split touching particles**: the Euclidean distance transform of the mask
    peaks at each particle's centre; its local maxima (at least
    ``min_diameter_nm / 2`` apart) seed a watershed of the inverted distance
-   map [2]_, which cuts the necks between touching particles.
+   map [2]_, which cuts the necks between touching particles. The distance map is
+   taken of the thresholded mask *before* its holes are filled: in a close-packed
+   layer the dark interstices between touching spheres are the only gaps, and
+   filling them leaves one blob without necks (the watershed then fills the
+   filled mask). In close-packed layers (coverage above ~60 %) the spread is still
+   inflated by merged and over-split particles — see data/README.md — and the
+   normality gate of step 7 then rejects the sizing.
 4. **Measure**: for each region, the equivalent circle diameter
    ``d = 2 sqrt(area / π)`` in nm (``regionprops``' ``equivalent_diameter_area``).
 5. **Exclude** particles cut by the frame or by the data bar (their visible
