@@ -103,3 +103,15 @@ def test_a_failing_generator_leaves_the_previous_files(tmp_path, monkeypatch):
         simulate.run(into, progress=lambda _: None)
     assert (into / "a.txt").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+@pytest.mark.parametrize("stem", ["nano_li2s_sem", "lps_precursor_sem", "lps_naph_sem"])
+def test_particle_stand_ins_are_close_packed(stem):
+    # paper Fig. 1e/1f show close-packed layers: the stand-ins must not be sparse monolayers (issue 10)
+    import json
+
+    from lpsrepro.io.images import read_sem_image
+
+    model = json.loads(read_sem_image(paths.RAW / f"{stem}.tif").attrs["model_parameters"])
+    assert model["projected_coverage"] >= 0.75
+    assert model["particles_placed"] >= 300          # more than the paper's histograms hold

@@ -16,7 +16,13 @@ Method
 3. **Split touching particles**: the Euclidean distance transform of the mask
    peaks at each particle's centre; its local maxima (at least
    ``min_diameter_nm / 2`` apart) seed a watershed of the inverted distance
-   map [2]_, which cuts the necks between touching particles.
+   map [2]_, which cuts the necks between touching particles. The distance map is
+   taken of the thresholded mask *before* its holes are filled: in a close-packed
+   layer the dark interstices between touching spheres are the only gaps, and
+   filling them leaves one blob without necks (the watershed then fills the
+   filled mask). In close-packed layers (coverage above ~60 %) the spread is still
+   inflated by merged and over-split particles — see data/README.md — and the
+   normality gate of step 7 then rejects the sizing.
 4. **Measure**: for each region, the equivalent circle diameter
    ``d = 2 sqrt(area / π)`` in nm (``regionprops``' ``equivalent_diameter_area``).
 5. **Exclude** particles cut by the frame or by the data bar (their visible
@@ -254,7 +260,11 @@ def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_
     if not mask.any() or mask.all():
         raise InputFileError(source, "no particles found (the image has a single grey level after thresholding)",
                              field="image", expected="bright particles on a darker substrate")
-    distance = ndimage.distance_transform_edt(mask)
+    # Close-packed layers: the interstices between touching particles are holes smaller than a
+    # particle, which the filling above closes, leaving one solid blob without necks for the
+    # distance map. The seeds are therefore found on the distance map of the unfilled mask
+    # (dark interstices kept); the watershed then fills the whole (filled) mask.
+    distance = ndimage.distance_transform_edt(img > threshold)
     min_sep_px = max(1, int(round(0.5 * min_diameter_nm / pixel)))
     peaks = peak_local_max(ndimage.gaussian_filter(distance, 0.7), min_distance=min_sep_px,
                            threshold_abs=0.25 * min_diameter_nm / pixel, labels=ndimage.label(mask)[0],

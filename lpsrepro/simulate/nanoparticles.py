@@ -3,8 +3,11 @@
 Particle images
 ---------------
 Diameters are drawn from the population-balance model
-(:mod:`lpsrepro.models.nucleation`), the particles are scattered on a
-substrate (some touching, some cut by the frame) and imaged with an SE
+(:mod:`lpsrepro.models.nucleation`) until their discs cover the area fraction of
+the ledger (``sem_particles.area_fraction``), packed into a close-packed
+monolayer by overlap relaxation (:func:`lpsrepro.models.sem.pack_particles`:
+touching and slightly overlapping neighbours, particles cut by the frame, about
+80 % of the field covered as in the paper's Fig. 1e/1f) and imaged with an SE
 contrast model (:func:`lpsrepro.models.sem.particle_image`). Each TIFF holds
 its scale (nm per pixel) and its provenance in its own description.
 
@@ -61,7 +64,7 @@ from lpsrepro.models.impedance import (angular_frequency, conductivity_from_resi
                                       resistance_from_conductivity_ohm)
 from lpsrepro.models.nucleation import (PrecipitationParameters, fit_supply_and_prefactor, sample_diameters_nm,
                                        simulate_precipitation)
-from lpsrepro.models.sem import particle_image, place_particles
+from lpsrepro.models.sem import diameters_for_area_fraction, pack_particles, particle_image, projected_coverage
 from lpsrepro.simulate.instruments import (analyser_noise, eis_settings_from_ledger, log_frequency_sweep_hz,
                                            sweep_elapsed_time_s)
 
@@ -215,23 +218,33 @@ def _write_particle_image(out_dir: Path, stem: str, params: PrecipitationParamet
                           description: str, seed: int) -> Path:
     rng = np.random.default_rng(seed)
     result = simulate_precipitation(params)
-    count = int(ledger.value("sem_particles.particle_count", "dimensionless"))
-    diameters = sample_diameters_nm(result, count, rng)
     settings = _image_settings(pixel_key)
     ny, nx = settings["shape"]
-    placement = {"min_gap_fraction": ledger.value("sem_particles.min_gap_fraction", "dimensionless"),
-                 "pair_fraction": ledger.value("sem_particles.pair_fraction", "dimensionless")}
-    field = place_particles(diameters, field_nm=(ny * settings["pixel_size_nm"], nx * settings["pixel_size_nm"]),
-                            rng=rng, **placement)
+    height_nm, width_nm = ny * settings["pixel_size_nm"], nx * settings["pixel_size_nm"]
+    placement = {"area_fraction": ledger.value("sem_particles.area_fraction", "dimensionless"),
+                 "min_gap_fraction": ledger.value("sem_particles.min_gap_fraction", "dimensionless")}
+    # a close-packed layer: as many particles as cover the area fraction of the field enlarged by
+    # the largest radius (particles cut by the frame), then relaxed to contact (models.sem.pack_particles)
+    mean_model, sd_model = result.moments_nm()
+    # to 0.1 nm, so that the last bits of the ODE solution do not move the count
+    margin = round(0.5 * (mean_model + 4.0 * sd_model), 1)
+    diameters = diameters_for_area_fraction(lambda n: sample_diameters_nm(result, n, rng),
+                                            area_fraction=placement["area_fraction"],
+                                            area_nm2=(height_nm + 2 * margin) * (width_nm + 2 * margin))
+    field = pack_particles(diameters, field_nm=(height_nm, width_nm), rng=rng,
+                           min_gap_fraction=placement["min_gap_fraction"])
     pixels = particle_image(field, rng=rng, **settings)
     mean, sd = result.moments_nm()
     # moments to 0.01 nm: far below a pixel, and stable in the last bits of the ODE solution
     model_params = {"precipitation": {k: float(v) for k, v in vars(params).items()},
                     "model_diameter_mean_nm": round(mean, 2), "model_diameter_sd_nm": round(sd, 2),
                     "particles_placed": int(field.diameter_nm.size), **placement,
+                    # generator truth, for tests and benchmarks only (analysis code never reads it)
+                    "projected_coverage": round(projected_coverage(field, shape=(ny, nx),
+                                                                   pixel_size_nm=settings["pixel_size_nm"]), 3),
                     **{k: v for k, v in settings.items() if k != "shape"}, "shape": [ny, nx]}
     attrs = provenance_attrs(model="lpsrepro.models.nucleation.simulate_precipitation + "
-                                   "lpsrepro.models.sem.particle_image",
+                                   "lpsrepro.models.sem.pack_particles + lpsrepro.models.sem.particle_image",
                              parameters={}, seed=seed, description=description)
     attrs["model_parameters"] = model_params
     out_dir.mkdir(parents=True, exist_ok=True)
