@@ -49,10 +49,27 @@ def test_model_that_cannot_explain_a_distribution_says_so_in_words():
     assert "the measured sizes are kept" in why and "parameter" not in why
 
 
-def test_one_failed_image_keeps_the_other_samples_the_pellets_and_the_figures():
+def sparse_lps_image(path):
+    """A sparse monolayer of 44 ± 6 nm particles (≈ 30 % coverage), where the sizing passes its gate."""
+    import numpy as np
+
+    from lpsrepro.io.images import write_sem_tiff
+    from lpsrepro.models.sem import particle_image, place_particles
+
+    rng = np.random.default_rng(5)
+    pixel = 2.0
+    field = place_particles(rng.normal(44.0, 6.0, 300), field_nm=(512 * pixel, 512 * pixel), rng=rng,
+                            min_gap_fraction=1.1, pair_fraction=0.0)
+    pixels = particle_image(field, shape=(512, 512), pixel_size_nm=pixel, rng=rng, substrate_grey=0.25,
+                            particle_grey=0.5, edge_contrast=0.2, probe_sigma_nm=1.0, electrons_per_pixel=30)
+    return write_sem_tiff(path, pixels, pixel_size_nm=pixel, metadata={"provenance": "test image"})
+
+
+def test_one_failed_image_keeps_the_other_samples_the_pellets_and_the_figures(tmp_path):
     p = sec.Params.from_ledger().replace(naph_image_file=str(DATA / "FEI-Helios-Ebeam-8bits.tif"),
                                          li2s_image_file="missing.tif", regime_surface_rates_m_per_s=(1e-6,),
-                                         regime_supply_factors=(1.0,))
+                                         regime_supply_factors=(1.0,),
+                                         lps_image_file=str(sparse_lps_image(tmp_path / "lps_sparse.tif")))
     result = sec.run(p)
     assert not result.sizings["li2s"].usable and result.sizings["lps"].usable
     numbers = result.numbers()

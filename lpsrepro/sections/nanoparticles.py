@@ -700,7 +700,7 @@ def comparison_lines(result: Result, dense) -> list[str]:
         return [f"membrane against pellet not compared: {why}"]
     m = result.membrane
     ratio, ratio_std = result.membrane_over_pellet()
-    return [f"membrane: L {m.thickness_nm:.0f} nm, ASR {m.asr_ohm_cm2:.3f} ohm cm2, sigma {m.conductivity_s_per_cm:.2e} S/cm",
+    return [f"membrane: L {m.thickness_nm:.0f} nm, ASR {m.asr.asr_ohm_cm2:.2f} ohm cm2, sigma {m.conductivity_s_per_cm:.2e} S/cm",
             f"sigma(membrane) / sigma(pellet, 250 C) as measured: {with_uncertainty(ratio, ratio_std)}",
             f"  both referred to the dense solid (Bruggeman): {with_uncertainty(dense.corrected, dense.corrected_std)}; "
             f"with the Hashin-Shtrikman bound (smallest correction): {dense.corrected_hashin_shtrikman:.2f}"]
