@@ -89,12 +89,7 @@ def fig3d_membrane_impedance(spectrum: xr.Dataset, intercept: FilmIntercept, lin
                   arrowprops={"arrowstyle": "-", "color": "k", "lw": 0.6})
     if not passed:
         ax_n.set_title(_gate_failure_text(intercept.quality), fontsize=6, color="firebrick", loc="left")
-    ax_n.set_xlim(0, window)
-    ax_n.set_ylim(0, window)
-    ax_n.set_aspect("equal")
-    ax_n.set_xlabel("Z′ · A  (Ω cm²)")
-    ax_n.set_ylabel("−Z″ · A  (Ω cm²)")
-    ax_n.legend(loc="upper left", frameon=False)
+    _area_nyquist_axes(ax_n, window)
     panel_label(ax_n, "d")
 
     # --- Bode: modulus and phase over the sweep, and where the hidden bulk arc peaks
@@ -144,12 +139,7 @@ def draw_membrane_model_nyquist(ax, view=None, *, window_ohm_cm2: float | None =
     ax.plot([view.z_apex_ohm_cm2.real], [-view.z_apex_ohm_cm2.imag], "*", color=FIT, ms=10,
             label=f"arc apex, {view.apex_frequency_hz:.3g} Hz")
     w = window_ohm_cm2 or 3.0 * view.asr_ohm_cm2
-    ax.set_xlim(0, w)
-    ax.set_ylim(0, w)
-    ax.set_aspect("equal")
-    ax.set_xlabel("Z′ · A  (Ω cm²)")
-    ax.set_ylabel("−Z″ · A  (Ω cm²)")
-    ax.legend(loc="upper left", frameon=False)
+    _area_nyquist_axes(ax, w)
     ax.set_title(f"R {view.resistance_ohm:.3g} Ω, C {view.capacitance_f * 1e9:.3g} nF; "
                  f"ASR {view.asr_ohm_cm2:.3g} Ω cm²; apex {view.apex_frequency_hz / 1e6:.3g} MHz", fontsize=8)
     return {"asr_ohm_cm2": view.asr_ohm_cm2, "apex_frequency_hz": view.apex_frequency_hz,
@@ -232,3 +222,13 @@ def fig_pellet_impedance(spectrum: xr.Dataset, result, *, label: str, title: str
     ax.legend(loc="upper left", frameon=False, fontsize=6.5)
     panel_label(ax, label)
     return fig
+
+
+def _area_nyquist_axes(ax, window_ohm_cm2: float) -> None:
+    """Square Nyquist axes of area-specific impedance, 0 to ``window_ohm_cm2`` on both, legend top left."""
+    ax.set_xlim(0, window_ohm_cm2)
+    ax.set_ylim(0, window_ohm_cm2)
+    ax.set_aspect("equal")
+    ax.set_xlabel("Z′ · A  (Ω cm²)")
+    ax.set_ylabel("−Z″ · A  (Ω cm²)")
+    ax.legend(loc="upper left", frameon=False)
