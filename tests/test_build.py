@@ -58,7 +58,8 @@ def test_bad_parameter_stops_the_build_and_keeps_previous_outputs(tmp_path):
         quiet_build(["notebooks/32_membrane.ipynb"], {"thickness_nm": -5}, output_dir=tmp_path)
     assert info.value.user_error
     assert sentinel.read_text() == "previous"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures"]  # staging removed
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lpsrepro-build", "figures"]
+    assert [p.name for p in (tmp_path / ".lpsrepro-build").iterdir()] == ["lock"]  # staging removed
     assert [p.name for p in sentinel.parent.iterdir()] == ["claims.json"]
 
 
