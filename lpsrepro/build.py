@@ -289,7 +289,12 @@ def _run_notebook(job: dict[str, Any]) -> dict[str, Any]:
     os.close(log)
     os.environ.update({figures_mod.FIGURES_DIR_ENV: str(out / "figures"), "LPSREPRO_DEPS_FILE": str(out / "deps.jsonl"),
                        "LPSREPRO_PROJECT_ROOT": job["root"], "JUPYTER_RUNTIME_DIR": job["runtime"],
-                       "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+                       "PYDEVD_DISABLE_FILE_VALIDATION": "1", "TMPDIR": job["runtime"]})
+    # jupyter_client writes the connection file (it holds the kernel's signing key) with mkstemp, and the
+    # kernel its own temporary files under TMPDIR: both in the build's runtime folder, removed even after a kill.
+    import tempfile
+
+    tempfile.tempdir = job["runtime"]
     output = out / "notebook.ipynb"
     start = time.perf_counter()
     try:
