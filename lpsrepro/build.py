@@ -30,6 +30,7 @@ never overwrites the paper's reproduction.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -101,9 +102,16 @@ def resolve_notebook(name: str | Path, project: Project | None = None) -> Path:
 
 def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     """The notebook's parameters (name → default, inferred type, help comment), via papermill."""
+    path = Path(notebook).resolve()
+    stat = path.stat()
+    return dict(_inspect(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=16)
+def _inspect(path: str, mtime_ns: int, size: int) -> dict[str, dict[str, Any]]:
     import papermill
 
-    return dict(papermill.inspect_notebook(str(notebook)))
+    return dict(papermill.inspect_notebook(path))
 
 
 def parse_parameter_value(text: str) -> Any:

@@ -140,9 +140,26 @@ def _cmd_report(args) -> int:
     return 0
 
 
+def _take_parameters(argv: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Take ``-p NAME VALUE`` pairs out of argv verbatim (argparse would read ``-1e308`` as an option)."""
+    rest, pairs, i = [], [], 0
+    while i < len(argv):
+        if argv[i] in ("-p", "--parameter") and i + 2 < len(argv) and "--" not in argv[:i]:
+            pairs.append((argv[i + 1], argv[i + 2]))
+            i += 3
+        else:
+            rest.append(argv[i])
+            i += 1
+    return rest, pairs
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    argv, pairs = _take_parameters(argv)
     args = _parser().parse_args(argv)
+    if args.command == "build":
+        args.parameter = list(args.parameter) + pairs
     handler = {"build": _cmd_build, "params": _cmd_params, "simulate": _cmd_simulate, "report": _cmd_report}
     try:
         return handler[args.command](args)
