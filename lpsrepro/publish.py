@@ -128,8 +128,8 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_journal(path: Path, doc: dict) -> None:
-    tmp = path.with_suffix(".tmp")
+def _write_journal(path: Path, doc: dict, tmp: Path) -> None:
+    """Write the journal whole: into ``tmp`` (inside the publish's work folder, removed as debris) then rename."""
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(doc, fh, indent=1)
         fh.flush()
@@ -172,16 +172,20 @@ def publish(state_dir: Path, replacements: dict[Path, Path], deletions: list[Pat
             entries.append({"target": str(target), "new": None, "old": str(backup)})
     journal = state_dir / JOURNAL
     work.mkdir(parents=True, exist_ok=True)
-    _write_journal(journal, {"state": "publishing", "work": str(work), "entries": entries})
-    for entry in entries:
-        target = Path(entry["target"])
-        if entry["new"] is None:
-            target.unlink(missing_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(entry["new"], target)
-        if pause is not None:
-            pause()
+    _write_journal(journal, {"state": "publishing", "work": str(work), "entries": entries}, work / "journal.tmp")
+    try:
+        for entry in entries:
+            target = Path(entry["target"])
+            if entry["new"] is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(entry["new"], target)
+            if pause is not None:
+                pause()
+    except BaseException:  # Ctrl-C or an error in the middle of the set: put the old set back now
+        recover(state_dir)
+        raise
     for folder in {Path(e["target"]).parent for e in entries}:
         _fsync_dir(folder)
     journal.unlink()  # the commit point: from here on the new set is the published one

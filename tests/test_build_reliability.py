@@ -80,6 +80,24 @@ def test_a_second_build_in_the_same_place_is_refused(tmp_path):
         pass
 
 
+def test_an_interrupted_publish_is_rolled_back_at_once(tmp_path):
+    out, staged = tmp_path / "out", tmp_path / "staged"
+    for folder, version in ((out, "old"), (staged, "new")):
+        for path, text in _make_set(folder, version, 4).items():
+            path.write_text(text)
+    calls = []
+
+    def interrupt():
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        publish.publish(tmp_path / "state", {p: out / p.name for p in sorted(staged.iterdir())}, pause=interrupt)
+    assert _state(out.iterdir()) == {"old"}
+    assert not (tmp_path / "state" / publish.JOURNAL).exists()
+
+
 def test_debris_of_dead_builds_is_removed(tmp_path):
     dead = subprocess.run([PYTHON, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     pid = int(dead.stdout)
@@ -105,7 +123,7 @@ def _clean(root: Path) -> None:
     """No staging, journal, runtime or kernel files left in the project or in TMPDIR."""
     debris = [p.name for p in (root / "build").iterdir() if p.name not in ("cache", "lock", "published.json")]
     assert debris == []
-    assert [p for p in (root.parent / "tmp").rglob("*") if "kernel" in p.name or "lpsrepro" in p.name] == []
+    assert list((root.parent / "tmp").iterdir()) == []  # TMPDIR of the build: no kernel or staging files
     assert sorted(p.name for p in root.iterdir()) == ["build", "data", "figures", "notebooks", "requirements-lock.txt"]
 
 
