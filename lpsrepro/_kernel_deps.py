@@ -10,7 +10,8 @@ kernel appends one JSON line per dependency it meets to that file:
   (``h5py.File``, wrapped because C-level opens raise no audit event);
 * ``{"dir": path}`` — a folder listed (``os.listdir``/``os.scandir``, which
   pathlib's and glob's listings use): a file added to a globbed folder
-  changes the result;
+  changes the result (listings made by the import system — package folders,
+  ``sys.path`` entries — are left out: modules are recorded themselves);
 * ``{"module": path}`` — the source file of every module imported from the
   project or from the ``lpsrepro`` package (scanned after every cell);
 * ``{"keyed": kind, "path": path, "key": key}`` — one entry of the
@@ -47,6 +48,10 @@ _fd: int | None = None
 _seen: set = set()
 _excluded: tuple[str, ...] = ()
 _package_dir = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _import_dirs() -> set:
+    return {os.path.abspath(p or os.getcwd()) for p in sys.path if isinstance(p, str)}
 
 
 def _emit(record: dict) -> None:
@@ -88,6 +93,10 @@ def _audit(event: str, args: tuple) -> None:
         if isinstance(path, int):
             return
         full = os.path.abspath(os.fsdecode(path))
+        # The import system lists package folders and sys.path entries (the notebook's folder among
+        # them) to find modules; those listings are covered by the module records, not inputs.
+        if (full + os.sep).startswith(_package_dir) or full in _import_dirs():
+            return
         if _interesting(full + os.sep):
             _emit({"dir": full})
 
