@@ -47,7 +47,7 @@ lock:
 	.venv-lock/bin/python -m pip install --quiet .
 	{ echo "# Complete resolved package set for Python 3.11 (pip freeze). Regenerate with 'make lock'."; \
 	  echo "# The top-level packages are listed, with the same pins, in pyproject.toml and environment.yml."; \
-	  .venv-lock/bin/python -m pip freeze --exclude lpsrepro; echo "setuptools==65.5.0"; } > requirements-lock.txt
+	  .venv-lock/bin/python -m pip freeze --exclude lpsrepro; echo "setuptools==75.8.0"; } > requirements-lock.txt
 	rm -rf .venv-lock
 	$(PYTHON) tools/lock_hashes.py requirements-lock.txt
 
