@@ -56,6 +56,8 @@ from lpsrepro.fileio import write_json
 #: Limits that turn a hung kernel into an error naming the cell, instead of a silent wait.
 CELL_TIMEOUT_S = 600
 KERNEL_START_TIMEOUT_S = 120
+#: Seconds to wait between two renames of the publish step (for the kill-at-any-point tests only).
+PUBLISH_PAUSE_ENV = "LPSREPRO_TEST_PUBLISH_PAUSE_S"
 #: Exceptions raised inside a notebook that are the user's to fix: shown as one line.
 USER_ERRORS = {"ParameterError", "InputFileError", "LpsreproError", "FileNotFoundError"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -630,6 +632,8 @@ def _compose_and_publish(project: Project, selected: list[Path], state_dir: Path
     if prune:
         listed = {Path(f).name for entry in manifest_doc.values() for f in entry.get("files", [])}
         deletions = [p for p in sorted(figures_out.glob("*.p[dn][fg]")) if p.name not in listed]
+    if pause is None and os.environ.get(PUBLISH_PAUSE_ENV):  # tests: widen the publish to kill a build inside it
+        pause = functools.partial(time.sleep, float(os.environ[PUBLISH_PAUSE_ENV]))
     if changed or deletions:
         publish.publish(state_dir, changed, deletions, pause=pause)
         echo(f"published {len(changed)} changed file(s)" + (f", removed {len(deletions)}" if deletions else ""))

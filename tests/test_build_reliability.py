@@ -109,8 +109,8 @@ def test_debris_of_dead_builds_is_removed(tmp_path):
 
 
 # --------------------------------------------------------------------------- whole builds, killed
-def _cli(root: Path, *args, **kwargs):
-    env = dict(os.environ, PYTHONPATH=str(paths.ROOT), TMPDIR=str(root.parent / "tmp"))
+def _cli(root: Path, *args, env_extra=None, **kwargs):
+    env = dict(os.environ, PYTHONPATH=str(paths.ROOT), TMPDIR=str(root.parent / "tmp"), **(env_extra or {}))
     Path(env["TMPDIR"]).mkdir(exist_ok=True)
     code = ("import sys; from lpsrepro import build as b, cli; "
             "b.Project.default = classmethod(lambda cls: b.Project.at(sys.argv[1])); "
@@ -164,4 +164,32 @@ def test_a_killed_build_leaves_old_outputs_and_the_next_build_completes(tmp_path
     proc = _cli(root, "build", "-q")
     assert proc.wait(timeout=120) == 0, proc.stderr.read()
     assert b"alpha 11.0" in buildproject.outputs(root)["notebooks/10_alpha.ipynb"]
+    _clean(root)
+
+
+@pytest.mark.parametrize("fraction", [0.2, 0.7])
+def test_a_build_killed_inside_its_publish_step_is_rolled_back_by_the_next(tmp_path, fraction):
+    root = buildproject.make(tmp_path / "p")
+    assert _cli(root, "build", "-q").wait(timeout=120) == 0
+    before = buildproject.outputs(root)
+    (root / "data" / "alpha.txt").write_text("9")
+    (root / "data" / "beta.txt").write_text("5")
+    pause = 0.4
+    proc = _cli(root, "build", "-q", env_extra={build_mod.PUBLISH_PAUSE_ENV: str(pause)})
+    journal = root / "build" / publish.JOURNAL
+    deadline = time.time() + 120
+    while not journal.exists() and time.time() < deadline:
+        time.sleep(0.02)
+    assert journal.exists()
+    n_files = len(json.loads(journal.read_text())["entries"])
+    time.sleep(fraction * n_files * pause)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    assert journal.exists()  # killed inside the set
+    dry = _cli(root, "build", "--dry-run")  # any build first completes or rolls back
+    assert dry.wait(timeout=60) == 0
+    assert buildproject.outputs(root) == before
+    assert _cli(root, "build", "-q").wait(timeout=120) == 0
+    after = buildproject.outputs(root)
+    assert b"alpha 11.0" in after["notebooks/10_alpha.ipynb"] and b"beta 17.5" in after["notebooks/20_beta.ipynb"]
     _clean(root)
