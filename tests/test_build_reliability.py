@@ -191,5 +191,5 @@ def test_a_build_killed_inside_its_publish_step_is_rolled_back_by_the_next(tmp_p
     assert buildproject.outputs(root) == before
     assert _cli(root, "build", "-q").wait(timeout=120) == 0
     after = buildproject.outputs(root)
-    assert b"alpha 11.0" in after["notebooks/10_alpha.ipynb"] and b"beta 17.5" in after["notebooks/20_beta.ipynb"]
+    assert b"alpha 11.0" in after["notebooks/10_alpha.ipynb"] and b"beta 15.0" in after["notebooks/20_beta.ipynb"]
     _clean(root)
