@@ -86,7 +86,8 @@ class _RegistryReader:
             import yaml
 
             try:
-                doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+                loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: a no-op build stays fast
+                doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader) or {}
                 section = doc.get(_KEYED_SECTIONS[kind])
                 if kind == "claims" and isinstance(section, list):
                     section = {str(e.get("id", f"#{i}")): e for i, e in enumerate(section)}
