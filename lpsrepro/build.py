@@ -45,10 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
-from lpsrepro import claims as claims_mod
-from lpsrepro import figures as figures_mod
+# Heavy modules (nbformat, papermill, the claims and figures layers) are imported where they are used,
+# so that a build with nothing to do starts and ends in well under a second.
 from lpsrepro import paths
 from lpsrepro.errors import LpsreproError, ParameterError
 from lpsrepro.fileio import write_json
@@ -149,6 +147,8 @@ def _strip_volatile_metadata(nb):
     labels = {model_id: f"lpsrepro{i:024d}" for i, model_id in enumerate(order)}
     any_id = re.compile("|".join(re.escape(m) for m in sorted(labels, key=len, reverse=True)))
     text = any_id.sub(lambda match: labels[match.group(0)], json.dumps(nb))  # one pass: no chained renames
+    import nbformat
+
     clean = nbformat.from_dict(json.loads(text))
     widgets_state = clean.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]
     widgets_state["state"] = dict(sorted(widgets_state["state"].items()))
@@ -215,6 +215,11 @@ def collect(notebook_files: dict[str, Path]) -> tuple[dict[str, Any], dict[str, 
     ``notebook_files`` maps the notebook's repository name
     (``notebooks/32_membrane.ipynb``) to the executed file to read.
     """
+    import nbformat
+
+    from lpsrepro import claims as claims_mod
+    from lpsrepro import figures as figures_mod
+
     records, notes = [], {}
     for name, path in notebook_files.items():
         nb = nbformat.read(path, as_version=4)
@@ -288,8 +293,11 @@ def _run_notebook(job: dict[str, Any]) -> dict[str, Any]:
     """Execute one notebook into ``job['out']`` (a worker's task; returns a picklable summary)."""
     import resource
 
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from lpsrepro import figures as figures_mod
 
     notebook, out = Path(job["notebook"]), Path(job["out"])
     (out / "figures").mkdir(parents=True, exist_ok=True)
@@ -334,9 +342,14 @@ class _MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.interval, self.peak, self._stop_event = interval, 0, threading.Event()
 
-    def run(self) -> None:
-        import psutil
+    def start(self) -> None:
+        import psutil  # imported here, in the calling thread: never an import running in two threads
 
+        self._psutil = psutil
+        super().start()
+
+    def run(self) -> None:
+        psutil = self._psutil
         me = psutil.Process()
         while not self._stop_event.is_set():
             total = 0
@@ -350,7 +363,8 @@ class _MemorySampler(threading.Thread):
 
     def stop(self) -> float:
         self._stop_event.set()
-        self.join(timeout=2)
+        if self.is_alive():
+            self.join(timeout=2)
         return self.peak / 2**20
 
 
@@ -373,7 +387,8 @@ def _stop_children(grace_s: float = 2.0) -> None:
     psutil.wait_procs(alive, timeout=grace_s)
 
 
-def _execute_all(jobs: list[dict[str, Any]], n_workers: int, echo: Callable[[str], None]) -> dict[str, dict]:
+def _execute_all(jobs: list[dict[str, Any]], n_workers: int, echo: Callable[[str], None],
+                 on_started: Callable[[], None] | None = None) -> dict[str, dict]:
     """Run notebooks in parallel worker processes (``concurrent.futures``); results by notebook name.
 
     Every job runs to its end even when another fails, so that each failure is reported. Ctrl-C
@@ -384,11 +399,17 @@ def _execute_all(jobs: list[dict[str, Any]], n_workers: int, echo: Callable[[str
     results: dict[str, dict] = {}
     if not jobs:
         return results
+    # fork: workers start in milliseconds and never re-import the caller's __main__ (forkserver/spawn
+    # would). Forking is safe only while this process has no other thread: with the fork context the
+    # executor starts all its workers at the first submit, before its own manager thread, and the
+    # memory sampler is started only after that (a fork taken while a thread holds a lock deadlocks).
     context = multiprocessing.get_context("fork")
     executor = ProcessPoolExecutor(max_workers=min(n_workers, len(jobs)), mp_context=context,
                                    initializer=_worker_init)
     try:
         futures = {executor.submit(_run_notebook, job): job for job in jobs}
+        if on_started is not None:
+            on_started()
         for n, future in enumerate(as_completed(futures), start=1):
             job = futures[future]
             try:
@@ -479,8 +500,7 @@ def build(notebooks: list[str | Path] | None = None, parameters: dict[str, Any] 
 
         staging = state_dir / f".staging-{os.getpid()}"
         runtime = state_dir / f".run-{os.getpid()}"
-        sampler = _MemorySampler()
-        sampler.start()
+        sampler = _MemorySampler()  # started once the workers are forked
         try:
             shutil.rmtree(staging, ignore_errors=True)
             runtime.mkdir(parents=True, exist_ok=True)
@@ -495,7 +515,7 @@ def build(notebooks: list[str | Path] | None = None, parameters: dict[str, Any] 
             job_list = [{"notebook": str(nb), "name": nb.name, "display": _display_name(nb, project),
                          "out": str(staging / nb.stem), "parameters": parameters, "root": str(project.root),
                          "runtime": str(runtime)} for nb, _ in todo]
-            outcomes = _execute_all(job_list, n_workers, echo)
+            outcomes = _execute_all(job_list, n_workers, echo, on_started=sampler.start)
             failures = [(job, outcomes[job["name"]]) for job in job_list if not outcomes[job["name"]]["ok"]]
             if failures:
                 messages = []
