@@ -313,6 +313,10 @@ def _run_notebook(job: dict[str, Any]) -> dict[str, Any]:
     import tempfile
 
     tempfile.tempdir = job["runtime"]
+    # Parallel notebooks share the cores: each kernel's numerical libraries get their share of threads
+    # (oversubscribed BLAS/OpenMP threads would cancel the gain of running notebooks side by side).
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, str(job["threads"]))
     output = out / "notebook.ipynb"
     start = time.perf_counter()
     try:
@@ -514,7 +518,8 @@ def build(notebooks: list[str | Path] | None = None, parameters: dict[str, Any] 
                      + ", ".join(nb.name for nb, _ in todo))
             job_list = [{"notebook": str(nb), "name": nb.name, "display": _display_name(nb, project),
                          "out": str(staging / nb.stem), "parameters": parameters, "root": str(project.root),
-                         "runtime": str(runtime)} for nb, _ in todo]
+                         "runtime": str(runtime),
+                         "threads": max(1, default_jobs() // max(1, min(n_workers, len(todo))))} for nb, _ in todo]
             outcomes = _execute_all(job_list, n_workers, echo, on_started=sampler.start)
             failures = [(job, outcomes[job["name"]]) for job in job_list if not outcomes[job["name"]]["ok"]]
             if failures:
