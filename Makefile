@@ -1,33 +1,43 @@
 # Two commands on a fresh machine (Python 3.11 and pip are all it needs):
 #   make reproduce   rebuild every figure and number of the paper
 #   make test        run every test (package, notebooks with nbval, build freshness)
-# Both create .venv with the pinned packages of requirements-lock.txt when it is missing.
+# Both create .venv with the pinned packages of requirements-lock.txt when it is missing,
+# installing only files whose sha256 matches the lock (pip --require-hashes).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.lpsrepro-installed
 
-.PHONY: reproduce test simulate lab lock clean-venv
+.PHONY: reproduce rebuild test simulate lab lock lock-hashes bench clean-venv
 
+# Runs only the notebooks whose inputs changed; `make rebuild` runs them all.
 reproduce: $(STAMP)
 	$(BIN)/lpsrepro build
 
+rebuild: $(STAMP)
+	$(BIN)/lpsrepro build --force
+
+# Tests and notebooks (nbval) spread over all cores by pytest-xdist; each notebook file stays on one worker.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/build.py
 
 simulate: $(STAMP)
 	$(BIN)/lpsrepro simulate
 
+# --allow-root only when running as root (containers, Binder-like setups): Jupyter refuses root otherwise.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # The venv is rebuilt whenever the lock file or the package metadata change.
 $(STAMP): requirements-lock.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "lpsrepro needs Python 3.11, got " + sys.version.split()[0] + " (set PYTHON=/path/to/python3.11)"'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --requirement requirements-lock.txt
-	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	$(BIN)/python -m pip install --quiet --require-hashes --requirement requirements-lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	@touch $(STAMP)
 
 # Re-resolve the top-level pins of pyproject.toml into a new complete lock file.
@@ -37,8 +47,13 @@ lock:
 	.venv-lock/bin/python -m pip install --quiet .
 	{ echo "# Complete resolved package set for Python 3.11 (pip freeze). Regenerate with 'make lock'."; \
 	  echo "# The top-level packages are listed, with the same pins, in pyproject.toml and environment.yml."; \
-	  .venv-lock/bin/python -m pip freeze --exclude lpsrepro; } > requirements-lock.txt
+	  .venv-lock/bin/python -m pip freeze --exclude lpsrepro; echo "setuptools==75.8.0"; } > requirements-lock.txt
 	rm -rf .venv-lock
+	$(PYTHON) tools/lock_hashes.py requirements-lock.txt
+
+# Re-add the sha256 of every pin (after editing pins by hand, e.g. a new dependency).
+lock-hashes:
+	$(PYTHON) tools/lock_hashes.py requirements-lock.txt
 
 clean-venv:
 	rm -rf $(VENV)

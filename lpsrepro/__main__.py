@@ -2,4 +2,5 @@
 
 from lpsrepro.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when multiprocessing re-imports the main module in a helper process
+    raise SystemExit(main())

@@ -17,7 +17,17 @@ def quiet_build(*args, **kwargs):
 
 @pytest.fixture(scope="module")
 def fresh_build(tmp_path_factory):
+    """A complete build into a temporary folder, seeded with the checkout's build cache when there is one.
+
+    Seeding does not weaken the test: each cached notebook is reused only if the cache's own
+    check finds every input it read (source, data, modules, ledger entries, lock) unchanged.
+    """
+    import shutil
+
     out = tmp_path_factory.mktemp("build")
+    cache = paths.ROOT / "build" / "cache"
+    if cache.is_dir():
+        shutil.copytree(cache, out / ".lpsrepro-build" / "cache")
     quiet_build(output_dir=out)
     return out
 
@@ -58,7 +68,8 @@ def test_bad_parameter_stops_the_build_and_keeps_previous_outputs(tmp_path):
         quiet_build(["notebooks/32_membrane.ipynb"], {"thickness_nm": -5}, output_dir=tmp_path)
     assert info.value.user_error
     assert sentinel.read_text() == "previous"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures"]  # staging removed
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lpsrepro-build", "figures"]
+    assert [p.name for p in (tmp_path / ".lpsrepro-build").iterdir()] == ["lock"]  # staging removed
     assert [p.name for p in sentinel.parent.iterdir()] == ["claims.json"]
 
 
