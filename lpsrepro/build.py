@@ -209,11 +209,14 @@ def _keep_failed(notebook: Path, output: Path, project: Project | None = None) -
     return "\nNo output of this build was kept."
 
 
-def collect(notebook_files: dict[str, Path]) -> tuple[dict[str, Any], dict[str, Any]]:
+def collect(notebook_files: dict[str, Path], *, inputs: list[dict[str, str]] | None = None
+            ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Read claims and figure notes from executed notebooks → (claims.json, manifest.json).
 
     ``notebook_files`` maps the notebook's repository name
-    (``notebooks/32_membrane.ipynb``) to the executed file to read.
+    (``notebooks/32_membrane.ipynb``) to the executed file to read; ``inputs`` lists the user's own
+    data files of a variant build (:func:`lpsrepro.report.input_files`), so that claims.json calls
+    them "your data" and drops the stand-ins' calibration marks.
     """
     import nbformat
 
@@ -225,9 +228,7 @@ def collect(notebook_files: dict[str, Path]) -> tuple[dict[str, Any], dict[str, 
         nb = nbformat.read(path, as_version=4)
         records.extend(claims_mod.records_from_notebook(nb))
         notes[name] = figures_mod.notes_from_notebook(nb)
-    from lpsrepro.simulate import calibration_targets
-
-    return (claims_mod.claims_document(records, calibrated=calibration_targets()),
+    return (claims_mod.claims_document(records, **claims_mod.declared_targets(), inputs=inputs),
             figures_mod.manifest(notes))
 
 
@@ -250,8 +251,14 @@ class Project:
         return cls(root, root / "notebooks", root / "figures", root / "requirements-lock.txt")
 
 
-def summary_line(summary: dict[str, int]) -> str:
-    """``33 reproduced (4 of them from data not calibrated to that number), 3 deviates, ...``."""
+def summary_line(summary: dict[str, int], text: str | None = None) -> str:
+    """``33 reproduced (4 of them from data not calibrated to that number), 3 deviates, ...``.
+
+    ``text`` (claims.json's ``summary_text``, which also counts implied numbers and predictions)
+    is used when there is one.
+    """
+    if text:
+        return text
     parts = []
     for status, count in summary.items():
         if status == "reproduced_without_calibration":
@@ -547,7 +554,7 @@ def build(notebooks: list[str | Path] | None = None, parameters: dict[str, Any] 
     if summary:
         report = figures_out / "REPORT.md"
         shown = report.relative_to(Path.cwd()) if report.is_relative_to(Path.cwd()) else report
-        echo(f"claims: {summary_line(summary)}; details in {shown}")
+        echo(f"claims: {summary_line(summary, result.claims.get('summary_text'))} Details in {shown}")
     return result
 
 
@@ -645,10 +652,13 @@ def _compose_and_publish(project: Project, selected: list[Path], state_dir: Path
         for fig in sorted((folder / "figures").iterdir()):
             shutil.copyfile(fig, out / "figures" / fig.name)
             wanted[out / "figures" / fig.name] = figures_out / fig.name
-    claims_doc, manifest_doc = collect(sources)
+    from lpsrepro.report import input_files
+
+    inputs = input_files(variant["parameters"]) if variant else None
+    claims_doc, manifest_doc = collect(sources, inputs=inputs)
     write_json(out / "figures" / "claims.json", claims_doc)
     write_json(out / "figures" / "manifest.json", manifest_doc)
-    write_report(out / "figures" / "REPORT.md", claims_doc, manifest_doc, variant=variant)
+    write_report(out / "figures" / "REPORT.md", claims_doc, manifest_doc, variant=variant, inputs=inputs)
     for name in ("claims.json", "manifest.json", "REPORT.md"):
         wanted[out / "figures" / name] = figures_out / name
     changed = {staged: target for staged, target in wanted.items()
@@ -673,8 +683,8 @@ def _composition_key(project: Project, sources: dict[str, Path], variant, prune:
     from lpsrepro import buildcache
 
     parts = {name: buildcache.file_hash(path) for name, path in sorted(sources.items())}
-    for path in sorted(Path(paths.PAPER).glob("*.yaml")):
-        parts[str(path)] = buildcache.file_hash(path)
+    for path in [*sorted(Path(paths.PAPER).glob("*.yaml")), *sorted((paths.FIGURES / "sensitivity").glob("*.json"))]:
+        parts[str(path)] = buildcache.file_hash(path)   # the registry, the ledger, the cached sensitivity
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         parts[str(path)] = buildcache.file_hash(path)

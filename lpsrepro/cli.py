@@ -26,7 +26,10 @@ examples:
   lpsrepro build 32_membrane --dry-run        say whether notebook 32 would run, and why
   lpsrepro params 32_membrane                 list notebook 32's parameters
   lpsrepro build 32_membrane -p eis_file my.z -p thickness_nm 480     your data (→ build/custom/)
-  lpsrepro build 31b_reaction_kinetics -p dual_times_min '[30, 90]' -f my-params.yaml"""
+  lpsrepro build 31b_reaction_kinetics -p dual_times_min '[30, 90]' -f my-params.yaml
+  lpsrepro sweep membrane --grid electrode_diameter_mm=1:4:7  a section over a parameter grid (dask)
+  lpsrepro sweep performance --sensitivity morris             which assumptions move which numbers
+  lpsrepro explore                                            every section's widgets in one dashboard"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output-dir", type=Path, default=None, help="write here instead of data/raw")
 
     sub.add_parser("report", help="rewrite claims.json, manifest.json and REPORT.md from the committed notebooks")
+
+    from lpsrepro.sweep import add_parser as add_sweep_parser   # light: dask is imported when a sweep runs
+    add_sweep_parser(sub)
+
+    e = sub.add_parser("explore", help="serve the Explore dashboard (every section's widgets) with Voilà")
+    e.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    e.add_argument("--ip", default="127.0.0.1", help="address to serve on (0.0.0.0 from a container)")
+    e.add_argument("--no-browser", action="store_true", help="do not open a browser")
     return parser
 
 
@@ -133,6 +144,16 @@ def _cmd_simulate(args) -> int:
     return 0
 
 
+def _cmd_sweep(args) -> int:
+    return args.sweep_main(args)
+
+
+def _cmd_explore(args) -> int:
+    from lpsrepro.explore import serve
+
+    return serve(port=args.port, ip=args.ip, open_browser=not args.no_browser)
+
+
 def _cmd_report(args) -> int:
     from lpsrepro.build import refresh_from_committed
 
@@ -160,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "build":
         args.parameter = list(args.parameter) + pairs
-    handler = {"build": _cmd_build, "params": _cmd_params, "simulate": _cmd_simulate, "report": _cmd_report}
+    handler = {"build": _cmd_build, "params": _cmd_params, "simulate": _cmd_simulate, "report": _cmd_report,
+               "sweep": _cmd_sweep, "explore": _cmd_explore}
     try:
         return handler[args.command](args)
     except LpsreproError as exc:
