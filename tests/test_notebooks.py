@@ -69,3 +69,12 @@ def test_outputs_do_not_depend_on_where_the_repository_is(path):
     # nbval compares text outputs on every machine: an absolute path in them breaks a fresh clone
     text = path.read_text()
     assert str(paths.ROOT) not in text, f"{path.name} prints an absolute path of this checkout"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_notebook_shows_no_warning_or_error_output(path):
+    # a warning printed by a plot (e.g. an empty legend) is a defect a reader sees: none may be committed
+    nb = nbformat.read(path, as_version=4)
+    shown = [(i, out.get("text", "")[:120]) for i, cell in enumerate(nb.cells) for out in cell.get("outputs", [])
+             if out.get("name") == "stderr" or out.get("output_type") == "error"]
+    assert not shown, f"{path.name}: cells {shown}"

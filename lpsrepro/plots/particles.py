@@ -96,9 +96,14 @@ def fig_precipitation_model(results: dict[str, PrecipitationResult]) -> Figure:
     ax_s.set_xlabel("time after mixing (s)")
     ax_s.set_ylabel("supersaturation S (solid)")
     ax_j.set_ylabel("nucleation rate (m⁻³ s⁻¹, dotted)")
-    ax_s.legend(loc="lower left", frameon=False)
     ax_d.set_xlabel("particle diameter (nm)")
     ax_d.set_ylabel("number fraction per nm")
+    if not results:   # no sample passed its sizing gate: say so instead of drawing empty axes
+        for ax in (ax_s, ax_d):
+            ax.text(0.5, 0.5, "no model fit:\nno measured size passed its quality gate", transform=ax.transAxes,
+                    ha="center", va="center", fontsize=8, color=ACCENT)
+        return fig
+    ax_s.legend(loc="lower left", frameon=False)
     ax_d.set_ylim(0, 1.6 * ax_d.get_ylim()[1])      # head room: the legend stays clear of the curves
     ax_d.legend(loc="upper right", frameon=False, fontsize=6.5, handlelength=1.2)
     return fig
