@@ -662,7 +662,7 @@ def _compose_and_publish(project: Project, selected: list[Path], state_dir: Path
     for name in ("claims.json", "manifest.json", "REPORT.md"):
         wanted[out / "figures" / name] = figures_out / name
     changed = {staged: target for staged, target in wanted.items()
-               if buildcache.file_hash(staged) != buildcache.file_hash(target)}
+               if buildcache.file_hash(staged) != buildcache.file_hash(target) and not _pdf_noise(staged, target)}
     deletions = []
     if prune:
         listed = {Path(f).name for entry in manifest_doc.values() for f in entry.get("files", [])}
@@ -676,6 +676,24 @@ def _compose_and_publish(project: Project, selected: list[Path], state_dir: Path
         echo("outputs are up to date")
     write_json(published_file, {"key": key, "files": {str(t): buildcache.file_hash(t) for t in wanted.values()}})
     return claims_doc
+
+
+def _pdf_noise(staged: Path, target: Path) -> bool:
+    """Whether a figure's new PDF differs from the published one only below what it draws.
+
+    A PDF stores coordinates to 10⁻⁶ pt, so a fitted curve whose parameters differ in their last bits
+    between CPUs (numpy's SIMD code paths; docs/ARCHITECTURE.md, "Determinism") rewrites the file
+    although nothing visible changed. The PNG beside it, rendered from the same figure, is the test:
+    when its pixels are byte-identical and the published PDF exists, the PDF is kept as it is, so
+    that a rebuild on another machine changes a committed figure only where a result changed.
+    """
+    if staged.suffix != ".pdf" or not target.exists():
+        return False
+    from lpsrepro import buildcache
+
+    png_staged, png_target = staged.with_suffix(".png"), target.with_suffix(".png")
+    return (png_staged.exists() and png_target.exists()
+            and buildcache.file_hash(png_staged) == buildcache.file_hash(png_target))
 
 
 def _composition_key(project: Project, sources: dict[str, Path], variant, prune: bool) -> str:

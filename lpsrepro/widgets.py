@@ -39,12 +39,24 @@ def static_images(enabled: bool):
         _STATIC_IMAGES.reset(token)
 
 
+#: Significant digits of a slider's start value and ends. They are saved in the notebook's widget
+#: state: a fitted start value carries last bits that differ between CPUs (docs/ARCHITECTURE.md,
+#: "Determinism"), and no slider is read to more than four digits.
+SLIDER_DIGITS = 4
+
+
+def meaningful(x: float, digits: int = SLIDER_DIGITS) -> float:
+    """``x`` rounded to ``digits`` significant digits (what a slider shows and saves)."""
+    return float(f"{float(x):.{digits}g}")
+
+
 def log_slider(description: str, value: float, low: float, high: float, *, readout_format: str = ".3g",
                steps_per_decade: int = 20) -> widgets.FloatLogSlider:
     """A logarithmic slider from ``low`` to ``high`` (positive numbers)."""
     import math
 
-    return widgets.FloatLogSlider(value=value, base=10, min=math.log10(low), max=math.log10(high),
+    value, low, high = meaningful(value), meaningful(low), meaningful(high)
+    return widgets.FloatLogSlider(value=value, base=10, min=round(math.log10(low), 6), max=round(math.log10(high), 6),
                                   step=1.0 / steps_per_decade, description=description,
                                   readout_format=readout_format, continuous_update=False,
                                   style={"description_width": "initial"}, layout={"width": "36em"})
@@ -53,6 +65,7 @@ def log_slider(description: str, value: float, low: float, high: float, *, reado
 def linear_slider(description: str, value: float, low: float, high: float, step: float, *,
                   readout_format: str = ".3g") -> widgets.FloatSlider:
     """A linear slider."""
+    value, low, high = meaningful(value), meaningful(low), meaningful(high)
     return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
                                readout_format=readout_format, continuous_update=False,
                                style={"description_width": "initial"}, layout={"width": "36em"})

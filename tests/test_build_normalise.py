@@ -36,3 +36,17 @@ def test_help_says_what_the_tool_does_and_lists_commands():
     for command in ("build", "params", "simulate", "report"):
         assert f"    {command} " in text
     assert ".. " not in text and "``" not in text  # no raw reStructuredText
+
+
+def test_a_pdf_is_republished_only_when_its_png_changed(tmp_path):
+    # last-bit differences of fitted curves rewrite PDF coordinates but not PNG pixels (Determinism)
+    staged, target = tmp_path / "staged", tmp_path / "target"
+    staged.mkdir(), target.mkdir()
+    for folder, pdf in ((staged, b"%PDF new"), (target, b"%PDF old")):
+        (folder / "fig.pdf").write_bytes(pdf)
+        (folder / "fig.png").write_bytes(b"same pixels")
+    assert build_mod._pdf_noise(staged / "fig.pdf", target / "fig.pdf")
+    (staged / "fig.png").write_bytes(b"other pixels")
+    assert not build_mod._pdf_noise(staged / "fig.pdf", target / "fig.pdf")
+    assert not build_mod._pdf_noise(staged / "fig.png", target / "fig.png")
+    assert not build_mod._pdf_noise(staged / "fig.pdf", target / "new.pdf")   # nothing published yet
