@@ -42,14 +42,18 @@ def optional_positive(name: str, value, unit: str, example: float) -> float | No
     return None if value is None else positive(name, value, unit, example)
 
 
-def existing_file(name: str, value, *, base: Path | None = None) -> Path:
-    """A path to an existing, non-empty file (relative paths from ``base`` or the cwd)."""
+def existing_file(name: str, value, *, base: Path | None = None,
+                  relative_to: str = "the notebook's folder") -> Path:
+    """A path to an existing, non-empty regular file (relative paths from ``base`` or the cwd).
+
+    ``relative_to`` names, in the user's words, where relative paths start (for the message).
+    """
     if not isinstance(value, (str, Path)) or not str(value).strip():
-        raise ParameterError(name, value, "a path to a data file")
+        raise ParameterError(name, _short(value), "a path to a data file")
     path = paths.resolve(value, base=base)
     if not path.exists():
         raise InputFileError(path, f"file not found (parameter {name})",
-                             expected="an existing file; relative paths start from the notebook's folder")
+                             expected=f"an existing file; relative paths start from {relative_to}")
     if path.is_dir():
         raise InputFileError(path, f"is a folder, not a file (parameter {name})")
     if not path.is_file():
@@ -301,16 +305,4 @@ def _check_any(spec: ParameterSpec, value):
 
 
 def _existing_regular_file(name: str, value, base: Path | None) -> Path:
-    if not isinstance(value, (str, Path)) or not str(value).strip():
-        raise ParameterError(name, _short(value), "a path to a data file")
-    path = paths.resolve(value, base=base)
-    if not path.exists():
-        raise InputFileError(path, f"file not found (parameter {name})",
-                             expected="an existing file; relative paths start from the folder you run lpsrepro in")
-    if path.is_dir():
-        raise InputFileError(path, f"is a folder, not a file (parameter {name})")
-    if not path.is_file():
-        raise InputFileError(path, f"is not a regular file (a device or a pipe; parameter {name})")
-    if path.stat().st_size == 0:
-        raise InputFileError(path, f"the file is empty (parameter {name})")
-    return path
+    return existing_file(name, value, base=base, relative_to="the folder you run lpsrepro in")

@@ -45,6 +45,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _serve(cmd: list[str], port: int, name: str, **popen):
+    """Start a server on loopback, wait until ``port`` answers (60 s at most), yield its URL, stop it."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail(f"{name} did not start within 60 s")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on loopback, serving the repository, stopped after the module."""
@@ -64,22 +84,7 @@ def lab(tmp_path_factory):
            "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={ROOT}",
            "--ServerApp.allow_root=True", "--LabApp.news_url=None", "--LabApp.check_for_updates_class="
            "jupyterlab.NeverCheckForUpdate"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail("JupyterLab did not start within 60 s")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    yield from _serve(cmd, port, "JupyterLab", env=env)
 
 
 @pytest.fixture(scope="module")
@@ -157,22 +162,7 @@ def voila(tmp_path_factory):
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path_factory.mktemp("voila-runtime")))
     cmd = [sys.executable, "-m", "voila", "notebooks/explore.ipynb", "--no-browser", f"--port={port}",
            "--Voila.ip=127.0.0.1", "--show_tracebacks=True"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail("Voilà did not start within 60 s")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    yield from _serve(cmd, port, "Voilà", cwd=ROOT, env=env)
 
 
 def _watch_console(page) -> list[str]:
