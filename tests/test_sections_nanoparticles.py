@@ -116,3 +116,18 @@ def test_explore_grid_steps_are_distinct_solutions():
     widths = {round(r.relative_width(), 4) for r in grid.results.values()}
     assert len(widths) == 9                           # every grid point (slider step) is another solution
     assert grid.nearest(0.032, 1.1e-4) is grid.results[(grid.supply_rates_per_s[1], grid.solubilities_mol_per_m3[0])]
+
+
+def test_measured_pellet_thickness_and_area_replace_the_computed_ones():
+    # issue 9: a researcher gives the pellet geometry measured, not mass/density/porosity
+    p = sec.Params.from_ledger().replace(li2s_image_file="missing.tif", lps_image_file="missing.tif",
+                                         naph_image_file="missing.tif", pellet_thickness_mm=0.8,
+                                         pellet_thickness_uncertainty_mm=0.01, pellet_area_cm2=1.5,
+                                         regime_surface_rates_m_per_s=(1e-6,), regime_supply_factors=(1.0,))
+    result = sec.run(p)
+    assert result.pellet_thickness_cm == pytest.approx(0.08) and result.pellet_thickness_std_cm == pytest.approx(0.001)
+    assert result.pellet_area_cm2 == pytest.approx(1.5)
+    pellet = result.pellets["250c"]
+    assert pellet.conductivity_s_per_cm == pytest.approx(0.08 / (pellet.resistance_ohm * 1.5))
+    with pytest.raises(ParameterError, match="pellet_thickness_mm"):
+        p.replace(pellet_thickness_mm=-1.0)

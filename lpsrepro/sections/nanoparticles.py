@@ -70,8 +70,11 @@ class Params(SectionParams):
     the one fitted to the LPS image).
 
     Pellets: ``pellet_mass_mg``, ``pellet_diameter_mm``, ``pellet_density_g_per_cm3``,
-    ``pellet_porosity`` and ``pellet_porosity_uncertainty`` (fractions), ``eis_instrument``;
-    membrane: ``membrane_electrode_diameter_mm``, ``sem_scale_uncertainty`` (fraction).
+    ``pellet_porosity`` and ``pellet_porosity_uncertainty`` (fractions) give the thickness and face
+    area; a measured ``pellet_thickness_mm`` (with ``pellet_thickness_uncertainty_mm``) and
+    ``pellet_area_cm2`` replace them when given. ``eis_instrument``: file format of the pellet
+    spectra (impedance.py name; None: from the extension). Membrane: ``membrane_eis_instrument``
+    (its own file format), ``membrane_electrode_diameter_mm``, ``sem_scale_uncertainty`` (fraction).
     """
 
     li2s_image_file: str
@@ -107,6 +110,10 @@ class Params(SectionParams):
     sem_scale_uncertainty: float
     pellet_porosity_uncertainty: float = 0.05
     eis_instrument: str | None = None
+    membrane_eis_instrument: str | None = None
+    pellet_thickness_mm: float | None = None
+    pellet_thickness_uncertainty_mm: float = 0.0
+    pellet_area_cm2: float | None = None
     pixel_size_nm: float | None = None
     data_bar_rows: int | None = None
     li2s_min_diameter_nm: float = 6.0
@@ -172,6 +179,9 @@ class Params(SectionParams):
         checks.positive("li2s_min_diameter_nm", self.li2s_min_diameter_nm, "nm", 6.0)
         checks.positive("lps_min_diameter_nm", self.lps_min_diameter_nm, "nm", 15.0)
         checks.optional_positive("pixel_size_nm", self.pixel_size_nm, "nm", 2.0)
+        checks.optional_positive("pellet_thickness_mm", self.pellet_thickness_mm, "mm", 0.8)
+        checks.in_range("pellet_thickness_uncertainty_mm", self.pellet_thickness_uncertainty_mm, 0.0, 10.0, "mm")
+        checks.optional_positive("pellet_area_cm2", self.pellet_area_cm2, "cm2", 1.77)
         if self.data_bar_rows is not None and not (isinstance(self.data_bar_rows, int) and self.data_bar_rows >= 0):
             raise ParameterError("data_bar_rows", self.data_bar_rows,
                                  "a number of image rows (0: no data bar), or None to find it in each image")
@@ -473,10 +483,13 @@ def run(p: Params) -> Result:
             sizings["lps"].fit.mean_nm, sizings["li2s"].fit.mean_nm, product_mean_se_nm=sizings["lps"].fit.mean_se_nm,
             template_mean_se_nm=sizings["li2s"].fit.mean_se_nm)
 
-    area_cm2 = float(disc_area_cm2(p.pellet_diameter_mm))
-    thickness_cm = float(pellet_thickness_cm(p.pellet_mass_mg, p.pellet_diameter_mm, p.pellet_density_g_per_cm3,
-                                             p.pellet_porosity))
-    thickness_std_cm = thickness_cm * p.pellet_porosity_uncertainty / (1.0 - p.pellet_porosity)  # dL/L = dφ/(1-φ)
+    area_cm2 = float(disc_area_cm2(p.pellet_diameter_mm)) if p.pellet_area_cm2 is None else float(p.pellet_area_cm2)
+    if p.pellet_thickness_mm is None:   # from the powder mass, the density and the porosity
+        thickness_cm = float(pellet_thickness_cm(p.pellet_mass_mg, p.pellet_diameter_mm, p.pellet_density_g_per_cm3,
+                                                 p.pellet_porosity))
+        thickness_std_cm = thickness_cm * p.pellet_porosity_uncertainty / (1.0 - p.pellet_porosity)  # dL/L = dφ/(1-φ)
+    else:                               # measured (e.g. with a micrometer)
+        thickness_cm, thickness_std_cm = p.pellet_thickness_mm / 10.0, p.pellet_thickness_uncertainty_mm / 10.0
     pellets, pellet_failures = {}, {}
     pellet_files = {"250c": p.pellet_250c_file, "300c": p.pellet_300c_file, "naph": p.pellet_naph_file}
     spectra = {}
@@ -491,7 +504,7 @@ def run(p: Params) -> Result:
     try:
         # The membrane's σ exactly as §3.2 measures it (one computation, with its quality gate).
         membrane = membrane_section.run(membrane_section.Params(
-            eis_file=p.membrane_eis_file, eis_instrument=p.eis_instrument,
+            eis_file=p.membrane_eis_file, eis_instrument=p.membrane_eis_instrument,
             cross_section_file=p.membrane_cross_section_file,
             electrode_diameter_mm=p.membrane_electrode_diameter_mm,
             sem_scale_uncertainty=p.sem_scale_uncertainty))
