@@ -119,3 +119,12 @@ def test_relative_differences_never_print_a_negative_zero():
 def test_the_other_film_circuit_is_shown_beside_the_chosen_one(default_result):
     assert default_result.alternative.fit.circuit == "L0-p(R1,CPE2)-CPE1"
     assert "other film circuit" in default_result.cross_check_text()
+
+
+def test_the_sweep_of_a_multi_sweep_file_is_chosen_by_parameter():
+    # issue 9: a file holding several sweeps is analysed sweep by sweep, chosen by eis_spectrum
+    with pytest.raises(ParameterError, match="eis_spectrum"):
+        membrane.Params.from_ledger().replace(eis_spectrum=-1)
+    with pytest.raises(ParameterError, match="eis_spectrum"):
+        membrane.Params.from_ledger().replace(eis_spectrum="first")
+    assert membrane.Params.from_ledger().replace(eis_spectrum=0).eis_spectrum == 0

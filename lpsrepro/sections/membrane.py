@@ -48,6 +48,9 @@ class Params(SectionParams):
         Impedance spectrum of the membrane (ZPlot ``.z``, BioLogic ``.mpt``, Gamry ``.DTA``, CSV, ``.nc``).
     eis_instrument : str or None
         impedance.py format name of that file (``zplot``, ``gamry``, ``autolab``…); None: from the extension.
+    eis_spectrum : int or None
+        0-based index of the sweep to analyse in a file that holds several (a BioLogic PEIS loop);
+        None for a file with one sweep (a file with several is then refused with the list of sweeps).
     cross_section_file : str
         Cross-sectional SEM TIFF with its pixel size in the metadata (unused when ``thickness_nm`` is given).
     thickness_nm, thickness_uncertainty_nm : float or None
@@ -77,6 +80,7 @@ class Params(SectionParams):
 
     eis_file: str = str(paths.RAW / "membrane_550nm_eis.z")
     eis_instrument: str | None = None
+    eis_spectrum: int | None = None
     cross_section_file: str = str(paths.RAW / "membrane_550nm_cross_section.tif")
     thickness_nm: float | None = None
     thickness_uncertainty_nm: float | None = None
@@ -112,6 +116,10 @@ class Params(SectionParams):
         return cls(**{name: ledger.value(key, cls._UNITS[name]) for name, key in cls.LEDGER.items()})
 
     def __post_init__(self):
+        if self.eis_spectrum is not None and not (isinstance(self.eis_spectrum, int) and not isinstance(self.eis_spectrum, bool)
+                                                  and self.eis_spectrum >= 0):
+            raise ParameterError("eis_spectrum", self.eis_spectrum,
+                                 "the 0-based number of a sweep in the file (0, 1, ...), or None for a single sweep")
         checks.optional_positive("thickness_nm", self.thickness_nm, "nm", 550)
         checks.optional_positive("thickness_uncertainty_nm", self.thickness_uncertainty_nm, "nm", 10)
         checks.in_range("sem_scale_uncertainty", self.sem_scale_uncertainty, 0.0, 0.5, "(fraction)")
@@ -301,7 +309,8 @@ def _thickness(p: Params):
 
 def run(p: Params) -> Result:
     """Measure §3.2 from the files named in ``p`` (pure: reads those files only)."""
-    spectrum = read_impedance(checks.existing_file("eis_file", p.eis_file), instrument=p.eis_instrument)
+    spectrum = read_impedance(checks.existing_file("eis_file", p.eis_file), instrument=p.eis_instrument,
+                              spectrum=p.eis_spectrum)
     image, film, thickness, thickness_std = _thickness(p)
     accuracy = eis.AnalyserAccuracy(p.analyser_magnitude_accuracy, p.analyser_phase_accuracy_deg)
     intercept = eis.blocking_film_intercept(spectrum, p.circuit, accuracy=accuracy)
