@@ -22,14 +22,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def tree_rss_bytes(proc: psutil.Process) -> int:
-    total = 0
-    for p in [proc, *proc.children(recursive=True)]:
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
+from lpsrepro.build import tree_rss_bytes  # noqa: E402  (the build's own memory measure)
 
 
 def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float, int]:

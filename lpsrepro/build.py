@@ -346,6 +346,20 @@ def _run_notebook(job: dict[str, Any]) -> dict[str, Any]:
             "kernel_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
+def tree_rss_bytes(process) -> int:
+    """Resident memory of a ``psutil.Process`` and all its children, in bytes (those that end while
+    being read are skipped). Used by the build's memory sampler and by ``benchmarks/build.py``."""
+    import psutil
+
+    total = 0
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
 class _MemorySampler(threading.Thread):
     """Peak resident memory of this process and all its descendants (kernels included)."""
 
@@ -360,16 +374,9 @@ class _MemorySampler(threading.Thread):
         super().start()
 
     def run(self) -> None:
-        psutil = self._psutil
-        me = psutil.Process()
+        me = self._psutil.Process()
         while not self._stop_event.is_set():
-            total = 0
-            for proc in [me, *me.children(recursive=True)]:
-                try:
-                    total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
+            self.peak = max(self.peak, tree_rss_bytes(me))
             self._stop_event.wait(self.interval)
 
     def stop(self) -> float:
