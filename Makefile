@@ -61,7 +61,7 @@ clean-venv:
 # Long property-based fuzz of every reader (>= 1,000 cases each); the table goes to build/fuzz-report.json.
 fuzz: $(STAMP)
 	mkdir -p build && rm -f build/fuzz-report.json
-	LPSREPRO_FUZZ_EXAMPLES=1000 LPSREPRO_FUZZ_REPORT=build/fuzz-report.json $(BIN)/python -m pytest -p no:cacheprovider -o addopts="" -q tests/test_fuzz_readers.py -k fuzz_contract
+	LPSREPRO_FUZZ_EXAMPLES=1000 LPSREPRO_FUZZ_REPORT=build/fuzz-report.json $(BIN)/python -m pytest -p no:cacheprovider -o addopts="" -q tests/io/test_fuzz_readers.py -k fuzz_contract
 	$(BIN)/python -c 'import json; t = json.load(open("build/fuzz-report.json")); [print("%-22s %6d cases %5d data %5d refused %3d outside" % (k, v.get("cases", 0), v.get("data", 0), v.get("refused", 0), v.get("outside", 0))) for k, v in sorted(t.items())]'
 .PHONY: fuzz
 

@@ -20,8 +20,8 @@ from lpsrepro.simulate import nanoparticles
 
 #: Numerical tests re-run under the second CPU feature set: the data/raw round trip and the
 #: fits whose results the notebooks print (impedance circuits, cross-section, nucleation).
-CROSS_CPU_TESTS = ["tests/test_simulate.py", "tests/test_models_impedance.py", "tests/test_analysis_impedance.py",
-                   "tests/test_cross_section.py", "tests/test_nucleation.py"]
+CROSS_CPU_TESTS = ["tests/simulate/test_simulate.py", "tests/models/test_models_impedance.py", "tests/analysis/test_analysis_impedance.py",
+                   "tests/analysis/test_cross_section.py", "tests/models/test_nucleation.py"]
 NAMES = ("supply_rate_per_s", "nucleation_prefactor_per_m3_s")
 
 

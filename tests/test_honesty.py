@@ -196,7 +196,7 @@ def imports_module(source, prefix):
 
 
 def test_imports_module_sees_every_spelling():
-    assert imports_module("import lpsrepro.simulate.kinetics", "lpsrepro.simulate")
+    assert imports_module("import lpsrepro.simulate.reaction_kinetics", "lpsrepro.simulate")
     assert imports_module("from lpsrepro import simulate", "lpsrepro.simulate")
     assert imports_module("def f():\n    from lpsrepro.simulate import membrane", "lpsrepro.simulate")
     assert not imports_module("from lpsrepro import sections", "lpsrepro.simulate")

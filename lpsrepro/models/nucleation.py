@@ -53,7 +53,7 @@ distribution ("focusing", [5]_, [6]_); with surface-reaction-limited growth
 burst, the absolute spread made during the burst is kept and the relative
 width falls as the particles grow — so in this regime a *slower* supply
 (fewer nuclei, more growth per particle) gives the smaller sd/mean
-(notebook 31a; ``tests/test_nucleation.py``).
+(notebook 31a; ``tests/models/test_nucleation.py``).
 
 Inverse problem
 ---------------

@@ -3,7 +3,7 @@
 Pure functions: reference reflections ("sticks") of a phase from its crystal
 structure, line profiles with crystallite-size and instrumental broadening,
 the Cu Kα1/Kα2 doublet, and the smooth parts of a pattern (background and the
-polyimide window). The stand-in generator (``lpsrepro.simulate.kinetics``)
+polyimide window). The stand-in generator (``lpsrepro.simulate.reaction_kinetics``)
 and the whole-pattern fit (``lpsrepro.analysis.xrd``) both build on the
 sticks; they use different line shapes (a true Voigt convolution to make
 data, the Thompson–Cox–Hastings pseudo-Voigt to fit, as Rietveld programs

@@ -30,6 +30,17 @@ e.g. ``membrane`` for ``notebooks/32_membrane.ipynb``):
     stand-ins) returns them from ``result.predictions()`` in the same form; they are recorded
     with ``kind="independent_prediction"`` and counted apart in the report.
 
+``prepare(params) -> Prepared`` and ``Params.PREPARED_FROM`` (optional: the fast path of ``run``)
+    A section whose ``run`` spends its time reading and fitting measurements (seconds to minutes)
+    splits that part off: ``prepare`` does the work that depends only on the fields named in the
+    class attribute ``Params.PREPARED_FROM: frozenset[str]`` (data files, analysis settings, and any
+    ledger field the fits themselves use), and returns a picklable object; ``run(params,
+    prepared=...)`` then skips that work. The contract, tested for every section: ``run(p,
+    prepared=prepare(p)) == run(p)``, and for ``q = p.replace(**changes)`` where no changed field is
+    in ``PREPARED_FROM``, ``run(q, prepared=prepare(p)) == run(q)``. A parameter sweep calls
+    ``prepare`` once per distinct combination of ``PREPARED_FROM`` values and ``run(q, prepared=…)``
+    for every point; a widget does the same. A section without ``prepare`` is run whole per point.
+
 A notebook then reads: parameters cell → ``params = Params.from_ledger().replace(...)`` →
 ``result = run(params)`` → one plot call per panel → ``record`` each of ``result.numbers()``.
 """

@@ -3,7 +3,7 @@
 Each entry of :data:`GENERATORS` writes one group of stand-in files, seeded,
 with its provenance in the files' own metadata. Running the generators twice
 gives the same files (text files byte for byte; NetCDF and TIFF files with
-identical contents — tests/test_simulate.py proves it).
+identical contents — tests/simulate/test_simulate.py proves it).
 
 This is the only code that writes into data/raw, and only when :func:`run` is
 told to (``lpsrepro simulate`` passes ``into=data/raw``).
@@ -18,14 +18,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lpsrepro.errors import ParameterError
-from lpsrepro.simulate import kinetics, membrane, nanoparticles, performance
+from lpsrepro.simulate import membrane, nanoparticles, performance, reaction_kinetics
 
 #: name → function(out_dir) -> list of written paths. Sections add their generators here.
 GENERATORS: dict[str, Callable[[Path], list[Path]]] = {
     "nanoparticle_images": nanoparticles.generate_particle_images,
     "pellet_eis": nanoparticles.generate_pellets,
-    "kinetics_xrd": kinetics.generate_xrd,
-    "kinetics_raman": kinetics.generate_raman,
+    "kinetics_xrd": reaction_kinetics.generate_xrd,
+    "kinetics_raman": reaction_kinetics.generate_raman,
     "membrane_eis": membrane.generate,
     "membrane_cross_section": membrane.generate_cross_section,
     "li_plating": performance.generate_plating,
@@ -41,7 +41,7 @@ def calibration_targets() -> dict[str, str]:
     data built to agree with the paper, not the paper's claim itself.
     """
     targets: dict[str, str] = {}
-    for module in (kinetics, membrane, nanoparticles, performance):
+    for module in (reaction_kinetics, membrane, nanoparticles, performance):
         targets.update(module.CALIBRATION_TARGETS)
     return targets
 

@@ -426,7 +426,7 @@ class Result:
 
     # ..................................................................... what the panels draw
     def xrd_stack(self, which: str) -> dict:
-        """Keyword arguments of :func:`lpsrepro.plots.kinetics.fig_xrd_stack` for a panel.
+        """Keyword arguments of :func:`lpsrepro.plots.reaction_kinetics.fig_xrd_stack` for a panel.
 
         ``which``: ``"dual"`` (Fig. 2a), ``"conventional"`` (Fig. 2c), ``"dual vs conventional"``
         (Fig. 1g: first dual, last conventional), ``"S2b"`` (last dual), ``"S6"``, ``"S8"``. Samples
@@ -454,7 +454,7 @@ class Result:
         return out
 
     def s1_panel(self) -> dict:
-        """Keyword arguments of :func:`lpsrepro.plots.kinetics.fig_s1_nano_li2s`."""
+        """Keyword arguments of :func:`lpsrepro.plots.reaction_kinetics.fig_s1_nano_li2s`."""
         n = self.nano
         two_theta, intensity, _ = self.reference_lines()["Li2S"]
         return {"pattern": n.sample.pattern, "lines": n.lines, "raman_nano": n.raman_nano.spectrum,
@@ -462,7 +462,7 @@ class Result:
                 "fit_bulk": n.raman_commercial.fit, "li2s_lines": (two_theta, intensity), "problem": n.problem}
 
     def raman_stack(self, which: str) -> dict:
-        """Keyword arguments of :func:`lpsrepro.plots.kinetics.fig_raman_stack` (``"dual"`` or ``"conventional"``)."""
+        """Keyword arguments of :func:`lpsrepro.plots.reaction_kinetics.fig_raman_stack` (``"dual"`` or ``"conventional"``)."""
         samples = {"dual": self.dual_raman, "conventional": self.conventional_raman}[which]
         kept = [r for r in samples if r.fit is not None]
         return {"spectra": [(time_label(r.time_min), r.spectrum) for r in kept], "fits": [r.fit for r in kept]}

@@ -14,9 +14,9 @@ import pytest
 from lpsrepro.analysis import xrd as ax
 from lpsrepro.io.xrd import pattern_array, read_xy
 from lpsrepro.models import xrd
-from lpsrepro.sections import kinetics as sk
+from lpsrepro.sections import reaction_kinetics as sk
 
-DATA = __import__("pathlib").Path(__file__).parent / "data" / "xrd"
+DATA = __import__("pathlib").Path(__file__).parents[1] / "data" / "xrd"
 UVW = (0.004, -0.002, 0.0025)
 LPS = ["beta-Li3PS4", "Li2S", "Li4P2S6"]
 START = {"beta-Li3PS4": 40.0, "Li2S": 20.0, "Li4P2S6": 60.0}
@@ -170,7 +170,7 @@ def test_a_pattern_given_as_a_raman_spectrum_is_refused_in_words():
 
 
 def test_panels_draw_failed_and_missing_samples(lab6_file):
-    from lpsrepro.plots import kinetics as kp
+    from lpsrepro.plots import reaction_kinetics as kp
 
     p = sk.Params.from_ledger().replace(nano_li2s_xrd_file=str(lab6_file), nano_li2s_raman_file="missing.txt")
     nano = sk.nano_li2s_size(p)

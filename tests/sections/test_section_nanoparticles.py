@@ -10,7 +10,7 @@ from lpsrepro.errors import ParameterError
 from lpsrepro.models import nucleation
 from lpsrepro.sections import nanoparticles as sec
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def test_ledger_mapping_reads_the_eight_precipitation_keys_in_the_field_units():

@@ -18,7 +18,7 @@ from lpsrepro.io.literature import read_membrane_table
 from lpsrepro.io.raman import read_raman_spectrum, read_raman_txt
 from lpsrepro.io.xrd import read_xrd_pattern, read_xy
 
-RAW = Path(__file__).parents[1] / "data" / "raw"
+RAW = Path(__file__).parents[2] / "data" / "raw"
 ROWS = "".join(f"{10 + i * 0.02:.2f} {100 + i}\n" for i in range(20))
 
 
@@ -68,7 +68,7 @@ def test_zplot_with_fewer_points_than_announced_is_refused(tmp_path):
 
 
 def test_inf_thickness_is_refused(tmp_path):
-    text = (Path(__file__).parents[1] / "data/literature/sulfide_membranes.csv").read_text()
+    text = (Path(__file__).parents[2] / "data/literature/sulfide_membranes.csv").read_text()
     lines = text.splitlines()
     header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
     column = lines[header].split(",").index("thickness_um")

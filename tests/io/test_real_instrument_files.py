@@ -21,7 +21,7 @@ from lpsrepro.io.impedance import read_impedance
 from lpsrepro.io.raman import read_raman_spectrum
 from lpsrepro.io.xrd import read_xrd_pattern
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 #: Cu Kα1 (Å), Hölzer et al., Phys. Rev. A 56, 4554 (1997); nomad-measurements' tests assert it for these files.
 CU_KA1 = 1.540598
 #: First-order Raman line of crystalline Si at room temperature, 520.7 cm⁻¹ (e.g. Temple & Hathaway,

@@ -1,6 +1,6 @@
 """Benchmark of §3.1: whole-pattern quantification of a 20-pattern series, and one Explore update.
 
-Run:  .venv/bin/python benchmarks/kinetics.py
+Run:  .venv/bin/python benchmarks/reaction_kinetics.py
 Prints the wall time of quantifying 20 patterns (the bundled 10 analysed twice) and the median compute time of
 one widget update (model only, and model + drawing); the goal for the update is ≤ 50 ms of compute.
 """
@@ -18,7 +18,7 @@ from lpsrepro import paths
 from lpsrepro.analysis import xrd as ax
 from lpsrepro.io.xrd import read_xy
 from lpsrepro.models import raman
-from lpsrepro.plots.kinetics import ExploreModel, draw_explore
+from lpsrepro.plots.reaction_kinetics import ExploreModel, draw_explore
 
 UVW = (0.004, -0.002, 0.0025)
 PHASES = ["beta-Li3PS4", "Li2S", "Li4P2S6"]

@@ -11,7 +11,7 @@ from lpsrepro import claims, ledger
 from lpsrepro.analysis import kinetics as kin
 from lpsrepro.errors import ParameterError
 from lpsrepro.models import kinetics
-from lpsrepro.sections import kinetics as sk
+from lpsrepro.sections import reaction_kinetics as sk
 
 TIMES = np.array([120, 720, 1440, 2880, 4320.0])
 COMMERCIAL = kinetics.lognormal_sizes(15000, 1.8)
@@ -123,7 +123,7 @@ def test_kinetics_plots_model_nothing():
 
     from lpsrepro import paths
 
-    tree = ast.parse((paths.ROOT / "lpsrepro" / "plots" / "kinetics.py").read_text())
+    tree = ast.parse((paths.ROOT / "lpsrepro" / "plots" / "reaction_kinetics.py").read_text())
     imported = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)] + \
                [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert not [m for m in imported if m and m.startswith("lpsrepro.models")], imported

@@ -190,7 +190,7 @@ def _sample(route: str, time_min: float, x: float, rng) -> tuple[np.ndarray, dic
 
 
 def _xy_header(truth: dict, seed: int, description: str) -> dict[str, str]:
-    attrs = provenance_attrs(model="lpsrepro.simulate.kinetics.expected_pattern", parameters=truth, seed=seed,
+    attrs = provenance_attrs(model="lpsrepro.simulate.reaction_kinetics.expected_pattern", parameters=truth, seed=seed,
                              description=description)
     return {"provenance": attrs["provenance"], "wavelength_angstrom": f"{xrd.CU_KA1_ANGSTROM}",
             "radiation": "Cu Kalpha1 + Kalpha2 (ratio 0.5)", "description": attrs["description"],
@@ -228,7 +228,7 @@ def generate_xrd(out_dir: Path, seed: int = 31) -> list[Path]:
             truths.append(truth)
             written.append(write_xy(out_dir / f"{stem}_{int(round(t)):04d}min.xy", pattern_array(two_theta, counts),
                                     header=_xy_header(truth, seed, f"{description}; reaction time {t:g} min")))
-        attrs = provenance_attrs(model="lpsrepro.simulate.kinetics.expected_pattern",
+        attrs = provenance_attrs(model="lpsrepro.simulate.reaction_kinetics.expected_pattern",
                                  parameters={"samples": truths, "instrument": instrument()}, seed=seed,
                                  description=description)
         da = xr.DataArray(np.array(rows), dims=("reaction_time", "two_theta"), name="counts",

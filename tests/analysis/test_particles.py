@@ -95,7 +95,7 @@ def test_dataarray_without_or_with_bad_scale_is_refused():
 
 
 def test_scale_of_zero_in_resolution_tags_is_no_scale(tmp_path):
-    # a TIFF whose resolution tags say 0 pixels per cm has no usable scale (tests/test_io.py covers JSON 0)
+    # a TIFF whose resolution tags say 0 pixels per cm has no usable scale (tests/io/test_io.py covers JSON 0)
     tifffile.imwrite(tmp_path / "r0.tif", np.arange(100, dtype=np.uint8).reshape(10, 10), resolution=(0.0, 0.0),
                      resolutionunit="CENTIMETER")
     with pytest.raises(InputFileError, match="r0.tif, field 'pixel size': the image has no scale"):

@@ -20,7 +20,7 @@ from lpsrepro.analysis.particles import (find_data_bar, fit_normal, segment_part
 from lpsrepro.errors import InputFileError
 from lpsrepro.io.images import image_dataarray
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def zeiss(name):

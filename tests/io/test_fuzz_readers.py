@@ -35,7 +35,7 @@ from lpsrepro.io.literature import read_membrane_table
 from lpsrepro.io.raman import read_raman_series, read_raman_spectrum, read_raman_txt
 from lpsrepro.io.xrd import read_xrd_pattern, read_xrd_series, read_xy
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 RAW, REAL = ROOT / "data" / "raw", ROOT / "tests" / "data"
 EXAMPLES = int(os.environ.get("LPSREPRO_FUZZ_EXAMPLES", "15"))
 LONG = EXAMPLES > 50

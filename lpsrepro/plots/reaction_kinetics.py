@@ -2,7 +2,7 @@
 
 Each ``fig*`` function returns a new Figure; ``draw_*`` functions draw into
 given axes and are shared with the "Explore" widget. Nothing is modelled
-here: curves and Explore states come from :mod:`lpsrepro.sections.kinetics`.
+here: curves and Explore states come from :mod:`lpsrepro.sections.reaction_kinetics`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from lpsrepro.sections.kinetics import explore
+from lpsrepro.sections.reaction_kinetics import explore
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, ONE_COLUMN_IN, TWO_COLUMN_IN, new_figure, panel_label, styled
 
 #: Okabe–Ito colours of the phases' markers.
@@ -213,7 +213,7 @@ def _draw_s1_xrd(ax1, pattern, lines, li2s_lines, problem: str) -> None:
 def draw_explore(fig, state) -> str:
     """Explore panel: conversion curve, XRD pattern and Raman spectrum of the heat-treated product.
 
-    ``state`` is a :class:`lpsrepro.sections.kinetics.ExploreState` (the section computes it; nothing
+    ``state`` is a :class:`lpsrepro.sections.reaction_kinetics.ExploreState` (the section computes it; nothing
     is modelled here). Returns the status line, made from the same state as the figure.
     """
     a1, a2, a3 = fig.subplots(1, 3)

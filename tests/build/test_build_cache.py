@@ -1,6 +1,6 @@
 """The incremental build: exactly the notebooks whose inputs changed re-run, and the result equals a forced build.
 
-Runs on a tiny project of fake notebooks (tests/buildproject.py): seconds per build.
+Runs on a tiny project of fake notebooks (tests/build/buildproject.py): seconds per build.
 """
 
 import sys
