@@ -78,3 +78,119 @@ def test_committed_notebook_shows_no_warning_or_error_output(path):
     shown = [(i, out.get("text", "")[:120]) for i, cell in enumerate(nb.cells) for out in cell.get("outputs", [])
              if out.get("name") == "stderr" or out.get("output_type") == "error"]
     assert not shown, f"{path.name}: cells {shown}"
+
+
+# --------------------------------------------------------------------------- thin notebooks (issue 11)
+# A notebook code cell reads parameters, runs a section, draws a panel, records a number or displays
+# something: read → run → plot → record. Anything else (a function, a loop over data, a formula, a model
+# evaluated outside a section) belongs in lpsrepro/sections/, where it is tested and a sweep can call it.
+# The parameters cell is exempt: it holds plain literals only (checked above).
+MAX_CELL_LINES = 24
+#: What a notebook may import from lpsrepro: the section layer and the report/display helpers. The technique
+#: layers (models, analysis, io), the ledger and the generators are reached through a section only.
+NOTEBOOK_MAY_IMPORT = ("lpsrepro.sections", "lpsrepro.plots", "lpsrepro.claims", "lpsrepro.figures",
+                       "lpsrepro.widgets", "lpsrepro.sweep", "lpsrepro.explore", "lpsrepro.consistency",
+                       "lpsrepro.params")
+ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.MatMult)
+
+
+def _is_text(node):
+    return (isinstance(node, ast.Constant) and isinstance(node.value, str)) or isinstance(node, ast.JoinedStr)
+
+
+def _is_unit_scale(node):
+    """A power of ten (1e3, 1000, 1e-6): multiplying by it only changes the unit a number is shown in."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and node.value > 0:
+        import math
+
+        return float(math.log10(node.value)).is_integer()
+    return False
+
+
+def _literal_sequence(node):
+    return isinstance(node, (ast.Tuple, ast.List))
+
+
+def cell_offences(source):
+    """What in a code cell is not read/run/plot/record/display, as short sentences (empty when the cell is thin)."""
+    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    tree = ast.parse(code)
+    found = []
+    lines = [line for line in code.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if len(lines) > MAX_CELL_LINES:
+        found.append(f"{len(lines)} code lines (at most {MAX_CELL_LINES})")
+    for node in ast.walk(tree):
+        where = f"line {node.iter.lineno if isinstance(node, ast.comprehension) else getattr(node, 'lineno', '?')}"
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            found.append(f"{where}: defines a {type(node).__name__.lower().replace('asyncfunctiondef', 'function')}")
+        elif isinstance(node, ast.While):
+            found.append(f"{where}: a while loop")
+        elif isinstance(node, (ast.For, ast.comprehension)) and not _literal_sequence(node.iter):
+            # a loop over a tuple of panels written in the cell is one call per panel; over data it is analysis
+            found.append(f"{where}: a loop over {ast.unparse(node.iter)}")
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ARITHMETIC):
+            if isinstance(node.op, (ast.Add, ast.Mod)) and (_is_text(node.left) or _is_text(node.right)):
+                continue                                  # joining or formatting text
+            if isinstance(node.op, (ast.Mult, ast.Div)) and (_is_unit_scale(node.left) or _is_unit_scale(node.right)):
+                continue                                  # a number shown in another unit
+            found.append(f"{where}: a formula {ast.unparse(node)}")
+        elif isinstance(node, ast.Compare) and any(isinstance(c, ast.Constant) and isinstance(c.value, (int, float))
+                                                   and not isinstance(c.value, bool)
+                                                   for c in [node.left, *node.comparators]):
+            found.append(f"{where}: a typed threshold {ast.unparse(node)}")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [f"{node.module}.{a.name}" for a in node.names])
+            for name in names:
+                if (name or "").startswith("lpsrepro") and not name.startswith(NOTEBOOK_MAY_IMPORT):
+                    found.append(f"{where}: imports {name} (call it from a section)")
+    return found
+
+
+def test_cell_offences_sees_each_kind_and_passes_a_thin_cell():
+    thin = ('from lpsrepro.sections import membrane, record_all\nresult = membrane.run(params)\n'
+            'print(f"{result.asr * 1e3:.1f} mOhm")\nfor name in ("a", "b"):\n    display(fig(name))\n'
+            'print("x" + text)\nif result.film is not None:\n    record_all(result)')
+    assert cell_offences(thin) == []
+    kinds = {"def f(x):\n    return x": "defines a function", "class A:\n    pass": "defines a class",
+             "f(lambda x: x)": "defines a lambda", "while True:\n    break": "while loop",
+             "for x in result.samples:\n    print(x)": "loop over result.samples",
+             "y = [n for n in cycles if n > 1]": "loop over cycles", "m = loading * area": "formula loading * area",
+             "print(f'{a / b:.2f}')": "formula a / b", "if target == 400.0:\n    pass": "typed threshold",
+             "from lpsrepro.models import effective_medium": "imports lpsrepro.models.effective_medium",
+             "import lpsrepro.simulate.membrane": "imports lpsrepro.simulate.membrane",
+             "from lpsrepro.ledger import value": "imports lpsrepro.ledger",
+             "\n".join(f"x{i} = {i}" for i in range(MAX_CELL_LINES + 1)): "code lines"}
+    for source, kind in kinds.items():
+        assert any(kind in offence for offence in cell_offences(source)), (source, cell_offences(source))
+
+
+def notebook_cell_offences(path):
+    nb = nbformat.read(path, as_version=4)
+    return {i: found for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            and "parameters" not in cell.metadata.get("tags", []) and (found := cell_offences(cell.source))}
+
+
+#: Notebooks whose cells still carry logic, with the owner's fix (cell numbers count every cell, markdown
+#: too, from 0). Strict: the test fails once a notebook is thin, so that its entry is removed here.
+THICK_NOTEBOOKS = {
+    "31a_nanoparticles.ipynb": "engineer nano: cell 2 has 25 code lines (split Params.replace from run); cell 2 "
+                               "imports models.effective_medium and cell 25 computes the porosity-corrected ratio "
+                               "in the notebook (move into sections.nanoparticles.run, a Number of the Result); "
+                               "cell 28 passes a lambda to explorer (a drawing function from plots/particles)",
+    "31b_reaction_kinetics.ipynb": "engineer kin: cell 20 loops over controls.values() to set description_width "
+                                   "(widgets.log_slider should set it, as grid_slider does)",
+    "33_performance.ipynb": "integrator: cells 2 and 19 compute the LiFePO4 mass lfp_loading_mg_cm2 * lfp_area_cm2 "
+                            "(a field of the section's cell Result); cell 19 filters plot_cycles in a comprehension "
+                            "(a section/plot helper); cell 24 loops over consistency.run_all(...) to print "
+                            "(a consistency.report_text(checks) function)",
+}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=THICK_NOTEBOOKS[p.name]))
+                                  if p.name in THICK_NOTEBOOKS else p
+                                  for p in sorted((paths.ROOT / "notebooks").glob("*.ipynb"))],
+                         ids=lambda p: p.name)
+def test_every_code_cell_only_reads_runs_plots_records_or_displays(path):
+    found = notebook_cell_offences(path)
+    assert not found, f"{path.name}: " + "; ".join(f"cell {i}: {', '.join(o)}" for i, o in found.items())
