@@ -30,6 +30,7 @@ from scipy.signal import find_peaks, peak_widths
 
 from lpsrepro.errors import InputFileError, ParameterError
 from lpsrepro.io.cycler import current_runs
+from lpsrepro.models.galvanostatic import SECONDS_PER_HOUR
 
 
 def _source(ds: xr.Dataset) -> str:
@@ -47,7 +48,8 @@ def record_charge_ah(ds: xr.Dataset) -> np.ndarray:
     dq = np.zeros(t.size)
     for start, stop in current_runs(ds, min_records=2):
         seg = slice(start + 1, stop)
-        dq[seg] = 0.5 * (i[start + 1:stop] + i[start:stop - 1]) * np.diff(t[start:stop]) / 3600.0
+        # trapezoidal current (A) × interval (s); A·s → A·h with the one conversion of models.galvanostatic
+        dq[seg] = 0.5 * (i[start + 1:stop] + i[start:stop - 1]) * np.diff(t[start:stop]) / SECONDS_PER_HOUR
     return dq
 
 

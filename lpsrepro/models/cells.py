@@ -9,7 +9,7 @@ where the single-phase solid solutions are reached. :func:`lfp_open_circuit_v`
 is a phenomenological curve of that shape (flat plateau with a weak logarithmic
 slope, exponential walls at both ends); it is not a fit to Kasavajjula's data.
 Theoretical capacity F / (3.6 · M) = 169.9 mAh/g with M(LiFePO4) = 157.757 g/mol (IUPAC
-atomic weights) and Faraday's constant from :mod:`scipy.constants`.
+atomic weights), from :func:`lpsrepro.models.li_au.specific_capacity_mah_per_g` (Faraday's law).
 
 Anode
 -----
@@ -50,18 +50,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.constants import gas_constant
 
 from lpsrepro.models.galvanostatic import ohmic_drop_v
 from lpsrepro.errors import ParameterError
-from lpsrepro.models.li_au import FARADAY_C_PER_MOL, staircase_potential_v
+from lpsrepro.models.li_au import FARADAY_C_PER_MOL, specific_capacity_mah_per_g, staircase_potential_v
 
 #: Molar mass of LiFePO4 (6.94 + 55.845 + 30.974 + 4 × 15.999 g/mol, IUPAC atomic weights).
 LFP_MOLAR_MASS_G_PER_MOL = 157.757
 #: Theoretical capacity, mAh/g: one Li per formula unit (Faraday's law), to the four digits the
 #: literature quotes (169.9); the bundled stand-ins were made with that value.
-LFP_CAPACITY_MAH_PER_G = round(FARADAY_C_PER_MOL / (3.6 * LFP_MOLAR_MASS_G_PER_MOL), 1)
+LFP_CAPACITY_MAH_PER_G = round(specific_capacity_mah_per_g(LFP_MOLAR_MASS_G_PER_MOL), 1)
 #: Two-phase equilibrium potential vs Li/Li+ (Kasavajjula et al. 2008, the paper's ref. 43).
 LFP_PLATEAU_V = 3.42
+
+
+
+def tafel_shift_v(current_ratio, temperature_k: float, transfer_coefficient: float = 0.5):
+    """Rise of a charge-transfer overpotential when the local current grows ``current_ratio``-fold, V.
+
+    In the Tafel regime η = (RT / αF) ln(j / j₀), so a ``current_ratio``-fold current adds
+    ``RT / (αF) · ln(current_ratio)`` (Bard & Faulkner, *Electrochemical Methods*, 2nd ed.,
+    Wiley 2001, §3.4). ``temperature_k`` in K; ``transfer_coefficient`` α (dimensionless).
+    One electrode, one half cycle: a charge and a discharge together shift the voltage gap twice.
+
+    Examples
+    --------
+    >>> round(float(tafel_shift_v(2.9, 333.15)), 3)    # 2.9-fold at 60 °C, α = 0.5
+    0.061
+    """
+    if not (temperature_k > 0 and transfer_coefficient > 0):
+        raise ParameterError("temperature_k", temperature_k, "a positive temperature in K and a positive α")
+    return gas_constant * temperature_k / (transfer_coefficient * FARADAY_C_PER_MOL) * np.log(current_ratio)
 
 
 def lfp_open_circuit_v(lithiation_fraction):

@@ -95,6 +95,25 @@ def moles_from_charge_uah_cm2(charge_uah_cm2):
     return np.asarray(charge_uah_cm2, dtype=float) * 3.6e-3 / FARADAY_C_PER_MOL
 
 
+def specific_capacity_mah_per_g(molar_mass_g_per_mol: float, electrons: float = 1.0) -> float:
+    """Theoretical capacity of a material, Faraday's law per gram: ``n F / (3.6 M)``, mAh/g.
+
+    ``electrons`` per formula unit of molar mass ``molar_mass_g_per_mol`` (g/mol); 1 mAh = 3.6 C.
+
+    Examples
+    --------
+    >>> round(specific_capacity_mah_per_g(157.757), 1)        # LiFePO4, one Li per formula unit
+    169.9
+    >>> round(specific_capacity_mah_per_g(32.06, electrons=2))  # S → Li2S
+    1672
+    """
+    if not (molar_mass_g_per_mol > 0 and electrons > 0):
+        raise ParameterError("molar_mass_g_per_mol", molar_mass_g_per_mol,
+                             "a positive molar mass in g/mol and a positive number of electrons")
+    # µAh per mol of electrons × mol per gram → µAh/g; / 1000 → mAh/g
+    return float(charge_uah_cm2_from_moles(electrons / molar_mass_g_per_mol)) / 1000.0
+
+
 def charge_per_li_per_au_uah_cm2(au_thickness_nm: float) -> float:
     """Charge that puts one Li on every Au atom of the film, µAh/cm² (85 nm → 22.35)."""
     return float(charge_uah_cm2_from_moles(au_areal_amount_nmol_cm2(au_thickness_nm) * 1e-9))
