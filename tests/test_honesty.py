@@ -4,8 +4,11 @@
   they do not import lpsrepro.claims, lpsrepro.consistency or lpsrepro.simulate.
 - Every published value a generator uses to make data is declared in its CALIBRATION_TARGETS,
   so the report can say which reproductions are circular.
-- Layers (issue 11): notebooks and sections never import lpsrepro.simulate; models never read the
-  ledger (sections do); plots evaluate no forward model (they draw Results).
+- Layers (issue 11): technique code (models, io, analysis) imports no section layer and no ledger;
+  notebooks and sections never import lpsrepro.simulate; models, plots and notebooks never read the
+  ledger (sections do, in Params.from_ledger); plots evaluate no forward model (they draw Results).
+- Tests mirror the package: tests/<name>/ exists only for lpsrepro/<name>/ (or lpsrepro/<name>.py) and
+  its files import it; test file names are unique across tests/.
 """
 
 import ast
@@ -20,6 +23,10 @@ from lpsrepro import claims, ledger, paths
 from lpsrepro.registry import ProgrammingError
 
 FORBIDDEN = ("lpsrepro.claims", "lpsrepro.consistency", "lpsrepro.simulate")
+#: Technique code knows nothing of the paper's sections (docs/ARCHITECTURE.md, "Package layout"): it imports
+#: neither the section layers nor the ledger (sections turn ledger entries into its inputs).
+SECTION_SIDE = ("lpsrepro.sections", "lpsrepro.plots", "lpsrepro.ledger", "lpsrepro.sweep", "lpsrepro.explore",
+                "lpsrepro.widgets", "lpsrepro.build", "lpsrepro.report")
 ANALYSIS_SIDE = sorted(p for folder in ("analysis", "io", "models")
                        for p in (paths.ROOT / "lpsrepro" / folder).glob("*.py"))
 
@@ -38,6 +45,14 @@ def imported_modules(path):
 def test_analysis_side_never_imports_published_values_or_generators(path):
     for name in imported_modules(path):
         assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"
+
+
+@pytest.mark.parametrize("path", ANALYSIS_SIDE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_technique_code_never_imports_the_section_layers_or_the_ledger(path):
+    # models/, io/, analysis/ are split by technique and reused by every section: a dependency the other way
+    # would make a technique module know one paper section (and a cycle the day that section calls it)
+    for name in imported_modules(path):
+        assert not name.startswith(SECTION_SIDE), f"{path.parent.name}/{path.name} imports {name}"
 
 
 GENERATOR_MODULES = [name for _, name, _ in pkgutil.iter_modules(lpsrepro.simulate.__path__)
@@ -221,6 +236,60 @@ def test_sections_never_import_the_generators(path):
 def test_models_never_read_the_ledger(path):
     # sections turn ledger entries into parameters (Params.from_ledger); physics takes numbers
     assert not imports_module(path.read_text(encoding="utf-8"), "lpsrepro.ledger"), path.name
+
+
+@pytest.mark.parametrize("path", modules_in("plots"), ids=lambda p: f"plots/{p.name}")
+def test_plots_never_read_the_ledger_or_the_generators(path):
+    # a panel draws a Result: what went into it (ledger values, the stand-ins' parameters) is the section's business
+    source = path.read_text(encoding="utf-8")
+    for layer in ("lpsrepro.ledger", "lpsrepro.simulate"):
+        assert not imports_module(source, layer), f"plots/{path.name} imports {layer}"
+
+
+@pytest.mark.parametrize("path", [p for p in modules_in("sections") if p.name != "__init__.py"], ids=lambda p: f"sections/{p.name}")
+def test_sections_read_the_ledger(path):
+    # the other half of the rule: the section is where ledger entries become inputs (Params.from_ledger)
+    source = path.read_text(encoding="utf-8")
+    assert imports_module(source, "lpsrepro.ledger"), f"sections/{path.name} does not read the ledger"
+    assert re.search(r"def from_ledger\(", source), f"sections/{path.name} has no Params.from_ledger"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_never_read_the_ledger(path):
+    # a notebook's defaults are plain literals (tests/test_notebooks.py); the ledger is read by Params.from_ledger
+    assert not imports_module(notebook_code(path), "lpsrepro.ledger"), f"{path.name} imports lpsrepro.ledger"
+
+
+# --------------------------------------------------------------------------- tests mirror the package
+TESTS = paths.ROOT / "tests"
+#: Folders of tests/ that hold no tests of a package folder: fixtures.
+NOT_MIRRORED = {"data", "__pycache__"}
+
+
+def test_every_test_folder_mirrors_a_package_folder_or_module():
+    # tests/models/test_xrd.py tests lpsrepro/models/xrd.py; tests/build/ tests lpsrepro/build.py
+    for folder in (d for d in TESTS.iterdir() if d.is_dir() and d.name not in NOT_MIRRORED):
+        assert (PACKAGE / folder.name).is_dir() or (PACKAGE / f"{folder.name}.py").is_file(), \
+            f"tests/{folder.name}/ has no lpsrepro/{folder.name}/ or lpsrepro/{folder.name}.py to mirror"
+
+
+def test_test_file_names_are_unique_across_the_tree():
+    # pytest's default (prepend) import mode imports test files by basename: two alike collide
+    seen = {}
+    for path in sorted(TESTS.rglob("test_*.py")):
+        if "data" in path.relative_to(TESTS).parts:
+            continue
+        seen.setdefault(path.name, []).append(path.relative_to(TESTS).as_posix())
+    assert not {name: where for name, where in seen.items() if len(where) > 1}
+
+
+@pytest.mark.parametrize("path", sorted(p for d in TESTS.iterdir() if d.is_dir() and d.name not in NOT_MIRRORED
+                                        for p in d.glob("test_*.py")),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_test_under_a_package_folder_tests_that_package(path):
+    target = f"lpsrepro.{path.parent.name}"
+    assert imports_module(path.read_text(encoding="utf-8"), target), \
+        f"tests/{path.parent.name}/{path.name} imports nothing of {target}: move it to the folder of what it tests"
 
 
 #: Names from lpsrepro.models that a plot may use, and why each is not a forward model of the data.
