@@ -88,12 +88,19 @@ class PublishedClaim:
         return abs(reference) * self.rtol if self.rtol is not None else self.atol
 
 
-def _half_unit_of_last_digit(printed: str) -> float:
+def _is_printed_number(printed: str) -> bool:
+    """Whether ``printed`` is a finite number as a paper prints it ("0.10", "6.7e-5")."""
     try:
-        exponent = Decimal(printed).as_tuple().exponent
-    except InvalidOperation:
-        raise ParameterError("published value", printed, "a number as printed in the paper") from None
-    return 0.5 * 10.0 ** int(exponent)
+        return Decimal(printed).is_finite()
+    except (InvalidOperation, TypeError):
+        return False
+
+
+def _half_unit_of_last_digit(printed: str) -> float:
+    # the registry's loader refused every value that is not a printed number (InputFileError naming the field)
+    if not _is_printed_number(printed):
+        raise ProgrammingError(f"published value {printed!r} is not a printed number; the loader should have refused it")
+    return 0.5 * 10.0 ** int(Decimal(printed).as_tuple().exponent)
 
 
 def _round_sig(x: float | None, digits: int) -> float | None:
@@ -118,6 +125,9 @@ def _load_registry(path: Path, entries: list) -> dict[str, PublishedClaim]:
             if key in published and not isinstance(published[key], str):
                 raise InputFileError(path, "published numbers must be quoted strings, to keep the "
                                      "printed precision", field=f"{cid}.published.{key}")
+            if key in published and not _is_printed_number(published[key]):
+                raise InputFileError(path, "not a number as printed in the paper (digits, a point, an "
+                                     "exponent: \"6.7e-5\")", field=f"{cid}.published.{key}")
         if relation == "range" and not ("low" in published and "high" in published):
             raise InputFileError(path, "a range needs low and high", field=f"{cid}.published")
         tol = entry.get("tolerance") or {}
