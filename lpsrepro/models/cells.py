@@ -101,6 +101,24 @@ def passivating_loss_fraction(cycle, first: float, final: float, cycles_to_passi
     return final + (first - final) * np.exp(-(n - 1.0) / cycles_to_passivate)
 
 
+def passivating_final_fraction(first: float, at_cycle: float, cycle: float, cycles_to_passivate: float) -> float:
+    """ε_∞ of :func:`passivating_loss_fraction` from its value ``at_cycle`` = ε_n at cycle ``cycle`` (> 1).
+
+    The inverse of ε_n = ε_∞ + (ε_1 − ε_∞)·e_n with e_n = exp(−(n − 1)/n_pass):
+    ε_∞ = (ε_n − ε_1 e_n) / (1 − e_n).
+
+    Examples
+    --------
+    >>> eps_inf = passivating_final_fraction(0.151, 0.068, 20, 6.0)
+    >>> round(float(passivating_loss_fraction(20, 0.151, eps_inf, 6.0)), 6)
+    0.068
+    """
+    if not (cycle > 1 and cycles_to_passivate > 0):
+        raise ParameterError("cycle", cycle, "a cycle after the first and a positive number of cycles to passivate")
+    decay = float(np.exp(-(cycle - 1.0) / cycles_to_passivate))
+    return (at_cycle - first * decay) / (1.0 - decay)
+
+
 @dataclass(frozen=True)
 class CycleBook:
     """Per-cycle Li bookkeeping (µAh/cm²), index 0 = cycle 1."""
