@@ -32,6 +32,8 @@ RELATIONS = {
         "models/li_au.py", re.compile(r"faraday[^\n]*\b3\.6|\b3\.6[^\n]*faraday", re.I)),
     "passivation ε_n = ε_∞ + (ε_1 − ε_∞) exp(−(n − 1)/n_pass) and its inverse": (
         "models/cells.py", re.compile(r"exp\(-\(\w+-1(\.0)?\)/\w*pass")),
+    "pellet thickness from its mass, u(L)/L = u(φ)/(1 − φ)": (
+        "models/impedance.py", re.compile(r"thickness\w*\*[\w.]*porosity\w*/\(1(\.0)?-[\w.]*porosity\w*\)")),
     "ohmic drop ΔV = j (R A) (µA → A)": (
         "models/galvanostatic.py", re.compile(r"1e-6\*[\w.\[\]\"']*(resist|asr|\br\b)", re.I)),
 }
@@ -42,6 +44,10 @@ PENDING = {
     ("simulate/performance.py", "passivation ε_n = ε_∞ + (ε_1 − ε_∞) exp(−(n − 1)/n_pass) and its inverse"):
         "lfp_parameters (lines 138-139) inverts the passivation law inline: "
         "eps_final = cells.passivating_final_fraction(eps_first, 1 - ce_last, cycles, n_pass)",
+    ("sections/nanoparticles.py", "pellet thickness from its mass, u(L)/L = u(φ)/(1 − φ)"):
+        "run (lines 486-492) composes the pellet's geometry and types the thickness uncertainty: "
+        "geometry = analysis.impedance.pellet_geometry(thickness_mm=..., thickness_std_mm=..., area_cm2=..., "
+        "diameter_mm=..., mass_mg=..., density_g_per_cm3=..., porosity=..., porosity_std=...)",
 }
 #: Notebooks being rewritten onto sections/ by their owners right now (not strict).
 NOTEBOOKS_PENDING = {
@@ -103,6 +109,8 @@ def test_patterns_catch_the_copies_issue_11_found():
         "passivation ε_n = ε_∞ + (ε_1 − ε_∞) exp(−(n − 1)/n_pass) and its inverse": [
             'decay = np.exp(-(cycles - 1) / n_pass)',
             'return final + (first - final) * np.exp(-(n - 1.0) / cycles_to_passivate)'],
+        "pellet thickness from its mass, u(L)/L = u(φ)/(1 − φ)": [
+            'thickness_std_cm = thickness_cm * p.pellet_porosity_uncertainty / (1.0 - p.pellet_porosity)'],
         "ohmic drop ΔV = j (R A) (µA → A)": ['ir_v = j * 1e-6 * r\nx = 1',
                                              'ir = p.lfp_current_density_ua_cm2 * 1e-6 * p.lfp_first_resistance_ohm_cm2'],
     }

@@ -22,6 +22,13 @@ intervals through zero. A number computed from a fit that fails the gate is
 shown with the reason and recorded as ``failed_quality``, never compared with
 the paper. The physical relations (σ = L/(R·A), ASR = R·A, disc area, arc apex)
 live in :mod:`lpsrepro.models.impedance`; this module calls them.
+
+The membrane's numbers of §3.2 are made here in three steps, composed by
+:func:`lpsrepro.sections.membrane.run`: :func:`blocking_film_intercept` (fit and
+gate) → :func:`membrane_asr` (R1·A, area and lead budget) →
+:func:`conductivity_s_per_cm` (σ = L/ASR). The pellets' of §3.1:
+:func:`pellet_geometry` → :func:`pellet_conductivity`, composed by
+:func:`lpsrepro.sections.nanoparticles.run`.
 """
 
 from __future__ import annotations
@@ -525,31 +532,54 @@ class PelletConductivity:
     split_warning: str = ""
 
 
-def pellet_geometry(*, thickness_cm: float | None = None, thickness_mm: float | None = None,
+@dataclass(frozen=True)
+class PelletGeometry:
+    """Thickness and electrode area of a pellet, with the thickness's standard uncertainty."""
+
+    thickness_cm: float
+    thickness_std_cm: float
+    area_cm2: float
+
+
+def pellet_geometry(*, thickness_cm: float | None = None, thickness_std_cm: float = 0.0,
+                    thickness_mm: float | None = None, thickness_std_mm: float = 0.0,
                     area_cm2: float | None = None, diameter_mm: float | None = None,
                     mass_mg: float | None = None, density_g_per_cm3: float | None = None,
-                    porosity: float | None = None) -> tuple[float, float]:
-    """``(thickness_cm, area_cm2)`` of a pellet from what is known about it.
+                    porosity: float | None = None, porosity_std: float = 0.0) -> PelletGeometry:
+    """Thickness (with its uncertainty) and area of a pellet from what is known about it.
 
-    The thickness is taken as given (``thickness_cm`` or ``thickness_mm``, e.g. measured with a
-    micrometer) or else computed from ``mass_mg``, ``density_g_per_cm3`` and ``porosity``
-    (:func:`lpsrepro.models.impedance.pellet_thickness_cm`); the area as given (``area_cm2``) or
-    from ``diameter_mm`` (:func:`lpsrepro.models.impedance.disc_area_cm2`).
+    The thickness is taken as given (``thickness_cm`` ± ``thickness_std_cm`` or ``thickness_mm`` ±
+    ``thickness_std_mm``, e.g. measured with a micrometer) or else computed from ``mass_mg``, ``density_g_per_cm3``, ``porosity`` and
+    ``diameter_mm`` (:func:`lpsrepro.models.impedance.pellet_thickness_cm`), uncertain through the
+    porosity's ``porosity_std`` (:func:`lpsrepro.models.impedance.pellet_thickness_uncertainty_cm`, in
+    quadrature with ``thickness_std_cm`` when that is given too);
+    the area as given (``area_cm2``) or from ``diameter_mm``
+    (:func:`lpsrepro.models.impedance.disc_area_cm2`).
+
+    Examples
+    --------
+    >>> g = pellet_geometry(diameter_mm=15.0, mass_mg=200.0, density_g_per_cm3=1.85, porosity=0.2, porosity_std=0.05)
+    >>> round(g.thickness_cm, 4), round(g.thickness_std_cm, 5), round(g.area_cm2, 4)
+    (0.0765, 0.00478, 1.7671)
     """
     if area_cm2 is None:
         if diameter_mm is None:
             raise ParameterError("pellet area", None, "area_cm2 or diameter_mm of the electrodes")
         area_cm2 = float(relations.disc_area_cm2(diameter_mm))
     if thickness_cm is None and thickness_mm is not None:
-        thickness_cm = thickness_mm / 10.0
+        thickness_cm, thickness_std_cm = thickness_mm / 10.0, thickness_std_mm / 10.0   # mm → cm
     if thickness_cm is None:
         if None in (mass_mg, density_g_per_cm3, porosity, diameter_mm):
-            raise ParameterError("pellet thickness", None, "thickness_cm or thickness_mm, or mass_mg, "
-                                 "density_g_per_cm3, porosity and diameter_mm to compute it")
+            raise ParameterError("pellet thickness", None, "thickness_mm, or mass_mg, density_g_per_cm3, porosity "
+                                 "and diameter_mm to compute it")
         thickness_cm = float(relations.pellet_thickness_cm(mass_mg, diameter_mm, density_g_per_cm3, porosity))
-    if not (thickness_cm > 0 and area_cm2 > 0):
-        raise ParameterError("pellet geometry", (thickness_cm, area_cm2), "a positive thickness (cm) and area (cm²)")
-    return float(thickness_cm), float(area_cm2)
+        # the porosity's share, in quadrature with any other uncertainty the caller gives (thickness_std_cm)
+        thickness_std_cm = float(np.hypot(thickness_std_cm,
+                                          relations.pellet_thickness_uncertainty_cm(thickness_cm, porosity, porosity_std)))
+    if not (thickness_cm > 0 and area_cm2 > 0 and thickness_std_cm >= 0):
+        raise ParameterError("pellet geometry", (thickness_cm, area_cm2),
+                             "a positive thickness (cm) and area (cm²), and a non-negative uncertainty")
+    return PelletGeometry(float(thickness_cm), float(thickness_std_cm), float(area_cm2))
 
 
 def _pellet_initial_guesses(frequency: np.ndarray, z: np.ndarray) -> list[list[float]]:
@@ -607,7 +637,8 @@ def pellet_conductivity(spectrum: xr.Dataset, *, thickness_cm: float | None = No
     sum from the fit's full covariance (R0 and R1 are anti-correlated). ``quality`` judges the
     fit with R0 and R1 as key parameters.
     """
-    thickness_cm, area_cm2 = pellet_geometry(thickness_cm=thickness_cm, area_cm2=area_cm2, **geometry)
+    geo = pellet_geometry(thickness_cm=thickness_cm, thickness_std_cm=thickness_std_cm, area_cm2=area_cm2, **geometry)
+    thickness_cm, thickness_std_cm, area_cm2 = geo.thickness_cm, geo.thickness_std_cm, geo.area_cm2
     if circuit != "auto" and circuit not in PELLET_CIRCUITS:
         raise ParameterError("circuit", circuit, "'auto' or one of " + ", ".join(
             f"{k!r} ({v})" for k, v in PELLET_CIRCUITS.items()))

@@ -179,7 +179,7 @@ def bulk_arc_apex_frequency_hz(conductivity_s_per_cm, relative_permittivity):
 
     Examples
     --------
-    >>> round(bulk_arc_apex_frequency_hz(6.7e-5, 30) / 1e6, 2)   # MHz
+    >>> round(float(bulk_arc_apex_frequency_hz(6.7e-5, 30)) / 1e6, 2)   # MHz
     4.01
     """
     sigma_s_per_m = np.asarray(conductivity_s_per_cm) * 100.0
@@ -266,11 +266,25 @@ def pellet_thickness_cm(mass_mg, diameter_mm, density_g_per_cm3, porosity):
 
     Examples
     --------
-    >>> round(pellet_thickness_cm(200, 15, 1.85, 0.2), 4)
+    >>> round(float(pellet_thickness_cm(200, 15, 1.85, 0.2)), 4)
     0.0765
     """
     area_cm2 = disc_area_cm2(diameter_mm)
     return (np.asarray(mass_mg) / 1000.0) / (np.asarray(density_g_per_cm3) * (1.0 - np.asarray(porosity)) * area_cm2)
+
+
+def pellet_thickness_uncertainty_cm(thickness_cm, porosity, porosity_std):
+    """Standard uncertainty of :func:`pellet_thickness_cm` from that of the porosity, in cm.
+
+    ``L ∝ 1 / (1 − φ)``, so to first order ``u(L) / L = u(φ) / (1 − φ)``; mass, density and
+    diameter are known far better than the pore fraction of a cold-pressed pellet.
+
+    Examples
+    --------
+    >>> round(float(pellet_thickness_uncertainty_cm(0.0765, 0.2, 0.05)), 5)
+    0.00478
+    """
+    return np.asarray(thickness_cm) * np.asarray(porosity_std) / (1.0 - np.asarray(porosity))
 
 
 def pellet_cell_impedance_ohm(frequency_hz, *, thickness_cm, area_cm2, bulk_conductivity_s_per_cm,
