@@ -355,7 +355,7 @@ def declared_targets() -> dict[str, dict[str, str]]:
     import importlib
     import pkgutil
 
-    import lpsrepro.simulate as simulate
+    import lpsrepro.simulate as simulate   # here, not at the top: the generators import claims (a cycle)
 
     calibrated: dict[str, str] = {}
     implied: dict[str, str] = {}
@@ -421,7 +421,7 @@ def claims_document(records: list[dict[str, Any]], *, calibrated: dict[str, str]
         raise ProgrammingError(f"implied target {both[0]!r} must be declared either as a calibration target "
                                "or as implied by one, not both")
     if sensitivity is None and not user_data:
-        from lpsrepro import sweep
+        from lpsrepro import sweep   # dask and xarray: only a build that writes claims.json needs them
 
         sensitivity = sweep.load_sensitivity() or {}
     intervals = {} if user_data else (sensitivity or {}).get("claims", {})

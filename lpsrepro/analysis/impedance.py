@@ -678,7 +678,7 @@ def _bulk_split_check(spectrum: xr.Dataset, best: CircuitFit) -> tuple[CircuitFi
     and a change of R0 by more than :data:`SPLIT_TOLERANCE` between the two descriptions is
     reported. Returns ``(fit, R0 of the CPE circuit, warning)``; one extra fit keeps the cost low.
     """
-    from scipy.stats import f as f_distribution
+    from scipy.stats import f as f_distribution   # ~0.9 s to import; only this pellet check needs it
 
     v = dict(zip(best.names, best.values))
     f_max = float(spectrum["frequency"].max())

@@ -41,6 +41,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.constants import epsilon_0
 
+from lpsrepro.units import ureg
+
 #: Vacuum permittivity in F/m (CODATA, via scipy.constants).
 EPSILON_0_F_PER_M = epsilon_0
 
@@ -99,8 +101,6 @@ def conductivity_from_asr_s_per_cm(thickness_nm, asr_ohm_cm2):
 
 def conductivity_q(thickness, resistance, area):
     """σ = L / (R A) from pint quantities (any length, resistance and area units), in S/cm."""
-    from lpsrepro.units import ureg
-
     return float((thickness / (resistance * area)).to(ureg("S/cm")).magnitude)
 
 

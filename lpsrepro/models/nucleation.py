@@ -103,6 +103,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
+import xarray as xr
 from scipy.constants import Avogadro, Boltzmann, gas_constant
 from scipy.optimize import brentq, least_squares
 
@@ -770,8 +771,6 @@ def width_by_regime(base: PrecipitationParameters, supply_rates_per_s, surface_r
     H. Reiss, "The growth of uniform colloidal dispersions", J. Chem. Phys. 19 (1951) 482,
     doi:10.1063/1.1748251. Talapin et al. 2001 and Peng et al. 1998 (module references).
     """
-    import xarray as xr
-
     ks = np.asarray(supply_rates_per_s, dtype=float)
     krs = np.asarray(surface_rates_m_per_s, dtype=float)
     mean = np.full((krs.size, ks.size), np.nan)
