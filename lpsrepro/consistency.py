@@ -385,3 +385,11 @@ PERFORMANCE_CHECKS = (energy_density_membrane_thickness, energy_density_band, li
 def run_all(checks=CHECKS) -> list[Check]:
     """Compute every consistency check (or the given ones)."""
     return [check() for check in checks]
+
+
+def as_text(checks=CHECKS) -> str:
+    """The given checks computed and written out, one block each (title, computation, verdict, comment).
+
+    ``print(as_text(PERFORMANCE_CHECKS))`` is what notebook 33 shows; a notebook needs no loop for it.
+    """
+    return "\n".join(f"{c.title}\n  {c.computation}\n  verdict: {c.verdict}\n  {c.comment}\n" for c in run_all(checks))

@@ -71,3 +71,11 @@ def test_faraday_checks_follow_the_charge(monkeypatch):
     check = consistency.li_plating_faraday()
     assert check.verdict == "consistent" and "does not contradict" in check.comment
     assert "80 µAh/cm²" in check.title and "46.3" not in check.title + check.comment
+
+
+def test_as_text_prints_what_the_notebook_loop_printed(capsys):
+    for check in consistency.run_all(consistency.PERFORMANCE_CHECKS):
+        print(f"{check.title}\n  {check.computation}\n  verdict: {check.verdict}\n  {check.comment}\n")
+    looped = capsys.readouterr().out
+    print(consistency.as_text(consistency.PERFORMANCE_CHECKS))
+    assert capsys.readouterr().out == looped

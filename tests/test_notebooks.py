@@ -183,7 +183,7 @@ THICK_NOTEBOOKS = {
     "33_performance.ipynb": "integrator: cells 2 and 19 compute the LiFePO4 mass lfp_loading_mg_cm2 * lfp_area_cm2 "
                             "(a field of the section's cell Result); cell 19 filters plot_cycles in a comprehension "
                             "(a section/plot helper); cell 24 loops over consistency.run_all(...) to print "
-                            "(a consistency.report_text(checks) function)",
+                            "(print(consistency.as_text(consistency.PERFORMANCE_CHECKS)), output identical)",
 }
 
 
