@@ -180,10 +180,6 @@ THICK_NOTEBOOKS = {
                                "cell 28 passes a lambda to explorer (a drawing function from plots/particles)",
     "31b_reaction_kinetics.ipynb": "engineer kin: cell 20 loops over controls.values() to set description_width, "
                                    "which widgets.log_slider already sets: delete the loop",
-    "33_performance.ipynb": "integrator: cells 2 and 19 compute the LiFePO4 mass lfp_loading_mg_cm2 * lfp_area_cm2 "
-                            "(a field of the section's cell Result); cell 19 filters plot_cycles in a comprehension "
-                            "(a section/plot helper); cell 24 loops over consistency.run_all(...) to print "
-                            "(print(consistency.as_text(consistency.PERFORMANCE_CHECKS)), output identical)",
 }
 
 

@@ -41,9 +41,6 @@ RELATIONS = {
 #: Files that still type a relation, with the owner's fix. Strict: the test fails once they are fixed,
 #: so that the entry is removed.
 PENDING = {
-    ("simulate/performance.py", "passivation ε_n = ε_∞ + (ε_1 − ε_∞) exp(−(n − 1)/n_pass) and its inverse"):
-        "lfp_parameters (lines 138-139) inverts the passivation law inline: "
-        "eps_final = cells.passivating_final_fraction(eps_first, 1 - ce_last, cycles, n_pass)",
     ("sections/nanoparticles.py", "pellet thickness from its mass, u(L)/L = u(φ)/(1 − φ)"):
         "run (lines 486-492) composes the pellet's geometry and types the thickness uncertainty: "
         "geometry = analysis.impedance.pellet_geometry(thickness_mm=..., thickness_std_mm=..., area_cm2=..., "
@@ -166,8 +163,6 @@ def test_every_pending_entry_names_a_module_and_a_relation():
 # A section or plot that reaches for scipy.constants is typing a relation of its own.
 #: Modules outside models/ that still take a physical constant, with the owner's fix (strict xfail).
 CONSTANTS_PENDING = {
-    "sections/performance.py": "fade_test (line 584) types the Tafel term 2·RT/(αF)·ln(ratio) with scipy.constants: "
-                               "call 2 * lpsrepro.models.cells.tafel_shift_v(ratio, temperature_k, 0.5)",
 }
 
 

@@ -185,12 +185,15 @@ def fig5a_voltage_profiles(ds: xr.Dataset, cycles, active_mass_mg: float, platea
                            dqdv: tuple[np.ndarray, np.ndarray], dqdv_cycle: int) -> Figure:
     """Fig. 5a: voltage vs specific capacity for chosen cycles; dQ/dV of the first discharge beside it.
 
+    ``cycles`` the user asked for; those the file does not hold are left out.
+
     ``dqdv`` = (voltage bin centres in V, mAh/g per V) is the curve in which the section found the plateaus
     (discharge of cycle ``dqdv_cycle``).
     """
     fig = new_figure(TWO_COLUMN_IN * 0.75, 3.0)
     ax, side = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3.0, 1.0]})
-    for colour, cycle in zip(SERIES, cycles):
+    present = set(np.unique(ds["cycle"].values).tolist())
+    for colour, cycle in zip(SERIES, [n for n in cycles if n in present]):   # asked cycles the file holds
         for kind, ls in (("charge", "--"), ("discharge", "-")):
             try:
                 part = half_cycle(ds, cycle, kind)

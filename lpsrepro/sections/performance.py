@@ -29,7 +29,6 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy import constants
 
 from lpsrepro import paths
 from lpsrepro.analysis import cycling, membranes
@@ -158,6 +157,11 @@ class Params(SectionParams):
                    plating_file=str(paths.RAW / "li_plating_au_65uA.csv"),
                    lfp_file=str(paths.RAW / "lfp_cell_cycling.csv"), **values)
 
+    @property
+    def lfp_active_mass_mg(self) -> float:
+        """LiFePO4 on the cell's electrode, mg: loading (mg/cm²) × electrode area (cm²)."""
+        return self.lfp_loading_mg_cm2 * self.lfp_area_cm2
+
     def stack(self) -> energy.LiSStack:
         """The :class:`energy.LiSStack` of these parameters (validated there)."""
         return energy.LiSStack(**{name: getattr(self, name) for name in STACK_LEDGER})
@@ -252,6 +256,7 @@ class CellResult:
     fade_test: dict[str, Any] = field(default_factory=dict)
     cathode_capacity_uah_cm2: float = np.nan
     dqdv: tuple = ()                                                        # (V, mAh/g per V), first discharge
+    active_mass_mg: float = np.nan                                          # LiFePO4 on the electrode, mg
 
 
 @dataclass(frozen=True)
@@ -515,7 +520,7 @@ def run_cell(p: Params) -> CellResult:
 
     path = paths.resolve(p.lfp_file)
     data = read_cycler(path, current_sign=p.current_sign)
-    mass_mg = p.lfp_loading_mg_cm2 * p.lfp_area_cm2
+    mass_mg = p.lfp_active_mass_mg
     cap = cycling.capacities_by_cycle(data, area_cm2=p.lfp_area_cm2, active_mass_mg=mass_mg)
     cycled = cap.where((cap["cycle"] >= 1) & (cap["discharge_capacity"] > 0), drop=True)
     if cycled.sizes["cycle"] == 0:
@@ -546,7 +551,7 @@ def run_cell(p: Params) -> CellResult:
         first_ce_cycle=with_both[0] if with_both else 0, last_cycle=last, plateaus=plateaus, upper_share=shares,
         inventory=lithium_inventory(cycled, cathode_total, p.preplated_uah_cm2), voltage_gap_v=gap,
         fade_test=fade_test(cycled, gap, p.lfp_voltage_noise_v), cathode_capacity_uah_cm2=cathode_total,
-        dqdv=(centres, density))
+        dqdv=(centres, density), active_mass_mg=mass_mg)
 
 
 def lithium_inventory(cycled: xr.Dataset, cathode_total_uah_cm2: float, preplated_uah_cm2: float) -> dict[str, float]:
@@ -581,8 +586,8 @@ def fade_test(cycled: xr.Dataset, voltage_gap_v: np.ndarray, voltage_noise_v: fl
     change = float(gap[finite[-1]] - gap[finite[0]])
     fade_ratio = float(d[finite[0]] / d[finite[-1]]) if d[finite[-1]] > 0 else np.inf
     temperature_k = 333.15   # the paper's 60 °C
-    kinetic_limit = 2 * constants.R * temperature_k / (0.5 * constants.physical_constants['Faraday constant'][0]) \
-        * np.log(max(fade_ratio, 1.0))
+    # a charge and a discharge: both half cycles shift the gap (α = 0.5)
+    kinetic_limit = 2 * cells.tafel_shift_v(max(fade_ratio, 1.0), temperature_k, transfer_coefficient=0.5)
     resolution = 10 * voltage_noise_v
     if change > kinetic_limit + resolution:
         verdict = ("the gap between charge and discharge voltage widens by more than lost LiFePO4 alone can make: "

@@ -135,8 +135,7 @@ def lfp_parameters() -> dict[str, float]:
     ce_first = _published("lfp_initial_coulombic_efficiency") / 100
     ce_last = _published("lfp_coulombic_efficiency_cycle20") / 100
     eps_first = 1 - ce_first
-    decay = np.exp(-(cycles - 1) / n_pass)
-    eps_final = ((1 - ce_last) - eps_first * decay) / (1 - decay)
+    eps_final = cells.passivating_final_fraction(eps_first, 1 - ce_last, cycles, n_pass)
     d_first = _published("lfp_initial_discharge_capacity") * loading
     d_last = _published("lfp_discharge_capacity_cycle20") * loading
     common = dict(cycles=cycles, cathode_capacity_uah_cm2=capacity,
