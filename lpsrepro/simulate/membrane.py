@@ -27,8 +27,8 @@ from lpsrepro import claims, ledger
 from lpsrepro.io import provenance_attrs, write_netcdf
 from lpsrepro.io.images import write_sem_tiff
 from lpsrepro.io.impedance import impedance_dataset, write_zplot
-from lpsrepro.models.impedance import (blocking_film_cell_impedance_ohm, conductivity_from_resistance_s_per_cm,
-                                      disc_area_cm2, resistance_from_conductivity_ohm)
+from lpsrepro.models.impedance import (area_specific_resistance_ohm_cm2, blocking_film_cell_impedance_ohm,
+                                      bulk_resistance_ohm, conductivity_from_asr_s_per_cm, disc_area_cm2)
 from lpsrepro.models.sem import Layer, cross_section_image
 from lpsrepro.simulate.instruments import (analyser_noise, as_recorded, eis_settings_from_ledger,
                                            log_frequency_sweep_hz, sweep_elapsed_time_s)
@@ -57,12 +57,11 @@ def calibrated_film_conductivity(thickness_nm: float, target_conductivity_s_per_
     resistance, so the film itself must conduct slightly better than the
     apparent conductivity.
     """
-    thickness_cm = thickness_nm * 1e-7
-    intercept_ohm = float(resistance_from_conductivity_ohm(thickness_cm, area_cm2, target_conductivity_s_per_cm))
+    intercept_ohm = float(bulk_resistance_ohm(thickness_nm, area_cm2, target_conductivity_s_per_cm))
     bulk_ohm = intercept_ohm - lead_resistance_ohm
     if bulk_ohm <= 0:
         raise ValueError("lead resistance exceeds the whole intercept: check the assumptions ledger")
-    return float(conductivity_from_resistance_s_per_cm(thickness_cm, bulk_ohm, area_cm2))
+    return float(conductivity_from_asr_s_per_cm(thickness_nm, area_specific_resistance_ohm_cm2(bulk_ohm, area_cm2)))
 
 
 def model_parameters() -> dict[str, float]:
