@@ -18,6 +18,7 @@ What the section measures, composed from the technique code:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field, fields
 
@@ -29,7 +30,8 @@ from lpsrepro.analysis import impedance as eis
 from lpsrepro.analysis import particles
 from lpsrepro.errors import LpsreproError, ParameterError
 from lpsrepro.io.images import read_sem_image
-from lpsrepro.io.impedance import read_impedance
+from lpsrepro.io.impedance import INSTRUMENTS, read_impedance
+from lpsrepro.models import impedance as relations
 from lpsrepro.models import kinetics, nucleation
 from lpsrepro.models.impedance import disc_area_cm2, pellet_thickness_cm
 from lpsrepro.paths import RAW
@@ -72,8 +74,12 @@ class Params(SectionParams):
     Pellets: ``pellet_mass_mg``, ``pellet_diameter_mm``, ``pellet_density_g_per_cm3``,
     ``pellet_porosity`` and ``pellet_porosity_uncertainty`` (fractions) give the thickness and face
     area; a measured ``pellet_thickness_mm`` (with ``pellet_thickness_uncertainty_mm``) and
-    ``pellet_area_cm2`` replace them when given. ``eis_instrument``: file format of the pellet
-    spectra (impedance.py name; None: from the extension). Membrane: ``membrane_eis_instrument``
+    ``pellet_area_cm2`` replace them when given. ``pellet_250c_instrument``,
+    ``pellet_300c_instrument``, ``pellet_naph_instrument``: file format of each pellet spectrum (one
+    of :data:`lpsrepro.io.impedance.INSTRUMENTS`; spectra from different analysers may be mixed);
+    ``eis_instrument`` is the format of every pellet spectrum whose own one is None (kept for
+    notebooks written before the per-spectrum fields); both None: from the file's content or
+    extension. Membrane: ``membrane_eis_instrument``
     (its own file format), ``membrane_electrode_diameter_mm``, ``sem_scale_uncertainty`` (fraction).
     """
 
@@ -110,6 +116,9 @@ class Params(SectionParams):
     sem_scale_uncertainty: float
     pellet_porosity_uncertainty: float = 0.05
     eis_instrument: str | None = None
+    pellet_250c_instrument: str | None = None
+    pellet_300c_instrument: str | None = None
+    pellet_naph_instrument: str | None = None
     membrane_eis_instrument: str | None = None
     pellet_thickness_mm: float | None = None
     pellet_thickness_uncertainty_mm: float = 0.0
@@ -141,6 +150,13 @@ class Params(SectionParams):
               "pellet_density_g_per_cm3": "pellet.density", "pellet_porosity": "pellet.porosity",
               "membrane_electrode_diameter_mm": "membrane.electrode_diameter",
               "sem_scale_uncertainty": "sem.scale_uncertainty"}
+    #: fields the slow, ledger-independent part (:func:`prepare`: SEM segmentation and size fits, the
+    #: pellets' circuit fits) depends on; every other field (the precipitation model's inputs, the
+    #: sizing gate, the pellet geometry, the membrane) is applied by :func:`run` on a prepared result
+    PREPARED_FROM = frozenset({"li2s_image_file", "lps_image_file", "naph_image_file", "pixel_size_nm",
+                               "data_bar_rows", "li2s_min_diameter_nm", "lps_min_diameter_nm",
+                               "pellet_250c_file", "pellet_300c_file", "pellet_naph_file", "eis_instrument",
+                               "pellet_250c_instrument", "pellet_300c_instrument", "pellet_naph_instrument"})
     #: the unit each ledger-fed field is converted to (its name's suffix)
     _UNITS = {"solubility_mol_per_m3": "mol/m**3", "diffusion_m2_per_s": "m**2/s", "surface_rate_m_per_s": "m/s",
               "temperature_k": "K", "li2s_precursor_mol_per_m3": "mol/m**3", "li2s_molar_volume_m3_per_mol": "m**3/mol",
@@ -185,6 +201,11 @@ class Params(SectionParams):
         if self.data_bar_rows is not None and not (isinstance(self.data_bar_rows, int) and self.data_bar_rows >= 0):
             raise ParameterError("data_bar_rows", self.data_bar_rows,
                                  "a number of image rows (0: no data bar), or None to find it in each image")
+        for name in ("eis_instrument", "membrane_eis_instrument", *(f"pellet_{p}_instrument" for p in PELLETS)):
+            value = getattr(self, name)
+            if value is not None and value not in INSTRUMENTS:
+                raise ParameterError(name, value, "the file format of the spectrum, one of " + ", ".join(INSTRUMENTS)
+                                     + "; or None to tell it from the file")
         checks.in_range("min_coverage", self.min_coverage, 0.0, 1.0, "(fraction)")
         checks.in_range("min_foreground_measured", self.min_foreground_measured, 0.0, 1.0, "(fraction)")
         checks.in_range("pellet_porosity", self.pellet_porosity, 0.0, 0.9, "(fraction)")
@@ -202,6 +223,14 @@ class Params(SectionParams):
                                                                        for v in value)):
                 raise ParameterError(name, value, "a list of positive numbers, e.g. [1e-6, 1e-2, 1.0]")
             object.__setattr__(self, name, tuple(float(v) for v in value))
+
+    def pellet_file(self, name: str) -> str:
+        """Impedance file of pellet ``name`` (a key of :data:`PELLETS`)."""
+        return getattr(self, f"pellet_{name}_file")
+
+    def pellet_instrument(self, name: str) -> str | None:
+        """File format of pellet ``name``'s spectrum: its own field, else ``eis_instrument`` (None: detected)."""
+        return getattr(self, f"pellet_{name}_instrument") or self.eis_instrument
 
 
 def precipitation_parameters(p: Params, product: str) -> nucleation.PrecipitationParameters:
@@ -260,6 +289,42 @@ class RouteStudy:
     scans: dict                         # label → (half-times s, widths, means nm)
     ripening_fit: nucleation.PrecipitationFit | None
     ripening_routes: dict               # (route, aged as route) → PrecipitationResult at high solubility
+    #: first-order supply at the rate fitted to the LPS image (drawn beside the routes' supplies)
+    reference_supply: nucleation.SupplyHistory | None = None
+
+
+@dataclass(frozen=True)
+class DistributionCurve:
+    """A model size distribution ready to draw: number fraction per nm (``density_per_nm``) at the
+    diameters ``diameter_nm`` (nm), kernel-smoothed over the model's size classes
+    (:func:`lpsrepro.models.nucleation.smoothed_diameter_density_per_nm`), and its number-weighted
+    mean and sd (nm)."""
+
+    diameter_nm: np.ndarray
+    density_per_nm: np.ndarray
+    mean_nm: float
+    sd_nm: float
+
+    def relative_width(self) -> float:
+        """sd / mean of the model distribution (dimensionless)."""
+        return self.sd_nm / self.mean_nm
+
+
+def distribution_curve(result: nucleation.PrecipitationResult, *, span: str = "figure",
+                       points: int = 400) -> DistributionCurve:
+    """The smoothed size distribution of a model solution on ``points`` diameters.
+
+    ``span="figure"``: from 0 to 2 mean + 4 sd (the model figure, several distributions on one
+    axis); ``"explore"``: mean ± 5 sd, cut at 0 (one distribution filling the Explore panel).
+    """
+    mean, sd = result.moments_nm()
+    if span == "figure":
+        d = np.linspace(0, 2.0 * mean + 4 * sd, points)
+    elif span == "explore":
+        d = np.linspace(max(0.0, mean - 5 * sd), mean + 5 * sd, points)
+    else:
+        raise ParameterError("span", span, "'figure' or 'explore'")
+    return DistributionCurve(d, nucleation.smoothed_diameter_density_per_nm(result, d), float(mean), float(sd))
 
 
 @dataclass(frozen=True)
@@ -299,9 +364,15 @@ class Result:
         for name, (claim_id, _, _) in PELLETS.items():
             if name in self.pellets:
                 r = self.pellets[name]
+                # the circuit fit's quality gate (residuals, R0/R1 determined): a fit that misses the
+                # spectrum gives a σ that is shown but never compared with the paper
+                gate = r.quality
+                how = ("L from mass, density and porosity" if self.params.pellet_thickness_mm is None
+                       else "L measured")
                 out[claim_id] = Number(r.conductivity_s_per_cm, "S/cm", r.conductivity_std_s_per_cm,
-                                       note="L / ((R0 + R1) A) from an equivalent-circuit fit; "
-                                       "L from mass, density and porosity")
+                                       note=f"L / ((R0 + R1) A) from an equivalent-circuit fit; {how}",
+                                       failed_quality=gate.reason() if gate is not None else "",
+                                       quality=tuple(sorted(gate.figures().items())) if gate is not None else ())
         if self.membrane is not None and "250c" in self.pellets:
             ratio, ratio_std = self.membrane_over_pellet()
             out["membrane_over_pellet_conductivity"] = Number(
@@ -312,6 +383,10 @@ class Result:
     def model_results(self) -> dict:
         """Sample label → the model solution fitted to it (for the model figure)."""
         return {self.sizings[name].label: fit.result for name, fit in self.model_fits.items()}
+
+    def model_curves(self) -> dict[str, DistributionCurve]:
+        """Sample label → the size distribution of the model fitted to it (for the model figure)."""
+        return {label: distribution_curve(res) for label, res in self.model_results().items()}
 
     def explore_base(self) -> nucleation.PrecipitationParameters:
         """Model inputs for the Explore grid: the fit to the nano-Li₂S image, else to the LPS image,
@@ -358,10 +433,10 @@ class Result:
 
 
 # --------------------------------------------------------------------------- run
-def size_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: float | None = None,
-                data_bar_rows: int | None = None, min_coverage: float = particles.MIN_COVERAGE,
-                min_foreground_measured: float = particles.MIN_FOREGROUND_MEASURED) -> Sizing:
-    """Read, segment, fit and gate one SEM image; a failure is returned, never raised."""
+def measure_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: float | None = None,
+                   data_bar_rows: int | None = None) -> Sizing:
+    """Read, segment and fit one SEM image, with its quality figures but no verdict of the gate yet
+    (:func:`gate_sample` gives it); a failure is returned, never raised."""
     label, panel, _ = SAMPLES[name]
     try:
         # pixel_size_nm overrides the file's scale (read_sem_image's keyword; None: from the metadata)
@@ -375,10 +450,92 @@ def size_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: 
     except LpsreproError as exc:         # too few particles for a mean and a spread
         return Sizing(name, label, panel, str(path), image=image, segmentation=seg,
                       quality=particles.sizing_quality(seg, None), error=str(exc))
-    quality = particles.sizing_quality(seg, fit)
-    reason = particles.sizing_gate(quality, min_coverage=min_coverage, min_foreground_measured=min_foreground_measured)
-    return Sizing(name, label, panel, str(path), image=image, segmentation=seg, fit=fit, quality=quality,
-                  failed_quality=reason)
+    return Sizing(name, label, panel, str(path), image=image, segmentation=seg, fit=fit,
+                  quality=particles.sizing_quality(seg, fit))
+
+
+def gate_sample(sizing: Sizing, *, min_coverage: float = particles.MIN_COVERAGE,
+                min_foreground_measured: float = particles.MIN_FOREGROUND_MEASURED) -> Sizing:
+    """``sizing`` with the verdict of the quality gate (:func:`lpsrepro.analysis.particles.sizing_gate`)."""
+    if sizing.fit is None:
+        return sizing
+    reason = particles.sizing_gate(sizing.quality, min_coverage=min_coverage,
+                                   min_foreground_measured=min_foreground_measured)
+    return dataclasses.replace(sizing, failed_quality=reason)
+
+
+def size_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: float | None = None,
+                data_bar_rows: int | None = None, min_coverage: float = particles.MIN_COVERAGE,
+                min_foreground_measured: float = particles.MIN_FOREGROUND_MEASURED) -> Sizing:
+    """Read, segment, fit and gate one SEM image; a failure is returned, never raised."""
+    return gate_sample(measure_sample(name, path, min_diameter_nm=min_diameter_nm, pixel_size_nm=pixel_size_nm,
+                                      data_bar_rows=data_bar_rows),
+                       min_coverage=min_coverage, min_foreground_measured=min_foreground_measured)
+
+
+#: Placeholder geometry of the prepared pellet fits (1 cm thick, 1 cm² face, no uncertainty): the
+#: circuit fit does not depend on it, and :func:`pellet_with_geometry` puts in the real one.
+_UNIT_GEOMETRY = {"thickness_cm": 1.0, "area_cm2": 1.0, "thickness_std_cm": 0.0}
+
+
+def pellet_with_geometry(fitted: eis.PelletConductivity, *, thickness_cm: float, area_cm2: float,
+                         thickness_std_cm: float = 0.0) -> eis.PelletConductivity:
+    """A fitted pellet (:func:`lpsrepro.analysis.impedance.pellet_conductivity`) with its geometry:
+    σ = L / ((R0 + R1) A) in S/cm, with the relative uncertainties of R and L in quadrature, exactly
+    as ``pellet_conductivity`` computes them (L, its uncertainty in cm; A in cm²)."""
+    r_total, r_std = fitted.resistance_ohm, fitted.resistance_std_ohm
+    sigma = float(relations.conductivity_from_resistance_s_per_cm(thickness_cm, r_total, area_cm2))
+    rel = np.hypot(r_std / r_total, thickness_std_cm / thickness_cm)
+    return dataclasses.replace(fitted, thickness_cm=thickness_cm, area_cm2=area_cm2, conductivity_s_per_cm=sigma,
+                               conductivity_std_s_per_cm=float(sigma * rel))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The slow, ledger-independent part of :func:`run` (see :func:`prepare`).
+
+    ``inputs`` holds the values of :attr:`Params.PREPARED_FROM` it was made from; ``sizings`` the
+    measured samples before the quality gate; ``pellet_fits`` each pellet's circuit fit at unit
+    geometry; ``spectra`` and ``pellet_failures`` as in :class:`Result`.
+    """
+
+    inputs: tuple
+    sizings: dict
+    spectra: dict
+    pellet_fits: dict
+    pellet_failures: dict
+
+
+def _prepared_inputs(p: Params) -> tuple:
+    return tuple((name, getattr(p, name)) for name in sorted(Params.PREPARED_FROM))
+
+
+def prepare(p: Params) -> Prepared:
+    """Segment and size the SEM images and fit the pellets' circuits: the part of :func:`run` that
+    depends only on the fields of :attr:`Params.PREPARED_FROM` (seconds per image and per spectrum).
+
+    A spectrum that cannot be read or fitted is reported in ``pellet_failures`` and the other
+    pellets go on, as an image that cannot be sized is reported in its :class:`Sizing`.
+    """
+    min_d = {"li2s": p.li2s_min_diameter_nm, "lps": p.lps_min_diameter_nm}
+    files = {"li2s": p.li2s_image_file, "lps": p.lps_image_file, "naph": p.naph_image_file}
+    sizings = {name: measure_sample(name, files[name], min_diameter_nm=min_d[SAMPLES[name][2]],
+                                    pixel_size_nm=p.pixel_size_nm, data_bar_rows=p.data_bar_rows)
+               for name in SAMPLES}
+    spectra, fits, failures = {}, {}, {}
+    for name in PELLETS:
+        path, instrument = p.pellet_file(name), p.pellet_instrument(name)
+        try:
+            spectra[name] = read_impedance(path, instrument=instrument)
+            fits[name] = eis.pellet_conductivity(spectra[name], **_UNIT_GEOMETRY)
+        except LpsreproError as exc:
+            failures[name] = str(exc)
+        except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:   # a fit that breaks down on odd data
+            spectra.pop(name, None)
+            failures[name] = (f"{path}: the pellet circuit could not be fitted to this spectrum ({exc}); "
+                              f"expected a pellet spectrum (offset, grain-boundary arc, electrode spike), read as "
+                              f"{instrument or 'the format told from the file'}")
+    return Prepared(_prepared_inputs(p), sizings, spectra, fits, failures)
 
 
 #: Most model solutions an inverse fit may use: bounds the time a distribution the model cannot reach
@@ -437,23 +594,31 @@ def route_study(p: Params, li2s: particles.NormalFit, lps: particles.NormalFit,
     except nucleation.ModelMismatch:
         ripening_fit, ripening_routes = None, {}
     return RouteStudy(supplies, half_time, aging, aging_label, prefactor_fit, routes, scans, ripening_fit,
-                      ripening_routes)
+                      ripening_routes, nucleation.SupplyHistory.first_order(lps_model.parameters.supply_rate_per_s, 1e8))
 
 
-def run(p: Params) -> Result:
+def run(p: Params, prepared: Prepared | None = None) -> Result:
     """Measure §3.1 from the files named in ``p`` (pure: reads files, writes nothing).
 
     Every sample is analysed on its own: an image that cannot be read or sized, a sizing that
     fails its quality gate, a model that cannot explain a distribution, or a spectrum that cannot
     be fitted is reported in :meth:`Result.failures` and left out of what depends on it, and the
     rest goes on.
+
+    ``prepared`` (from :func:`prepare` with the same :attr:`Params.PREPARED_FROM` values as ``p``)
+    skips the image analysis and the pellets' circuit fits; the result is the same. What remains is
+    the quality gate, the precipitation model (inverse fits, route study, regime scan: up to ~20 s
+    when the sizes pass their gate), the pellet geometry and the membrane (0.2 s).
     """
-    min_d = {"li2s": p.li2s_min_diameter_nm, "lps": p.lps_min_diameter_nm}
-    files = {"li2s": p.li2s_image_file, "lps": p.lps_image_file, "naph": p.naph_image_file}
-    sizings = {name: size_sample(name, files[name], min_diameter_nm=min_d[SAMPLES[name][2]],
-                                 pixel_size_nm=p.pixel_size_nm, data_bar_rows=p.data_bar_rows,
-                                 min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
-               for name in SAMPLES}
+    if prepared is None:
+        prepared = prepare(p)
+    elif prepared.inputs != _prepared_inputs(p):
+        changed = [name for (name, v), (_, w) in zip(prepared.inputs, _prepared_inputs(p)) if v != w]
+        raise ParameterError("prepared", ", ".join(changed),
+                             "the result of prepare() for these parameters: it was made with other values of "
+                             + ", ".join(changed))
+    sizings = {name: gate_sample(s, min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
+               for name, s in prepared.sizings.items()}
     model_fits, model_failures = {}, {}
     start = p.fit_start
     for name in ("li2s", "lps"):
@@ -490,16 +655,9 @@ def run(p: Params) -> Result:
         thickness_std_cm = thickness_cm * p.pellet_porosity_uncertainty / (1.0 - p.pellet_porosity)  # dL/L = dφ/(1-φ)
     else:                               # measured (e.g. with a micrometer)
         thickness_cm, thickness_std_cm = p.pellet_thickness_mm / 10.0, p.pellet_thickness_uncertainty_mm / 10.0
-    pellets, pellet_failures = {}, {}
-    pellet_files = {"250c": p.pellet_250c_file, "300c": p.pellet_300c_file, "naph": p.pellet_naph_file}
-    spectra = {}
-    for name, path in pellet_files.items():
-        try:
-            spectra[name] = read_impedance(path, instrument=p.eis_instrument)
-            pellets[name] = eis.pellet_conductivity(spectra[name], thickness_cm=thickness_cm, area_cm2=area_cm2,
-                                                    thickness_std_cm=thickness_std_cm)
-        except LpsreproError as exc:
-            pellet_failures[name] = str(exc)
+    pellets = {name: pellet_with_geometry(fit, thickness_cm=thickness_cm, area_cm2=area_cm2,
+                                          thickness_std_cm=thickness_std_cm)
+               for name, fit in prepared.pellet_fits.items()}
     membrane, membrane_failure = None, ""
     try:
         # The membrane's σ exactly as §3.2 measures it (one computation, with its quality gate).
@@ -516,7 +674,7 @@ def run(p: Params) -> Result:
     return Result(params=p, sizings=sizings, model_fits=model_fits, model_failures=model_failures, routes=routes,
                   routes_failure=routes_failure, regimes=regimes, templating=templating,
                   pellet_thickness_cm=thickness_cm, pellet_thickness_std_cm=thickness_std_cm, pellet_area_cm2=area_cm2,
-                  pellets=pellets, spectra=spectra, pellet_failures=pellet_failures,
+                  pellets=pellets, spectra=dict(prepared.spectra), pellet_failures=dict(prepared.pellet_failures),
                   membrane=membrane, membrane_failure=membrane_failure)
 
 
@@ -527,12 +685,12 @@ class ExploreGrid:
 
     One solution takes 0.1–0.5 s, too slow for a live update, so the grid is solved once; the
     sliders step through exactly these values (quarter decades of k, half decades of C∞), so every
-    step shows a different solution.
+    step shows a different solution. Each point holds what the Explore panel draws.
     """
 
     supply_rates_per_s: tuple
     solubilities_mol_per_m3: tuple
-    results: dict                       # (k, C∞) → PrecipitationResult or None (no nucleation)
+    results: dict                       # (k, C∞) → DistributionCurve (span "explore"), or None (no nucleation)
 
     def nearest(self, supply_rate_per_s: float, solubility_mol_per_m3: float):
         """The result at the grid point nearest (in log) to the given inputs."""
@@ -555,8 +713,8 @@ def explore_grid(base: nucleation.PrecipitationParameters, *, supply_decades: fl
     for k in ks:
         for c in cs:
             try:
-                results[(k, c)] = nucleation.simulate_precipitation(
-                    base.with_(supply_rate_per_s=k, solubility_mol_per_m3=c), rel_tol=rel_tol)
+                results[(k, c)] = distribution_curve(nucleation.simulate_precipitation(
+                    base.with_(supply_rate_per_s=k, solubility_mol_per_m3=c), rel_tol=rel_tol), span="explore")
             except ParameterError:          # nothing nucleates at these inputs
                 results[(k, c)] = None
     return ExploreGrid(ks, cs, results)
