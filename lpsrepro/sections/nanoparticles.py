@@ -32,7 +32,7 @@ from lpsrepro.errors import LpsreproError, ParameterError
 from lpsrepro.io.images import read_sem_image
 from lpsrepro.io.impedance import INSTRUMENTS, read_impedance
 from lpsrepro.models import impedance as relations
-from lpsrepro.models import kinetics, nucleation
+from lpsrepro.models import effective_medium, kinetics, nucleation
 from lpsrepro.models.impedance import disc_area_cm2, pellet_thickness_cm
 from lpsrepro.paths import RAW
 from lpsrepro.sections import Number, SectionParams
@@ -80,7 +80,11 @@ class Params(SectionParams):
     ``eis_instrument`` is the format of every pellet spectrum whose own one is None (kept for
     notebooks written before the per-spectrum fields); both None: from the file's content or
     extension. Membrane: ``membrane_eis_instrument``
-    (its own file format), ``membrane_electrode_diameter_mm``, ``sem_scale_uncertainty`` (fraction).
+    (its own file format), ``membrane_electrode_diameter_mm`` and its uncertainty
+    ``membrane_electrode_diameter_uncertainty_mm``, ``membrane_gold_resistivity_ohm_m``,
+    ``membrane_gold_thickness_nm``, ``membrane_lead_squares`` (the Au lead's resistance, as notebook 32),
+    ``sem_scale_uncertainty`` (fraction). Dense-solid comparison: ``membrane_porosity`` (fraction,
+    ``membrane.porosity``) and ``bruggeman_exponent`` (``pellet.bruggeman_exponent``).
     """
 
     li2s_image_file: str
@@ -115,6 +119,12 @@ class Params(SectionParams):
     membrane_electrode_diameter_mm: float
     sem_scale_uncertainty: float
     pellet_porosity_uncertainty: float = 0.05
+    membrane_porosity: float = 0.0
+    bruggeman_exponent: float = 1.5
+    membrane_electrode_diameter_uncertainty_mm: float = 0.05
+    membrane_gold_resistivity_ohm_m: float = 3.0e-8
+    membrane_gold_thickness_nm: float = 85.0
+    membrane_lead_squares: float = 1.0
     eis_instrument: str | None = None
     pellet_250c_instrument: str | None = None
     pellet_300c_instrument: str | None = None
@@ -149,7 +159,12 @@ class Params(SectionParams):
               "pellet_mass_mg": "pellet.mass", "pellet_diameter_mm": "pellet.diameter",
               "pellet_density_g_per_cm3": "pellet.density", "pellet_porosity": "pellet.porosity",
               "membrane_electrode_diameter_mm": "membrane.electrode_diameter",
-              "sem_scale_uncertainty": "sem.scale_uncertainty"}
+              "sem_scale_uncertainty": "sem.scale_uncertainty",
+              "pellet_porosity_uncertainty": "pellet.porosity_uncertainty", "membrane_porosity": "membrane.porosity",
+              "bruggeman_exponent": "pellet.bruggeman_exponent",
+              "membrane_electrode_diameter_uncertainty_mm": "membrane.electrode_diameter_uncertainty",
+              "membrane_gold_resistivity_ohm_m": "membrane.gold_resistivity",
+              "membrane_gold_thickness_nm": "membrane.gold_thickness", "membrane_lead_squares": "membrane.lead_squares"}
     #: fields the slow, ledger-independent part (:func:`prepare`: SEM segmentation and size fits, the
     #: pellets' circuit fits) depends on; every other field (the precipitation model's inputs, the
     #: sizing gate, the pellet geometry, the membrane) is applied by :func:`run` on a prepared result
@@ -165,7 +180,13 @@ class Params(SectionParams):
               "lps_surface_energy_j_per_m2": "J/m**2", "dual_aging_min": "min", "conventional_aging_h": "h",
               "li2s_recession_rate_nm_per_min": "nm/min", "commercial_li2s_median_nm": "nm", "commercial_li2s_gsd": "",
               "pellet_mass_mg": "mg", "pellet_diameter_mm": "mm", "pellet_density_g_per_cm3": "g/cm**3",
-              "pellet_porosity": "", "membrane_electrode_diameter_mm": "mm", "sem_scale_uncertainty": ""}
+              "pellet_porosity": "", "membrane_electrode_diameter_mm": "mm", "sem_scale_uncertainty": "",
+              "pellet_porosity_uncertainty": "", "membrane_porosity": "", "bruggeman_exponent": "",
+              "membrane_electrode_diameter_uncertainty_mm": "mm", "membrane_gold_resistivity_ohm_m": "ohm*m",
+              "membrane_gold_thickness_nm": "nm", "membrane_lead_squares": ""}
+    #: ledger-fed fields that may be 0 (checked by their own ranges in ``__post_init__``)
+    _MAY_BE_ZERO = frozenset({"pellet_porosity", "sem_scale_uncertainty", "pellet_porosity_uncertainty",
+                              "membrane_porosity", "membrane_electrode_diameter_uncertainty_mm"})
 
     @classmethod
     def from_ledger(cls) -> "Params":
@@ -189,7 +210,7 @@ class Params(SectionParams):
             if f.name.endswith("_file"):
                 if not isinstance(value, str) or not value:
                     raise ParameterError(f.name, value, "a file path")
-            elif f.name in self._UNITS and f.name not in ("pellet_porosity", "sem_scale_uncertainty"):
+            elif f.name in self._UNITS and f.name not in self._MAY_BE_ZERO:
                 checks.positive(f.name, value, self._UNITS[f.name] or "(dimensionless)", 1.0)
         checks.positive("ripening_solubility_mol_per_m3", self.ripening_solubility_mol_per_m3, "mol/m3", 0.01)
         checks.positive("li2s_min_diameter_nm", self.li2s_min_diameter_nm, "nm", 6.0)
@@ -211,6 +232,9 @@ class Params(SectionParams):
         checks.in_range("pellet_porosity", self.pellet_porosity, 0.0, 0.9, "(fraction)")
         checks.in_range("pellet_porosity_uncertainty", self.pellet_porosity_uncertainty, 0.0, 0.5, "(fraction)")
         checks.in_range("sem_scale_uncertainty", self.sem_scale_uncertainty, 0.0, 0.5, "(fraction)")
+        checks.in_range("membrane_porosity", self.membrane_porosity, 0.0, 0.9, "(fraction)")
+        checks.in_range("membrane_electrode_diameter_uncertainty_mm", self.membrane_electrode_diameter_uncertainty_mm,
+                        0.0, self.membrane_electrode_diameter_mm / 2, "mm")
         if not (isinstance(self.fit_start, (tuple, list)) and len(self.fit_start) == 2):
             raise ParameterError("fit_start", self.fit_start,
                                  "[log10 of the supply rate in 1/s, log10 of J0 in 1/(m3 s)], e.g. [-2.0, 30.0]")
@@ -347,6 +371,8 @@ class Result:
     pellet_failures: dict               # name → message
     membrane: object | None
     membrane_failure: str
+    #: membrane over the 250 °C pellet referred to the dense solid (effective_medium.PorosityCorrectedRatio)
+    dense: object | None = None
 
     def numbers(self) -> dict[str, Number]:
         """Every number §3.1 records: sizes (with their gate), pellet conductivities, the σ ratio."""
@@ -378,6 +404,11 @@ class Result:
             out["membrane_over_pellet_conductivity"] = Number(
                 ratio, "dimensionless", ratio_std,
                 note="membrane sigma (thickness / ASR, as notebook 32) over the 250 C pellet's sigma, as measured")
+        if self.dense is not None:
+            out["membrane_over_pellet_conductivity_dense"] = Number(
+                self.dense.corrected, "dimensionless", self.dense.corrected_std,
+                note="membrane over 250 C pellet, both referred to the dense solid (Bruggeman, pellet porosity "
+                     "from the ledger)")
         return out
 
     def model_results(self) -> dict:
@@ -398,18 +429,15 @@ class Result:
         return precipitation_parameters(p, "li2s").with_(supply_rate_per_s=10.0 ** p.fit_start[0],
                                                          nucleation_prefactor_per_m3_s=10.0 ** p.fit_start[1])
 
-    def comparison_inputs(self, membrane_porosity: float = 0.0) -> dict | None:
+    def comparison_inputs(self, membrane_porosity: float | None = None) -> dict | None:
         """Keyword arguments of ``effective_medium.porosity_corrected_ratio`` for membrane vs 250 °C
-        pellet (measured σ, their uncertainties, the porosities); ``None`` when either was not measured."""
+        pellet (measured σ, their uncertainties, the porosities, the exponent); ``None`` when either
+        was not measured. ``membrane_porosity`` (fraction) defaults to the parameter's."""
         if self.membrane is None or "250c" not in self.pellets:
             return None
-        m, pel = self.membrane, self.pellets["250c"]
-        return {"film_conductivity_s_per_cm": m.conductivity_s_per_cm,
-                "pellet_conductivity_s_per_cm": pel.conductivity_s_per_cm,
-                "pellet_porosity": self.params.pellet_porosity, "film_porosity": membrane_porosity,
-                "film_conductivity_std_s_per_cm": m.conductivity_std_s_per_cm,
-                "pellet_conductivity_std_s_per_cm": pel.conductivity_std_s_per_cm,
-                "pellet_porosity_std": self.params.pellet_porosity_uncertainty}
+        p = self.params
+        return comparison_inputs(p if membrane_porosity is None else p.replace(membrane_porosity=membrane_porosity),
+                                 self.membrane, self.pellets["250c"])
 
     def membrane_over_pellet(self) -> tuple[float, float]:
         """σ(membrane) / σ(pellet, 250 °C) as measured, and its standard uncertainty."""
@@ -433,6 +461,18 @@ class Result:
 
 
 # --------------------------------------------------------------------------- run
+def comparison_inputs(p: Params, membrane, pellet: eis.PelletConductivity) -> dict:
+    """Keyword arguments of :func:`lpsrepro.models.effective_medium.porosity_corrected_ratio` for the
+    membrane (its §3.2 result) against a pellet: measured σ (S/cm) and their uncertainties, the
+    porosities of ``p`` and the Bruggeman exponent."""
+    return {"film_conductivity_s_per_cm": membrane.conductivity_s_per_cm,
+            "pellet_conductivity_s_per_cm": pellet.conductivity_s_per_cm,
+            "pellet_porosity": p.pellet_porosity, "film_porosity": p.membrane_porosity,
+            "film_conductivity_std_s_per_cm": membrane.conductivity_std_s_per_cm,
+            "pellet_conductivity_std_s_per_cm": pellet.conductivity_std_s_per_cm,
+            "pellet_porosity_std": p.pellet_porosity_uncertainty, "exponent": p.bruggeman_exponent}
+
+
 def measure_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: float | None = None,
                    data_bar_rows: int | None = None) -> Sizing:
     """Read, segment and fit one SEM image, with its quality figures but no verdict of the gate yet
@@ -665,17 +705,24 @@ def run(p: Params, prepared: Prepared | None = None) -> Result:
             eis_file=p.membrane_eis_file, eis_instrument=p.membrane_eis_instrument,
             cross_section_file=p.membrane_cross_section_file,
             electrode_diameter_mm=p.membrane_electrode_diameter_mm,
-            sem_scale_uncertainty=p.sem_scale_uncertainty))
+            sem_scale_uncertainty=p.sem_scale_uncertainty,
+            electrode_diameter_uncertainty_mm=p.membrane_electrode_diameter_uncertainty_mm,
+            gold_resistivity_ohm_m=p.membrane_gold_resistivity_ohm_m, gold_thickness_nm=p.membrane_gold_thickness_nm,
+            lead_squares=p.membrane_lead_squares))
         if not membrane.passed:
             membrane, membrane_failure = None, ("its impedance fit failed the quality gate: "
                                                 + membrane.intercept.quality.reason())
     except LpsreproError as exc:
         membrane_failure = str(exc)
+    dense = None
+    if membrane is not None and "250c" in pellets:
+        # both samples referred to their dense solid (Bruggeman) before the paper's conclusion is tested
+        dense = effective_medium.porosity_corrected_ratio(**comparison_inputs(p, membrane, pellets["250c"]))
     return Result(params=p, sizings=sizings, model_fits=model_fits, model_failures=model_failures, routes=routes,
                   routes_failure=routes_failure, regimes=regimes, templating=templating,
                   pellet_thickness_cm=thickness_cm, pellet_thickness_std_cm=thickness_std_cm, pellet_area_cm2=area_cm2,
                   pellets=pellets, spectra=dict(prepared.spectra), pellet_failures=dict(prepared.pellet_failures),
-                  membrane=membrane, membrane_failure=membrane_failure)
+                  membrane=membrane, membrane_failure=membrane_failure, dense=dense)
 
 
 # --------------------------------------------------------------------------- Explore (precomputed grid)
@@ -863,9 +910,9 @@ def pellet_lines(result: Result) -> list[str]:
     return lines
 
 
-def comparison_lines(result: Result, dense) -> list[str]:
-    """Membrane against the 250 °C pellet, as measured and referred to the dense solid (``dense``:
-    the result of ``effective_medium.porosity_corrected_ratio``, or ``None``)."""
+def comparison_lines(result: Result) -> list[str]:
+    """Membrane against the 250 °C pellet, as measured and referred to the dense solid."""
+    dense = result.dense
     if dense is None:
         why = result.membrane_failure or result.pellet_failures.get("250c", "")
         return [f"membrane against pellet not compared: {why}"]
