@@ -538,7 +538,8 @@ class Prepared:
 
     ``inputs`` holds the values of :attr:`Params.PREPARED_FROM` it was made from; ``sizings`` the
     measured samples before the quality gate; ``pellet_fits`` each pellet's circuit fit at unit
-    geometry; ``spectra`` and ``pellet_failures`` as in :class:`Result`.
+    geometry; ``spectra`` and ``pellet_failures`` as in :class:`Result`; ``model`` the precipitation
+    model's study for the parameters it was given, with the key :func:`run` checks before reusing it.
     """
 
     inputs: tuple
@@ -546,6 +547,9 @@ class Prepared:
     spectra: dict
     pellet_fits: dict
     pellet_failures: dict
+    #: (key, model study) for the parameters ``prepare`` was given; ``run`` reuses it when its own
+    #: model inputs and gated samples give the same key (e.g. a pellet or membrane assumption moved)
+    model: tuple | None = None
 
 
 def _prepared_inputs(p: Params) -> tuple:
@@ -555,6 +559,8 @@ def _prepared_inputs(p: Params) -> tuple:
 def prepare(p: Params) -> Prepared:
     """Segment and size the SEM images and fit the pellets' circuits: the part of :func:`run` that
     depends only on the fields of :attr:`Params.PREPARED_FROM` (seconds per image and per spectrum).
+    It also solves the precipitation model for ``p`` (:func:`model_study`), which :func:`run` reuses
+    for parameters whose model inputs are the same and recomputes otherwise.
 
     A spectrum that cannot be read or fitted is reported in ``pellet_failures`` and the other
     pellets go on, as an image that cannot be sized is reported in its :class:`Sizing`.
@@ -577,7 +583,10 @@ def prepare(p: Params) -> Prepared:
             failures[name] = (f"{path}: the pellet circuit could not be fitted to this spectrum ({exc}); "
                               f"expected a pellet spectrum (offset, grain-boundary arc, electrode spike), read as "
                               f"{instrument or 'the format told from the file'}")
-    return Prepared(_prepared_inputs(p), sizings, spectra, fits, failures)
+    gated = {name: gate_sample(s, min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
+             for name, s in sizings.items()}
+    return Prepared(_prepared_inputs(p), sizings, spectra, fits, failures,
+                    model=(_model_key(p, gated), model_study(p, gated)))
 
 
 #: Most model solutions an inverse fit may use: bounds the time a distribution the model cannot reach
@@ -639,28 +648,12 @@ def route_study(p: Params, li2s: particles.NormalFit, lps: particles.NormalFit,
                       ripening_routes, nucleation.SupplyHistory.first_order(lps_model.parameters.supply_rate_per_s, 1e8))
 
 
-def run(p: Params, prepared: Prepared | None = None) -> Result:
-    """Measure §3.1 from the files named in ``p`` (pure: reads files, writes nothing).
+def model_study(p: Params, sizings: dict) -> tuple:
+    """The precipitation model on the gated sizings: inverse fits, route study, growth-regime scan.
 
-    Every sample is analysed on its own: an image that cannot be read or sized, a sizing that
-    fails its quality gate, a model that cannot explain a distribution, or a spectrum that cannot
-    be fitted is reported in :meth:`Result.failures` and left out of what depends on it, and the
-    rest goes on.
-
-    ``prepared`` (from :func:`prepare` with the same :attr:`Params.PREPARED_FROM` values as ``p``)
-    skips the image analysis and the pellets' circuit fits; the result is the same. What remains is
-    the quality gate, the precipitation model (inverse fits, route study, regime scan: up to ~20 s
-    when the sizes pass their gate), the pellet geometry and the membrane (0.2 s).
+    Returns ``(model_fits, model_failures, routes, routes_failure, regimes)`` as :class:`Result`
+    holds them. About 100 model solutions (~10 s of CPU) when both sizes pass their gate.
     """
-    if prepared is None:
-        prepared = prepare(p)
-    elif prepared.inputs != _prepared_inputs(p):
-        changed = [name for (name, v), (_, w) in zip(prepared.inputs, _prepared_inputs(p)) if v != w]
-        raise ParameterError("prepared", ", ".join(changed),
-                             "the result of prepare() for these parameters: it was made with other values of "
-                             + ", ".join(changed))
-    sizings = {name: gate_sample(s, min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
-               for name, s in prepared.sizings.items()}
     model_fits, model_failures = {}, {}
     start = p.fit_start
     for name in ("li2s", "lps"):
@@ -684,6 +677,56 @@ def run(p: Params, prepared: Prepared | None = None) -> Result:
         regimes = nucleation.width_by_regime(base.with_(aging_time_s=60.0 * p.dual_aging_min),
                                              [k_fit * f for f in sorted(p.regime_supply_factors)],
                                              sorted(p.regime_surface_rates_m_per_s))
+    return model_fits, model_failures, routes, routes_failure, regimes
+
+
+#: Fields the precipitation model (:func:`model_study`) does not read. Every other field outside
+#: :attr:`Params.PREPARED_FROM` is part of the key under which :func:`prepare` keeps its model study,
+#: so a field missing here costs a recomputation, never a stale result.
+_NOT_MODEL_FIELDS = frozenset({
+    "pellet_mass_mg", "pellet_diameter_mm", "pellet_density_g_per_cm3", "pellet_porosity",
+    "pellet_porosity_uncertainty", "pellet_thickness_mm", "pellet_thickness_uncertainty_mm", "pellet_area_cm2",
+    "membrane_eis_file", "membrane_cross_section_file", "membrane_eis_instrument", "membrane_electrode_diameter_mm",
+    "membrane_electrode_diameter_uncertainty_mm", "membrane_gold_resistivity_ohm_m", "membrane_gold_thickness_nm",
+    "membrane_lead_squares", "membrane_porosity", "bruggeman_exponent", "sem_scale_uncertainty",
+    "min_coverage", "min_foreground_measured"})   # the gate enters the key through the samples that pass it
+
+
+def _model_key(p: Params, sizings: dict) -> tuple:
+    """What the model study depends on beyond the prepared sizings: the model's fields and which samples passed."""
+    names = sorted(f.name for f in fields(p) if f.name not in _NOT_MODEL_FIELDS | Params.PREPARED_FROM)
+    return tuple((name, getattr(p, name)) for name in names), tuple(sorted(n for n, s in sizings.items() if s.usable))
+
+
+def run(p: Params, prepared: Prepared | None = None) -> Result:
+    """Measure §3.1 from the files named in ``p`` (pure: reads files, writes nothing).
+
+    Every sample is analysed on its own: an image that cannot be read or sized, a sizing that
+    fails its quality gate, a model that cannot explain a distribution, or a spectrum that cannot
+    be fitted is reported in :meth:`Result.failures` and left out of what depends on it, and the
+    rest goes on.
+
+    ``prepared`` (from :func:`prepare` with the same :attr:`Params.PREPARED_FROM` values as ``p``)
+    skips the image analysis and the pellets' circuit fits; the result is the same. What remains is
+    the quality gate, the pellet geometry and the membrane (0.2 s), and the precipitation model
+    (inverse fits, route study, regime scan: ~10 s of CPU when the sizes pass their gate) unless
+    its inputs are those ``prepared`` was made with.
+    """
+    if prepared is None:
+        prepared = prepare(p)
+    elif prepared.inputs != _prepared_inputs(p):
+        changed = [name for (name, v), (_, w) in zip(prepared.inputs, _prepared_inputs(p)) if v != w]
+        raise ParameterError("prepared", ", ".join(changed),
+                             "the result of prepare() for these parameters: it was made with other values of "
+                             + ", ".join(changed))
+    sizings = {name: gate_sample(s, min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
+               for name, s in prepared.sizings.items()}
+    key = _model_key(p, sizings)
+    if prepared.model is not None and prepared.model[0] == key:
+        model = prepared.model[1]           # the same inputs as in prepare: the same solutions
+    else:
+        model = model_study(p, sizings)
+    model_fits, model_failures, routes, routes_failure, regimes = model
     templating = None
     if sizings["li2s"].usable and sizings["lps"].usable:
         templating = nucleation.templating_balance(

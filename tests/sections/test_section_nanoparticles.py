@@ -165,6 +165,15 @@ def test_fast_path_gives_the_same_result_also_after_a_ledger_input_moved(tmp_pat
     assert sec.model_lines(fast_q) == sec.model_lines(whole_q) and sec.regime_lines(fast_q) == sec.regime_lines(whole_q)
     moved = fast_q.numbers()["pellet_conductivity_250C"].value / fast.numbers()["pellet_conductivity_250C"].value
     assert moved == pytest.approx((1 - 0.2) / (1 - 0.35))       # L ∝ 1/(1 − φ): the change did reach the numbers
+    assert fast_q.model_fits.get("lps") is not fast.model_fits["lps"]     # the model was solved again
+    # a pellet assumption alone reuses the model study prepare made; the result is still the whole run's
+    pellet_only = p.replace(pellet_porosity=_range_end("pellet_porosity"))
+    reused = sec.run(pellet_only, prepared=prepared)
+    assert reused.model_fits["lps"] is fast.model_fits["lps"]
+    assert reused.numbers() == fast_q.numbers() and sec.model_lines(reused) == sec.model_lines(fast)
+    # a gate that the LPS sizing no longer passes changes which samples feed the model: solved again (none)
+    strict = sec.run(p.replace(min_coverage=0.99), prepared=prepared)
+    assert not strict.model_fits and strict.regimes is None and "lps_precursor_size_mean" in strict.numbers()
 
 
 def test_run_refuses_a_prepared_result_of_other_files():
