@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from skimage.segmentation import find_boundaries
 
 from lpsrepro.analysis.particles import NormalFit, Segmentation, histogram_nm
-from lpsrepro.models.nucleation import PrecipitationResult, SupplyHistory, smoothed_diameter_density_per_nm
+from lpsrepro.models.nucleation import PrecipitationResult, SupplyHistory
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, TWO_COLUMN_IN, new_figure, panel_label, styled
 
@@ -78,8 +78,13 @@ def fig_particle_sizes(image: xr.DataArray, seg: Segmentation, fit: NormalFit, *
 
 
 @styled
-def fig_precipitation_model(results: dict[str, PrecipitationResult]) -> Figure:
-    """The model behind the histograms: supersaturation and nucleation in time, and the final distributions."""
+def fig_precipitation_model(results: dict[str, PrecipitationResult], curves: dict) -> Figure:
+    """The model behind the histograms: supersaturation and nucleation in time, and the final distributions.
+
+    ``results``: label → model solution (its time series are drawn); ``curves``: label → its size
+    distribution (:class:`lpsrepro.sections.nanoparticles.DistributionCurve`, as
+    ``Result.model_curves()`` computes them).
+    """
     fig = new_figure(TWO_COLUMN_IN, 2.8)
     ax_s, ax_d = fig.subplots(1, 2)
     colours = [DATA, FIT, ACCENT, GREY]
@@ -90,9 +95,9 @@ def fig_precipitation_model(results: dict[str, PrecipitationResult]) -> Figure:
         j = res.nucleation_rate_t[1:]
         # rates more than 30 decades below the peak add no particle: not drawn (they only stretch the axis)
         ax_j.loglog(t, np.where(j > 1e-30 * j.max(), j, np.nan), color=colour, ls=":", lw=0.9)
-        mean, sd = res.moments_nm()
-        d = np.linspace(0, 2.0 * mean + 4 * sd, 400)
-        ax_d.plot(d, smoothed_diameter_density_per_nm(res, d), color=colour, label=f"{name}:\n{mean:.1f} ± {sd:.1f} nm")
+        curve = curves[name]
+        ax_d.plot(curve.diameter_nm, curve.density_per_nm, color=colour,
+                  label=f"{name}:\n{curve.mean_nm:.1f} ± {curve.sd_nm:.1f} nm")
     ax_s.set_xlabel("time after mixing (s)")
     ax_s.set_ylabel("supersaturation S (solid)")
     ax_j.set_ylabel("nucleation rate (m⁻³ s⁻¹, dotted)")
@@ -167,19 +172,20 @@ def fig_supply_routes(supplies: dict[str, SupplyHistory], routes: dict[str, tupl
     return fig
 
 
-def draw_model_distribution(ax, result: PrecipitationResult | None, *, status: str) -> str:
+def draw_model_distribution(ax, curve, *, status: str) -> str:
     """Explore panel: one model size distribution, kernel-smoothed, with its moments in the title.
 
-    ``status`` (the inputs, in the sliders' units and format) is returned for the line under the
-    figure and also written in the figure, so that figure and status always come from one result.
+    ``curve``: a :class:`lpsrepro.sections.nanoparticles.DistributionCurve` (a point of the
+    section's Explore grid), or None where nothing nucleates. ``status`` (the inputs, in the
+    sliders' units and format) is returned for the line under the figure and also written in the
+    figure, so that figure and status always come from one solution.
     """
-    if result is None:
+    if curve is None:
         ax.text(0.5, 0.5, "no particles nucleate\nat these inputs", ha="center", va="center", transform=ax.transAxes)
         ax.set_title(status, fontsize=7.5)
         return f"{status}: no nucleation"
-    mean, sd = result.moments_nm()
-    d = np.linspace(max(0.0, mean - 5 * sd), mean + 5 * sd, 400)
-    ax.fill_between(d, smoothed_diameter_density_per_nm(result, d), color=DATA, alpha=0.6)
+    mean, sd, d = curve.mean_nm, curve.sd_nm, curve.diameter_nm
+    ax.fill_between(d, curve.density_per_nm, color=DATA, alpha=0.6)
     ax.set_xlim(d[0], d[-1])
     ax.set_ylim(bottom=0)
     ax.set_xlabel("particle diameter (nm)")
@@ -203,7 +209,8 @@ def fig_not_made(what: str, reason: str) -> Figure:
 
 def draw_width_map(ax, grid: dict, supply_rate_per_s: float, solubility_mol_per_m3: float) -> str:
     """Explore panel on a grid given as a dict (``supply_rates_per_s``, ``solubilities_mol_per_m3``,
-    ``results``): the solution at the nearest grid point, drawn by :func:`draw_model_distribution`.
+    ``results``: (k, C∞) → ``DistributionCurve``): the nearest grid point, drawn by
+    :func:`draw_model_distribution`.
     Kept for ``benchmarks/nanoparticles.py``; the notebook uses ``sections.nanoparticles.ExploreGrid``."""
     k = min(grid["supply_rates_per_s"], key=lambda v: abs(np.log(v / supply_rate_per_s)))
     c = min(grid["solubilities_mol_per_m3"], key=lambda v: abs(np.log(v / solubility_mol_per_m3)))
@@ -246,11 +253,10 @@ def fig_mechanism(result) -> Figure:
     if r is None:
         return fig_not_made("route comparison", result.routes_failure)
     lps = result.sizings["lps"].fit
-    k_image = result.model_fits["lps"].parameters.supply_rate_per_s
     dual, conv = r.aging_label["dual"], r.aging_label["conventional"]
     return fig_supply_routes(
         {"dual": r.supplies["dual"], "conventional": r.supplies["conventional"],
-         "one k (LPS fit)": SupplyHistory.first_order(k_image, 1e8)},
+         "one k (LPS fit)": r.reference_supply},
         {f"dual, {dual}": (r.half_time_s["dual"], r.routes[("dual", "dual")]),
          f"conventional, {dual}": (r.half_time_s["conventional"], r.routes[("conventional", "dual")]),
          f"conventional, {conv}": (r.half_time_s["conventional"], r.routes[("conventional", "conventional")]),

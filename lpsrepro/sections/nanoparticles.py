@@ -18,6 +18,7 @@ What the section measures, composed from the technique code:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field, fields
 
@@ -29,8 +30,9 @@ from lpsrepro.analysis import impedance as eis
 from lpsrepro.analysis import particles
 from lpsrepro.errors import LpsreproError, ParameterError
 from lpsrepro.io.images import read_sem_image
-from lpsrepro.io.impedance import read_impedance
-from lpsrepro.models import kinetics, nucleation
+from lpsrepro.io.impedance import INSTRUMENTS, read_impedance
+from lpsrepro.models import impedance as relations
+from lpsrepro.models import effective_medium, kinetics, nucleation
 from lpsrepro.models.impedance import disc_area_cm2, pellet_thickness_cm
 from lpsrepro.paths import RAW
 from lpsrepro.sections import Number, SectionParams
@@ -72,9 +74,17 @@ class Params(SectionParams):
     Pellets: ``pellet_mass_mg``, ``pellet_diameter_mm``, ``pellet_density_g_per_cm3``,
     ``pellet_porosity`` and ``pellet_porosity_uncertainty`` (fractions) give the thickness and face
     area; a measured ``pellet_thickness_mm`` (with ``pellet_thickness_uncertainty_mm``) and
-    ``pellet_area_cm2`` replace them when given. ``eis_instrument``: file format of the pellet
-    spectra (impedance.py name; None: from the extension). Membrane: ``membrane_eis_instrument``
-    (its own file format), ``membrane_electrode_diameter_mm``, ``sem_scale_uncertainty`` (fraction).
+    ``pellet_area_cm2`` replace them when given. ``pellet_250c_instrument``,
+    ``pellet_300c_instrument``, ``pellet_naph_instrument``: file format of each pellet spectrum (one
+    of :data:`lpsrepro.io.impedance.INSTRUMENTS`; spectra from different analysers may be mixed);
+    ``eis_instrument`` is the format of every pellet spectrum whose own one is None (kept for
+    notebooks written before the per-spectrum fields); both None: from the file's content or
+    extension. Membrane: ``membrane_eis_instrument``
+    (its own file format), ``membrane_electrode_diameter_mm`` and its uncertainty
+    ``membrane_electrode_diameter_uncertainty_mm``, ``membrane_gold_resistivity_ohm_m``,
+    ``membrane_gold_thickness_nm``, ``membrane_lead_squares`` (the Au lead's resistance, as notebook 32),
+    ``sem_scale_uncertainty`` (fraction). Dense-solid comparison: ``membrane_porosity`` (fraction,
+    ``membrane.porosity``) and ``bruggeman_exponent`` (``pellet.bruggeman_exponent``).
     """
 
     li2s_image_file: str
@@ -109,7 +119,16 @@ class Params(SectionParams):
     membrane_electrode_diameter_mm: float
     sem_scale_uncertainty: float
     pellet_porosity_uncertainty: float = 0.05
+    membrane_porosity: float = 0.0
+    bruggeman_exponent: float = 1.5
+    membrane_electrode_diameter_uncertainty_mm: float = 0.05
+    membrane_gold_resistivity_ohm_m: float = 3.0e-8
+    membrane_gold_thickness_nm: float = 85.0
+    membrane_lead_squares: float = 1.0
     eis_instrument: str | None = None
+    pellet_250c_instrument: str | None = None
+    pellet_300c_instrument: str | None = None
+    pellet_naph_instrument: str | None = None
     membrane_eis_instrument: str | None = None
     pellet_thickness_mm: float | None = None
     pellet_thickness_uncertainty_mm: float = 0.0
@@ -140,7 +159,19 @@ class Params(SectionParams):
               "pellet_mass_mg": "pellet.mass", "pellet_diameter_mm": "pellet.diameter",
               "pellet_density_g_per_cm3": "pellet.density", "pellet_porosity": "pellet.porosity",
               "membrane_electrode_diameter_mm": "membrane.electrode_diameter",
-              "sem_scale_uncertainty": "sem.scale_uncertainty"}
+              "sem_scale_uncertainty": "sem.scale_uncertainty",
+              "pellet_porosity_uncertainty": "pellet.porosity_uncertainty", "membrane_porosity": "membrane.porosity",
+              "bruggeman_exponent": "pellet.bruggeman_exponent",
+              "membrane_electrode_diameter_uncertainty_mm": "membrane.electrode_diameter_uncertainty",
+              "membrane_gold_resistivity_ohm_m": "membrane.gold_resistivity",
+              "membrane_gold_thickness_nm": "membrane.gold_thickness", "membrane_lead_squares": "membrane.lead_squares"}
+    #: fields the slow, ledger-independent part (:func:`prepare`: SEM segmentation and size fits, the
+    #: pellets' circuit fits) depends on; every other field (the precipitation model's inputs, the
+    #: sizing gate, the pellet geometry, the membrane) is applied by :func:`run` on a prepared result
+    PREPARED_FROM = frozenset({"li2s_image_file", "lps_image_file", "naph_image_file", "pixel_size_nm",
+                               "data_bar_rows", "li2s_min_diameter_nm", "lps_min_diameter_nm",
+                               "pellet_250c_file", "pellet_300c_file", "pellet_naph_file", "eis_instrument",
+                               "pellet_250c_instrument", "pellet_300c_instrument", "pellet_naph_instrument"})
     #: the unit each ledger-fed field is converted to (its name's suffix)
     _UNITS = {"solubility_mol_per_m3": "mol/m**3", "diffusion_m2_per_s": "m**2/s", "surface_rate_m_per_s": "m/s",
               "temperature_k": "K", "li2s_precursor_mol_per_m3": "mol/m**3", "li2s_molar_volume_m3_per_mol": "m**3/mol",
@@ -149,7 +180,13 @@ class Params(SectionParams):
               "lps_surface_energy_j_per_m2": "J/m**2", "dual_aging_min": "min", "conventional_aging_h": "h",
               "li2s_recession_rate_nm_per_min": "nm/min", "commercial_li2s_median_nm": "nm", "commercial_li2s_gsd": "",
               "pellet_mass_mg": "mg", "pellet_diameter_mm": "mm", "pellet_density_g_per_cm3": "g/cm**3",
-              "pellet_porosity": "", "membrane_electrode_diameter_mm": "mm", "sem_scale_uncertainty": ""}
+              "pellet_porosity": "", "membrane_electrode_diameter_mm": "mm", "sem_scale_uncertainty": "",
+              "pellet_porosity_uncertainty": "", "membrane_porosity": "", "bruggeman_exponent": "",
+              "membrane_electrode_diameter_uncertainty_mm": "mm", "membrane_gold_resistivity_ohm_m": "ohm*m",
+              "membrane_gold_thickness_nm": "nm", "membrane_lead_squares": ""}
+    #: ledger-fed fields that may be 0 (checked by their own ranges in ``__post_init__``)
+    _MAY_BE_ZERO = frozenset({"pellet_porosity", "sem_scale_uncertainty", "pellet_porosity_uncertainty",
+                              "membrane_porosity", "membrane_electrode_diameter_uncertainty_mm"})
 
     @classmethod
     def from_ledger(cls) -> "Params":
@@ -173,7 +210,7 @@ class Params(SectionParams):
             if f.name.endswith("_file"):
                 if not isinstance(value, str) or not value:
                     raise ParameterError(f.name, value, "a file path")
-            elif f.name in self._UNITS and f.name not in ("pellet_porosity", "sem_scale_uncertainty"):
+            elif f.name in self._UNITS and f.name not in self._MAY_BE_ZERO:
                 checks.positive(f.name, value, self._UNITS[f.name] or "(dimensionless)", 1.0)
         checks.positive("ripening_solubility_mol_per_m3", self.ripening_solubility_mol_per_m3, "mol/m3", 0.01)
         checks.positive("li2s_min_diameter_nm", self.li2s_min_diameter_nm, "nm", 6.0)
@@ -185,11 +222,21 @@ class Params(SectionParams):
         if self.data_bar_rows is not None and not (isinstance(self.data_bar_rows, int) and self.data_bar_rows >= 0):
             raise ParameterError("data_bar_rows", self.data_bar_rows,
                                  "a number of image rows (0: no data bar), or None to find it in each image")
+        for name in ("eis_instrument", "membrane_eis_instrument", *(f"pellet_{p}_instrument" for p in PELLETS)):
+            value = getattr(self, name)
+            if value is not None and value not in INSTRUMENTS:
+                raise ParameterError(name, value, "the file format of the spectrum, one of " + ", ".join(INSTRUMENTS)
+                                     + "; or None to tell it from the file")
         checks.in_range("min_coverage", self.min_coverage, 0.0, 1.0, "(fraction)")
         checks.in_range("min_foreground_measured", self.min_foreground_measured, 0.0, 1.0, "(fraction)")
         checks.in_range("pellet_porosity", self.pellet_porosity, 0.0, 0.9, "(fraction)")
         checks.in_range("pellet_porosity_uncertainty", self.pellet_porosity_uncertainty, 0.0, 0.5, "(fraction)")
         checks.in_range("sem_scale_uncertainty", self.sem_scale_uncertainty, 0.0, 0.5, "(fraction)")
+        checks.in_range("membrane_porosity", self.membrane_porosity, 0.0, 0.9, "(fraction)")
+        # (its bound against the diameter is the membrane section's check: a sweep point outside it
+        # is reported as a membrane failure, the rest of the section goes on)
+        checks.in_range("membrane_electrode_diameter_uncertainty_mm", self.membrane_electrode_diameter_uncertainty_mm,
+                        0.0, 10.0, "mm")
         if not (isinstance(self.fit_start, (tuple, list)) and len(self.fit_start) == 2):
             raise ParameterError("fit_start", self.fit_start,
                                  "[log10 of the supply rate in 1/s, log10 of J0 in 1/(m3 s)], e.g. [-2.0, 30.0]")
@@ -202,6 +249,14 @@ class Params(SectionParams):
                                                                        for v in value)):
                 raise ParameterError(name, value, "a list of positive numbers, e.g. [1e-6, 1e-2, 1.0]")
             object.__setattr__(self, name, tuple(float(v) for v in value))
+
+    def pellet_file(self, name: str) -> str:
+        """Impedance file of pellet ``name`` (a key of :data:`PELLETS`)."""
+        return getattr(self, f"pellet_{name}_file")
+
+    def pellet_instrument(self, name: str) -> str | None:
+        """File format of pellet ``name``'s spectrum: its own field, else ``eis_instrument`` (None: detected)."""
+        return getattr(self, f"pellet_{name}_instrument") or self.eis_instrument
 
 
 def precipitation_parameters(p: Params, product: str) -> nucleation.PrecipitationParameters:
@@ -260,6 +315,42 @@ class RouteStudy:
     scans: dict                         # label → (half-times s, widths, means nm)
     ripening_fit: nucleation.PrecipitationFit | None
     ripening_routes: dict               # (route, aged as route) → PrecipitationResult at high solubility
+    #: first-order supply at the rate fitted to the LPS image (drawn beside the routes' supplies)
+    reference_supply: nucleation.SupplyHistory | None = None
+
+
+@dataclass(frozen=True)
+class DistributionCurve:
+    """A model size distribution ready to draw: number fraction per nm (``density_per_nm``) at the
+    diameters ``diameter_nm`` (nm), kernel-smoothed over the model's size classes
+    (:func:`lpsrepro.models.nucleation.smoothed_diameter_density_per_nm`), and its number-weighted
+    mean and sd (nm)."""
+
+    diameter_nm: np.ndarray
+    density_per_nm: np.ndarray
+    mean_nm: float
+    sd_nm: float
+
+    def relative_width(self) -> float:
+        """sd / mean of the model distribution (dimensionless)."""
+        return self.sd_nm / self.mean_nm
+
+
+def distribution_curve(result: nucleation.PrecipitationResult, *, span: str = "figure",
+                       points: int = 400) -> DistributionCurve:
+    """The smoothed size distribution of a model solution on ``points`` diameters.
+
+    ``span="figure"``: from 0 to 2 mean + 4 sd (the model figure, several distributions on one
+    axis); ``"explore"``: mean ± 5 sd, cut at 0 (one distribution filling the Explore panel).
+    """
+    mean, sd = result.moments_nm()
+    if span == "figure":
+        d = np.linspace(0, 2.0 * mean + 4 * sd, points)
+    elif span == "explore":
+        d = np.linspace(max(0.0, mean - 5 * sd), mean + 5 * sd, points)
+    else:
+        raise ParameterError("span", span, "'figure' or 'explore'")
+    return DistributionCurve(d, nucleation.smoothed_diameter_density_per_nm(result, d), float(mean), float(sd))
 
 
 @dataclass(frozen=True)
@@ -282,6 +373,8 @@ class Result:
     pellet_failures: dict               # name → message
     membrane: object | None
     membrane_failure: str
+    #: membrane over the 250 °C pellet referred to the dense solid (effective_medium.PorosityCorrectedRatio)
+    dense: object | None = None
 
     def numbers(self) -> dict[str, Number]:
         """Every number §3.1 records: sizes (with their gate), pellet conductivities, the σ ratio."""
@@ -299,19 +392,34 @@ class Result:
         for name, (claim_id, _, _) in PELLETS.items():
             if name in self.pellets:
                 r = self.pellets[name]
+                # the circuit fit's quality gate (residuals, R0/R1 determined): a fit that misses the
+                # spectrum gives a σ that is shown but never compared with the paper
+                gate = r.quality
+                how = ("L from mass, density and porosity" if self.params.pellet_thickness_mm is None
+                       else "L measured")
                 out[claim_id] = Number(r.conductivity_s_per_cm, "S/cm", r.conductivity_std_s_per_cm,
-                                       note="L / ((R0 + R1) A) from an equivalent-circuit fit; "
-                                       "L from mass, density and porosity")
+                                       note=f"L / ((R0 + R1) A) from an equivalent-circuit fit; {how}",
+                                       failed_quality=gate.reason() if gate is not None else "",
+                                       quality=tuple(sorted(gate.figures().items())) if gate is not None else ())
         if self.membrane is not None and "250c" in self.pellets:
             ratio, ratio_std = self.membrane_over_pellet()
             out["membrane_over_pellet_conductivity"] = Number(
                 ratio, "dimensionless", ratio_std,
                 note="membrane sigma (thickness / ASR, as notebook 32) over the 250 C pellet's sigma, as measured")
+        if self.dense is not None:
+            out["membrane_over_pellet_conductivity_dense"] = Number(
+                self.dense.corrected, "dimensionless", self.dense.corrected_std,
+                note="membrane over 250 C pellet, both referred to the dense solid (Bruggeman, pellet porosity "
+                     "from the ledger)")
         return out
 
     def model_results(self) -> dict:
         """Sample label → the model solution fitted to it (for the model figure)."""
         return {self.sizings[name].label: fit.result for name, fit in self.model_fits.items()}
+
+    def model_curves(self) -> dict[str, DistributionCurve]:
+        """Sample label → the size distribution of the model fitted to it (for the model figure)."""
+        return {label: distribution_curve(res) for label, res in self.model_results().items()}
 
     def explore_base(self) -> nucleation.PrecipitationParameters:
         """Model inputs for the Explore grid: the fit to the nano-Li₂S image, else to the LPS image,
@@ -323,18 +431,15 @@ class Result:
         return precipitation_parameters(p, "li2s").with_(supply_rate_per_s=10.0 ** p.fit_start[0],
                                                          nucleation_prefactor_per_m3_s=10.0 ** p.fit_start[1])
 
-    def comparison_inputs(self, membrane_porosity: float = 0.0) -> dict | None:
+    def comparison_inputs(self, membrane_porosity: float | None = None) -> dict | None:
         """Keyword arguments of ``effective_medium.porosity_corrected_ratio`` for membrane vs 250 °C
-        pellet (measured σ, their uncertainties, the porosities); ``None`` when either was not measured."""
+        pellet (measured σ, their uncertainties, the porosities, the exponent); ``None`` when either
+        was not measured. ``membrane_porosity`` (fraction) defaults to the parameter's."""
         if self.membrane is None or "250c" not in self.pellets:
             return None
-        m, pel = self.membrane, self.pellets["250c"]
-        return {"film_conductivity_s_per_cm": m.conductivity_s_per_cm,
-                "pellet_conductivity_s_per_cm": pel.conductivity_s_per_cm,
-                "pellet_porosity": self.params.pellet_porosity, "film_porosity": membrane_porosity,
-                "film_conductivity_std_s_per_cm": m.conductivity_std_s_per_cm,
-                "pellet_conductivity_std_s_per_cm": pel.conductivity_std_s_per_cm,
-                "pellet_porosity_std": self.params.pellet_porosity_uncertainty}
+        p = self.params
+        return comparison_inputs(p if membrane_porosity is None else p.replace(membrane_porosity=membrane_porosity),
+                                 self.membrane, self.pellets["250c"])
 
     def membrane_over_pellet(self) -> tuple[float, float]:
         """σ(membrane) / σ(pellet, 250 °C) as measured, and its standard uncertainty."""
@@ -358,10 +463,22 @@ class Result:
 
 
 # --------------------------------------------------------------------------- run
-def size_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: float | None = None,
-                data_bar_rows: int | None = None, min_coverage: float = particles.MIN_COVERAGE,
-                min_foreground_measured: float = particles.MIN_FOREGROUND_MEASURED) -> Sizing:
-    """Read, segment, fit and gate one SEM image; a failure is returned, never raised."""
+def comparison_inputs(p: Params, membrane, pellet: eis.PelletConductivity) -> dict:
+    """Keyword arguments of :func:`lpsrepro.models.effective_medium.porosity_corrected_ratio` for the
+    membrane (its §3.2 result) against a pellet: measured σ (S/cm) and their uncertainties, the
+    porosities of ``p`` and the Bruggeman exponent."""
+    return {"film_conductivity_s_per_cm": membrane.conductivity_s_per_cm,
+            "pellet_conductivity_s_per_cm": pellet.conductivity_s_per_cm,
+            "pellet_porosity": p.pellet_porosity, "film_porosity": p.membrane_porosity,
+            "film_conductivity_std_s_per_cm": membrane.conductivity_std_s_per_cm,
+            "pellet_conductivity_std_s_per_cm": pellet.conductivity_std_s_per_cm,
+            "pellet_porosity_std": p.pellet_porosity_uncertainty, "exponent": p.bruggeman_exponent}
+
+
+def measure_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: float | None = None,
+                   data_bar_rows: int | None = None) -> Sizing:
+    """Read, segment and fit one SEM image, with its quality figures but no verdict of the gate yet
+    (:func:`gate_sample` gives it); a failure is returned, never raised."""
     label, panel, _ = SAMPLES[name]
     try:
         # pixel_size_nm overrides the file's scale (read_sem_image's keyword; None: from the metadata)
@@ -375,10 +492,101 @@ def size_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: 
     except LpsreproError as exc:         # too few particles for a mean and a spread
         return Sizing(name, label, panel, str(path), image=image, segmentation=seg,
                       quality=particles.sizing_quality(seg, None), error=str(exc))
-    quality = particles.sizing_quality(seg, fit)
-    reason = particles.sizing_gate(quality, min_coverage=min_coverage, min_foreground_measured=min_foreground_measured)
-    return Sizing(name, label, panel, str(path), image=image, segmentation=seg, fit=fit, quality=quality,
-                  failed_quality=reason)
+    return Sizing(name, label, panel, str(path), image=image, segmentation=seg, fit=fit,
+                  quality=particles.sizing_quality(seg, fit))
+
+
+def gate_sample(sizing: Sizing, *, min_coverage: float = particles.MIN_COVERAGE,
+                min_foreground_measured: float = particles.MIN_FOREGROUND_MEASURED) -> Sizing:
+    """``sizing`` with the verdict of the quality gate (:func:`lpsrepro.analysis.particles.sizing_gate`)."""
+    if sizing.fit is None:
+        return sizing
+    reason = particles.sizing_gate(sizing.quality, min_coverage=min_coverage,
+                                   min_foreground_measured=min_foreground_measured)
+    return dataclasses.replace(sizing, failed_quality=reason)
+
+
+def size_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: float | None = None,
+                data_bar_rows: int | None = None, min_coverage: float = particles.MIN_COVERAGE,
+                min_foreground_measured: float = particles.MIN_FOREGROUND_MEASURED) -> Sizing:
+    """Read, segment, fit and gate one SEM image; a failure is returned, never raised."""
+    return gate_sample(measure_sample(name, path, min_diameter_nm=min_diameter_nm, pixel_size_nm=pixel_size_nm,
+                                      data_bar_rows=data_bar_rows),
+                       min_coverage=min_coverage, min_foreground_measured=min_foreground_measured)
+
+
+#: Placeholder geometry of the prepared pellet fits (1 cm thick, 1 cm² face, no uncertainty): the
+#: circuit fit does not depend on it, and :func:`pellet_with_geometry` puts in the real one.
+_UNIT_GEOMETRY = {"thickness_cm": 1.0, "area_cm2": 1.0, "thickness_std_cm": 0.0}
+
+
+def pellet_with_geometry(fitted: eis.PelletConductivity, *, thickness_cm: float, area_cm2: float,
+                         thickness_std_cm: float = 0.0) -> eis.PelletConductivity:
+    """A fitted pellet (:func:`lpsrepro.analysis.impedance.pellet_conductivity`) with its geometry:
+    σ = L / ((R0 + R1) A) in S/cm, with the relative uncertainties of R and L in quadrature, exactly
+    as ``pellet_conductivity`` computes them (L, its uncertainty in cm; A in cm²)."""
+    r_total, r_std = fitted.resistance_ohm, fitted.resistance_std_ohm
+    sigma = float(relations.conductivity_from_resistance_s_per_cm(thickness_cm, r_total, area_cm2))
+    rel = np.hypot(r_std / r_total, thickness_std_cm / thickness_cm)
+    return dataclasses.replace(fitted, thickness_cm=thickness_cm, area_cm2=area_cm2, conductivity_s_per_cm=sigma,
+                               conductivity_std_s_per_cm=float(sigma * rel))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The slow, ledger-independent part of :func:`run` (see :func:`prepare`).
+
+    ``inputs`` holds the values of :attr:`Params.PREPARED_FROM` it was made from; ``sizings`` the
+    measured samples before the quality gate; ``pellet_fits`` each pellet's circuit fit at unit
+    geometry; ``spectra`` and ``pellet_failures`` as in :class:`Result`; ``model`` the precipitation
+    model's study for the parameters it was given, with the key :func:`run` checks before reusing it.
+    """
+
+    inputs: tuple
+    sizings: dict
+    spectra: dict
+    pellet_fits: dict
+    pellet_failures: dict
+    #: (key, model study) for the parameters ``prepare`` was given; ``run`` reuses it when its own
+    #: model inputs and gated samples give the same key (e.g. a pellet or membrane assumption moved)
+    model: tuple | None = None
+
+
+def _prepared_inputs(p: Params) -> tuple:
+    return tuple((name, getattr(p, name)) for name in sorted(Params.PREPARED_FROM))
+
+
+def prepare(p: Params) -> Prepared:
+    """Segment and size the SEM images and fit the pellets' circuits: the part of :func:`run` that
+    depends only on the fields of :attr:`Params.PREPARED_FROM` (seconds per image and per spectrum).
+    It also solves the precipitation model for ``p`` (:func:`model_study`), which :func:`run` reuses
+    for parameters whose model inputs are the same and recomputes otherwise.
+
+    A spectrum that cannot be read or fitted is reported in ``pellet_failures`` and the other
+    pellets go on, as an image that cannot be sized is reported in its :class:`Sizing`.
+    """
+    min_d = {"li2s": p.li2s_min_diameter_nm, "lps": p.lps_min_diameter_nm}
+    files = {"li2s": p.li2s_image_file, "lps": p.lps_image_file, "naph": p.naph_image_file}
+    sizings = {name: measure_sample(name, files[name], min_diameter_nm=min_d[SAMPLES[name][2]],
+                                    pixel_size_nm=p.pixel_size_nm, data_bar_rows=p.data_bar_rows)
+               for name in SAMPLES}
+    spectra, fits, failures = {}, {}, {}
+    for name in PELLETS:
+        path, instrument = p.pellet_file(name), p.pellet_instrument(name)
+        try:
+            spectra[name] = read_impedance(path, instrument=instrument)
+            fits[name] = eis.pellet_conductivity(spectra[name], **_UNIT_GEOMETRY)
+        except LpsreproError as exc:
+            failures[name] = str(exc)
+        except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:   # a fit that breaks down on odd data
+            spectra.pop(name, None)
+            failures[name] = (f"{path}: the pellet circuit could not be fitted to this spectrum ({exc}); "
+                              f"expected a pellet spectrum (offset, grain-boundary arc, electrode spike), read as "
+                              f"{instrument or 'the format told from the file'}")
+    gated = {name: gate_sample(s, min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
+             for name, s in sizings.items()}
+    return Prepared(_prepared_inputs(p), sizings, spectra, fits, failures,
+                    model=(_model_key(p, gated), model_study(p, gated)))
 
 
 #: Most model solutions an inverse fit may use: bounds the time a distribution the model cannot reach
@@ -437,23 +645,15 @@ def route_study(p: Params, li2s: particles.NormalFit, lps: particles.NormalFit,
     except nucleation.ModelMismatch:
         ripening_fit, ripening_routes = None, {}
     return RouteStudy(supplies, half_time, aging, aging_label, prefactor_fit, routes, scans, ripening_fit,
-                      ripening_routes)
+                      ripening_routes, nucleation.SupplyHistory.first_order(lps_model.parameters.supply_rate_per_s, 1e8))
 
 
-def run(p: Params) -> Result:
-    """Measure §3.1 from the files named in ``p`` (pure: reads files, writes nothing).
+def model_study(p: Params, sizings: dict) -> tuple:
+    """The precipitation model on the gated sizings: inverse fits, route study, growth-regime scan.
 
-    Every sample is analysed on its own: an image that cannot be read or sized, a sizing that
-    fails its quality gate, a model that cannot explain a distribution, or a spectrum that cannot
-    be fitted is reported in :meth:`Result.failures` and left out of what depends on it, and the
-    rest goes on.
+    Returns ``(model_fits, model_failures, routes, routes_failure, regimes)`` as :class:`Result`
+    holds them. About 100 model solutions (~10 s of CPU) when both sizes pass their gate.
     """
-    min_d = {"li2s": p.li2s_min_diameter_nm, "lps": p.lps_min_diameter_nm}
-    files = {"li2s": p.li2s_image_file, "lps": p.lps_image_file, "naph": p.naph_image_file}
-    sizings = {name: size_sample(name, files[name], min_diameter_nm=min_d[SAMPLES[name][2]],
-                                 pixel_size_nm=p.pixel_size_nm, data_bar_rows=p.data_bar_rows,
-                                 min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
-               for name in SAMPLES}
     model_fits, model_failures = {}, {}
     start = p.fit_start
     for name in ("li2s", "lps"):
@@ -477,6 +677,56 @@ def run(p: Params) -> Result:
         regimes = nucleation.width_by_regime(base.with_(aging_time_s=60.0 * p.dual_aging_min),
                                              [k_fit * f for f in sorted(p.regime_supply_factors)],
                                              sorted(p.regime_surface_rates_m_per_s))
+    return model_fits, model_failures, routes, routes_failure, regimes
+
+
+#: Fields the precipitation model (:func:`model_study`) does not read. Every other field outside
+#: :attr:`Params.PREPARED_FROM` is part of the key under which :func:`prepare` keeps its model study,
+#: so a field missing here costs a recomputation, never a stale result.
+_NOT_MODEL_FIELDS = frozenset({
+    "pellet_mass_mg", "pellet_diameter_mm", "pellet_density_g_per_cm3", "pellet_porosity",
+    "pellet_porosity_uncertainty", "pellet_thickness_mm", "pellet_thickness_uncertainty_mm", "pellet_area_cm2",
+    "membrane_eis_file", "membrane_cross_section_file", "membrane_eis_instrument", "membrane_electrode_diameter_mm",
+    "membrane_electrode_diameter_uncertainty_mm", "membrane_gold_resistivity_ohm_m", "membrane_gold_thickness_nm",
+    "membrane_lead_squares", "membrane_porosity", "bruggeman_exponent", "sem_scale_uncertainty",
+    "min_coverage", "min_foreground_measured"})   # the gate enters the key through the samples that pass it
+
+
+def _model_key(p: Params, sizings: dict) -> tuple:
+    """What the model study depends on beyond the prepared sizings: the model's fields and which samples passed."""
+    names = sorted(f.name for f in fields(p) if f.name not in _NOT_MODEL_FIELDS | Params.PREPARED_FROM)
+    return tuple((name, getattr(p, name)) for name in names), tuple(sorted(n for n, s in sizings.items() if s.usable))
+
+
+def run(p: Params, prepared: Prepared | None = None) -> Result:
+    """Measure §3.1 from the files named in ``p`` (pure: reads files, writes nothing).
+
+    Every sample is analysed on its own: an image that cannot be read or sized, a sizing that
+    fails its quality gate, a model that cannot explain a distribution, or a spectrum that cannot
+    be fitted is reported in :meth:`Result.failures` and left out of what depends on it, and the
+    rest goes on.
+
+    ``prepared`` (from :func:`prepare` with the same :attr:`Params.PREPARED_FROM` values as ``p``)
+    skips the image analysis and the pellets' circuit fits; the result is the same. What remains is
+    the quality gate, the pellet geometry and the membrane (0.2 s), and the precipitation model
+    (inverse fits, route study, regime scan: ~10 s of CPU when the sizes pass their gate) unless
+    its inputs are those ``prepared`` was made with.
+    """
+    if prepared is None:
+        prepared = prepare(p)
+    elif prepared.inputs != _prepared_inputs(p):
+        changed = [name for (name, v), (_, w) in zip(prepared.inputs, _prepared_inputs(p)) if v != w]
+        raise ParameterError("prepared", ", ".join(changed),
+                             "the result of prepare() for these parameters: it was made with other values of "
+                             + ", ".join(changed))
+    sizings = {name: gate_sample(s, min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
+               for name, s in prepared.sizings.items()}
+    key = _model_key(p, sizings)
+    if prepared.model is not None and prepared.model[0] == key:
+        model = prepared.model[1]           # the same inputs as in prepare: the same solutions
+    else:
+        model = model_study(p, sizings)
+    model_fits, model_failures, routes, routes_failure, regimes = model
     templating = None
     if sizings["li2s"].usable and sizings["lps"].usable:
         templating = nucleation.templating_balance(
@@ -490,16 +740,9 @@ def run(p: Params) -> Result:
         thickness_std_cm = thickness_cm * p.pellet_porosity_uncertainty / (1.0 - p.pellet_porosity)  # dL/L = dφ/(1-φ)
     else:                               # measured (e.g. with a micrometer)
         thickness_cm, thickness_std_cm = p.pellet_thickness_mm / 10.0, p.pellet_thickness_uncertainty_mm / 10.0
-    pellets, pellet_failures = {}, {}
-    pellet_files = {"250c": p.pellet_250c_file, "300c": p.pellet_300c_file, "naph": p.pellet_naph_file}
-    spectra = {}
-    for name, path in pellet_files.items():
-        try:
-            spectra[name] = read_impedance(path, instrument=p.eis_instrument)
-            pellets[name] = eis.pellet_conductivity(spectra[name], thickness_cm=thickness_cm, area_cm2=area_cm2,
-                                                    thickness_std_cm=thickness_std_cm)
-        except LpsreproError as exc:
-            pellet_failures[name] = str(exc)
+    pellets = {name: pellet_with_geometry(fit, thickness_cm=thickness_cm, area_cm2=area_cm2,
+                                          thickness_std_cm=thickness_std_cm)
+               for name, fit in prepared.pellet_fits.items()}
     membrane, membrane_failure = None, ""
     try:
         # The membrane's σ exactly as §3.2 measures it (one computation, with its quality gate).
@@ -507,17 +750,24 @@ def run(p: Params) -> Result:
             eis_file=p.membrane_eis_file, eis_instrument=p.membrane_eis_instrument,
             cross_section_file=p.membrane_cross_section_file,
             electrode_diameter_mm=p.membrane_electrode_diameter_mm,
-            sem_scale_uncertainty=p.sem_scale_uncertainty))
+            sem_scale_uncertainty=p.sem_scale_uncertainty,
+            electrode_diameter_uncertainty_mm=p.membrane_electrode_diameter_uncertainty_mm,
+            gold_resistivity_ohm_m=p.membrane_gold_resistivity_ohm_m, gold_thickness_nm=p.membrane_gold_thickness_nm,
+            lead_squares=p.membrane_lead_squares))
         if not membrane.passed:
             membrane, membrane_failure = None, ("its impedance fit failed the quality gate: "
                                                 + membrane.intercept.quality.reason())
     except LpsreproError as exc:
         membrane_failure = str(exc)
+    dense = None
+    if membrane is not None and "250c" in pellets:
+        # both samples referred to their dense solid (Bruggeman) before the paper's conclusion is tested
+        dense = effective_medium.porosity_corrected_ratio(**comparison_inputs(p, membrane, pellets["250c"]))
     return Result(params=p, sizings=sizings, model_fits=model_fits, model_failures=model_failures, routes=routes,
                   routes_failure=routes_failure, regimes=regimes, templating=templating,
                   pellet_thickness_cm=thickness_cm, pellet_thickness_std_cm=thickness_std_cm, pellet_area_cm2=area_cm2,
-                  pellets=pellets, spectra=spectra, pellet_failures=pellet_failures,
-                  membrane=membrane, membrane_failure=membrane_failure)
+                  pellets=pellets, spectra=dict(prepared.spectra), pellet_failures=dict(prepared.pellet_failures),
+                  membrane=membrane, membrane_failure=membrane_failure, dense=dense)
 
 
 # --------------------------------------------------------------------------- Explore (precomputed grid)
@@ -527,12 +777,12 @@ class ExploreGrid:
 
     One solution takes 0.1–0.5 s, too slow for a live update, so the grid is solved once; the
     sliders step through exactly these values (quarter decades of k, half decades of C∞), so every
-    step shows a different solution.
+    step shows a different solution. Each point holds what the Explore panel draws.
     """
 
     supply_rates_per_s: tuple
     solubilities_mol_per_m3: tuple
-    results: dict                       # (k, C∞) → PrecipitationResult or None (no nucleation)
+    results: dict                       # (k, C∞) → DistributionCurve (span "explore"), or None (no nucleation)
 
     def nearest(self, supply_rate_per_s: float, solubility_mol_per_m3: float):
         """The result at the grid point nearest (in log) to the given inputs."""
@@ -555,8 +805,8 @@ def explore_grid(base: nucleation.PrecipitationParameters, *, supply_decades: fl
     for k in ks:
         for c in cs:
             try:
-                results[(k, c)] = nucleation.simulate_precipitation(
-                    base.with_(supply_rate_per_s=k, solubility_mol_per_m3=c), rel_tol=rel_tol)
+                results[(k, c)] = distribution_curve(nucleation.simulate_precipitation(
+                    base.with_(supply_rate_per_s=k, solubility_mol_per_m3=c), rel_tol=rel_tol), span="explore")
             except ParameterError:          # nothing nucleates at these inputs
                 results[(k, c)] = None
     return ExploreGrid(ks, cs, results)
@@ -705,9 +955,9 @@ def pellet_lines(result: Result) -> list[str]:
     return lines
 
 
-def comparison_lines(result: Result, dense) -> list[str]:
-    """Membrane against the 250 °C pellet, as measured and referred to the dense solid (``dense``:
-    the result of ``effective_medium.porosity_corrected_ratio``, or ``None``)."""
+def comparison_lines(result: Result) -> list[str]:
+    """Membrane against the 250 °C pellet, as measured and referred to the dense solid."""
+    dense = result.dense
     if dense is None:
         why = result.membrane_failure or result.pellet_failures.get("250c", "")
         return [f"membrane against pellet not compared: {why}"]

@@ -48,16 +48,16 @@ from __future__ import annotations
 
 import math
 import sys
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import yaml
 
 from lpsrepro import claims, ledger, paths
-from lpsrepro.errors import InputFileError
+from lpsrepro.errors import InputFileError, ParameterError
 from lpsrepro.io import provenance_attrs
 from lpsrepro.io.images import write_sem_tiff
+from lpsrepro.registry import loader as registry_loader
 from lpsrepro.io.impedance import write_zplot
 from lpsrepro.models.impedance import (angular_frequency, conductivity_from_resistance_s_per_cm, disc_area_cm2,
                                       pellet_cell_impedance_ohm, pellet_thickness_cm,
@@ -92,19 +92,17 @@ _START = {"li2s": (-1.6, 31.1), "lps": (-2.3, 29.0)}
 
 def base_parameters(system: str, *, supply_rate_per_s: float = 1e-2,
                     nucleation_prefactor_per_m3_s: float = 1e30) -> PrecipitationParameters:
-    """Model inputs of ``system`` ("li2s" or "lps") from the ledger, with the two unknowns given."""
-    prefix = SYSTEMS[system][0]
-    return PrecipitationParameters(
-        supply_rate_per_s=supply_rate_per_s,
-        solubility_mol_per_m3=ledger.value("nucleation.solubility", "mol/m**3"),
-        precursor_mol_per_m3=ledger.value(f"{prefix}.precursor_concentration", "mol/m**3"),
-        molar_volume_m3_per_mol=ledger.value(f"{prefix}.molar_volume", "m**3/mol"),
-        surface_energy_j_per_m2=ledger.value(f"{prefix}.surface_energy", "J/m**2"),
-        diffusion_m2_per_s=ledger.value("nucleation.diffusion", "m**2/s"),
-        surface_rate_m_per_s=ledger.value("nucleation.surface_rate", "m/s"),
-        nucleation_prefactor_per_m3_s=nucleation_prefactor_per_m3_s,
-        temperature_k=ledger.value("nucleation.temperature", "K"),
-        aging_time_s=ledger.value(f"{prefix}.aging_time", "s"))
+    """Model inputs of ``system`` ("li2s" or "lps") from the ledger, with the two unknowns given.
+
+    The ledger's entries become model inputs in one place, the section's
+    :func:`lpsrepro.sections.nanoparticles.precipitation_parameters` (the notebook's fits use the same).
+    """
+    from lpsrepro.sections import nanoparticles as section   # here: the section imports nothing of simulate
+
+    if system not in SYSTEMS:
+        raise ParameterError("system", system, "one of " + ", ".join(SYSTEMS))
+    return section.precipitation_parameters(section.Params.from_ledger(), system).with_(
+        supply_rate_per_s=supply_rate_per_s, nucleation_prefactor_per_m3_s=nucleation_prefactor_per_m3_s)
 
 
 #: The committed file of frozen calibration values (see "Calibration" above).
@@ -171,24 +169,25 @@ def freeze_calibration(path: Path = CALIBRATION_FILE) -> dict:
     return doc
 
 
-@lru_cache(maxsize=2)
-def frozen_calibration(path: Path = CALIBRATION_FILE) -> dict:
-    """The frozen calibration values, ``{system: {"supply_rate_per_s": ..., ...}}`` (floats)."""
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        out = {}
-        for system in SYSTEMS:
-            entry = doc["precipitation"][system]
-            out[system] = {name: float(entry[name]["value"])
-                           for name in ("supply_rate_per_s", "nucleation_prefactor_per_m3_s")}
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found",
-                             expected="the frozen calibration (python -m lpsrepro.simulate.nanoparticles --freeze)") from None
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputFileError(path, f"entry {exc} is missing or not a number",
-                             field="precipitation", expected="supply_rate_per_s and nucleation_prefactor_per_m3_s "
-                             "values for li2s and lps") from None
+@registry_loader("the frozen calibration of the particle-image stand-ins", "precipitation", dict)
+def _load_calibration(path: Path, section: dict) -> dict:
+    out = {}
+    for system in SYSTEMS:
+        for name in ("supply_rate_per_s", "nucleation_prefactor_per_m3_s"):
+            try:
+                value = float(section[system][name]["value"])
+            except (KeyError, TypeError, ValueError):
+                raise InputFileError(path, "entry is missing or not a number", field=f"precipitation.{system}.{name}.value",
+                                     expected="a number (rewrite the file with python -m lpsrepro.simulate.nanoparticles "
+                                     "--freeze)") from None
+            out.setdefault(system, {})[name] = value
     return out
+
+
+def frozen_calibration(path: Path = CALIBRATION_FILE) -> dict:
+    """The frozen calibration values, ``{system: {"supply_rate_per_s": ..., ...}}`` (floats), read
+    through the registries' one loader (:func:`lpsrepro.registry.loader`, cached per path)."""
+    return _load_calibration(Path(path))
 
 
 def calibrated_parameters(system: str) -> PrecipitationParameters:

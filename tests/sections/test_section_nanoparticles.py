@@ -131,3 +131,124 @@ def test_measured_pellet_thickness_and_area_replace_the_computed_ones():
     assert pellet.conductivity_s_per_cm == pytest.approx(0.08 / (pellet.resistance_ohm * 1.5))
     with pytest.raises(ParameterError, match="pellet_thickness_mm"):
         p.replace(pellet_thickness_mm=-1.0)
+
+
+# --------------------------------------------------------------------------- fast path (issue 13)
+def _range_end(name, end=1):
+    """The ledger range's end of a Params field, in the field's unit."""
+    from lpsrepro.units import convert
+
+    entry = ledger.get(sec.Params.LEDGER[name])
+    return convert(float(entry.range[end]), entry.unit, sec.Params._UNITS[name])
+
+
+def test_prepared_from_names_fields_and_leaves_every_ledger_input_to_run():
+    names = {f.name for f in sec.fields(sec.Params)}
+    assert sec.Params.PREPARED_FROM <= names
+    # the ledger's inputs (model, pellet geometry, membrane) are applied by run on a prepared result
+    assert not set(sec.Params.LEDGER) & sec.Params.PREPARED_FROM
+
+
+def test_fast_path_gives_the_same_result_also_after_a_ledger_input_moved(tmp_path):
+    # the LPS image passes its gate, so the inverse model fit and the regime scan run on both paths
+    p = sec.Params.from_ledger().replace(lps_image_file=str(sparse_lps_image(tmp_path / "lps_sparse.tif")),
+                                         li2s_image_file="missing.tif", regime_surface_rates_m_per_s=(1e-6,),
+                                         regime_supply_factors=(1.0,))
+    prepared = pickle.loads(pickle.dumps(sec.prepare(p)))     # as a sweep sends it to a worker
+    fast = sec.run(p, prepared=prepared)
+    assert fast.numbers() == sec.run(p).numbers()
+    assert "lps" in fast.model_fits
+    # fields outside PREPARED_FROM moved to the end of their ledger range: solubility (model) and porosity (pellets)
+    q = p.replace(solubility_mol_per_m3=_range_end("solubility_mol_per_m3"), pellet_porosity=_range_end("pellet_porosity"))
+    fast_q, whole_q = sec.run(q, prepared=prepared), sec.run(q)
+    assert fast_q.numbers() == whole_q.numbers()
+    assert sec.model_lines(fast_q) == sec.model_lines(whole_q) and sec.regime_lines(fast_q) == sec.regime_lines(whole_q)
+    moved = fast_q.numbers()["pellet_conductivity_250C"].value / fast.numbers()["pellet_conductivity_250C"].value
+    assert moved == pytest.approx((1 - 0.2) / (1 - 0.35))       # L ∝ 1/(1 − φ): the change did reach the numbers
+    assert fast_q.model_fits.get("lps") is not fast.model_fits["lps"]     # the model was solved again
+    # a pellet assumption alone reuses the model study prepare made; the result is still the whole run's
+    pellet_only = p.replace(pellet_porosity=_range_end("pellet_porosity"))
+    reused = sec.run(pellet_only, prepared=prepared)
+    assert reused.model_fits["lps"] is fast.model_fits["lps"]
+    assert reused.numbers() == fast_q.numbers() and sec.model_lines(reused) == sec.model_lines(fast)
+    # a gate that the LPS sizing no longer passes changes which samples feed the model: solved again (none)
+    strict = sec.run(p.replace(min_coverage=0.99), prepared=prepared)
+    assert not strict.model_fits and strict.regimes is None and "lps_precursor_size_mean" in strict.numbers()
+
+
+def test_run_refuses_a_prepared_result_of_other_files():
+    p = sec.Params.from_ledger().replace(li2s_image_file="a.tif", lps_image_file="b.tif", naph_image_file="c.tif",
+                                         pellet_250c_file="x.z", pellet_300c_file="y.z", pellet_naph_file="z.z")
+    prepared = sec.prepare(p)
+    assert set(prepared.pellet_failures) == set(sec.PELLETS) and not prepared.pellet_fits
+    with pytest.raises(ParameterError, match="lps_image_file"):
+        sec.run(p.replace(lps_image_file="other.tif"), prepared=prepared)
+    # the quality gate is applied by run: its thresholds are not in PREPARED_FROM
+    assert sec.run(p.replace(min_coverage=0.5), prepared=prepared).pellet_failures == prepared.pellet_failures
+
+
+def test_every_ranged_ledger_entry_behind_a_section_number_is_a_parameter():
+    # the sweep varies Params.LEDGER: a ranged assumption that moves one of the section's numbers must be there
+    claims = {"li2s_nano_size_mean", "li2s_nano_size_sd", "lps_precursor_size_mean", "lps_precursor_size_sd",
+              "pellet_conductivity_250C", "pellet_conductivity_300C", "pellet_conductivity_naph",
+              "membrane_over_pellet_conductivity", "membrane_over_pellet_conductivity_dense"}
+    generator_only = {k for k in (e.key for e in ledger.entries()) if k.startswith("sem_particles.")}
+    mapped = set(sec.Params.LEDGER.values())
+    for entry in ledger.entries():
+        if entry.range is not None and set(entry.affects) & claims and entry.key not in generator_only:
+            assert entry.key in mapped, entry.key
+    for name, key in sec.Params.LEDGER.items():
+        entry = ledger.get(key)
+        assert entry.source.strip(), key                       # every input says where it comes from
+        if entry.range is not None:                            # and the default lies within its range
+            assert _range_end(name, 0) <= getattr(sec.Params.from_ledger(), name) <= _range_end(name, 1), name
+
+
+# --------------------------------------------------------------------------- pellet spectra (issue 9)
+def test_each_pellet_spectrum_has_its_own_format_and_a_bad_one_is_skipped():
+    p = sec.Params.from_ledger().replace(
+        li2s_image_file="missing.tif", lps_image_file="missing.tif", naph_image_file="missing.tif",
+        pellet_250c_file=str(DATA / "Circuit1_EIS_1.z"),                                  # ZPlot, told from the file
+        pellet_300c_file=str(DATA / "eis" / "exampleDataAutolab.txt"), pellet_300c_instrument="autolab",
+        pellet_naph_file=str(DATA / "exampleDataGamry.DTA"), pellet_naph_instrument="zplot")  # the wrong format
+    prepared = sec.prepare(p)
+    assert prepared.spectra["250c"].attrs["source_format"] == "zplot"
+    assert prepared.spectra["300c"].attrs["source_format"] == "autolab"
+    why = prepared.pellet_failures["naph"]
+    assert "exampleDataGamry.DTA" in why and "not a ZPlot file" in why
+    result = sec.run(p, prepared=prepared)
+    numbers = result.numbers()
+    assert {"pellet_conductivity_250C", "pellet_conductivity_300C"} <= set(numbers)
+    assert "pellet_conductivity_naph" not in numbers
+    assert any(line.startswith("pellet Li-naphthalene route, 250 °C: ") for line in result.failures())
+    # the shared field of notebooks written before the per-spectrum ones fills in where a pellet has none
+    shared = p.replace(eis_instrument="gamry")
+    assert shared.pellet_instrument("250c") == "gamry" and shared.pellet_instrument("300c") == "autolab"
+    with pytest.raises(ParameterError, match="pellet_300c_instrument.*one of zplot"):
+        p.replace(pellet_300c_instrument="autolabb")
+
+
+def test_a_pellet_fit_that_misses_its_spectrum_is_failed_quality():
+    p = sec.Params.from_ledger().replace(
+        li2s_image_file="missing.tif", lps_image_file="missing.tif", naph_image_file="missing.tif",
+        pellet_250c_file=str(DATA / "exampleDataGamry.DTA"), pellet_300c_file="missing.z", pellet_naph_file="missing.z")
+    number = sec.run(p).numbers()["pellet_conductivity_250C"]
+    assert "misses the data" in number.failed_quality
+    assert dict(number.quality)["residual_rms_percent"] > dict(number.quality)["rms_limit_percent"]
+
+
+def test_model_curves_are_computed_by_the_section():
+    base = nucleation.PrecipitationParameters(
+        supply_rate_per_s=0.032, nucleation_prefactor_per_m3_s=7.4e30, solubility_mol_per_m3=1e-4,
+        precursor_mol_per_m3=1000.0, molar_volume_m3_per_mol=27.5e-6, surface_energy_j_per_m2=0.2,
+        diffusion_m2_per_s=1e-9, surface_rate_m_per_s=1e-6, temperature_k=298.15, aging_time_s=3600.0)
+    res = nucleation.simulate_precipitation(base)
+    curve = sec.distribution_curve(res)
+    mean, sd = res.moments_nm()
+    assert (curve.mean_nm, curve.sd_nm) == (mean, sd) and curve.diameter_nm[0] == 0.0
+    area = float(((curve.density_per_nm[1:] + curve.density_per_nm[:-1]) / 2 * sec.np.diff(curve.diameter_nm)).sum())
+    assert area == pytest.approx(1.0, abs=0.01)                   # a number fraction per nm integrates to 1
+    explore = sec.distribution_curve(res, span="explore")
+    assert explore.diameter_nm[-1] == pytest.approx(mean + 5 * sd)
+    with pytest.raises(ParameterError, match="span"):
+        sec.distribution_curve(res, span="wide")
