@@ -18,6 +18,7 @@ from lpsrepro.analysis.particles import fit_normal, segment_particles
 from lpsrepro.io.images import read_sem_image
 from lpsrepro.models import nucleation
 from lpsrepro.plots.particles import draw_width_map
+from lpsrepro.sections import nanoparticles as section
 from lpsrepro.simulate.nanoparticles import calibrated_parameters
 
 
@@ -26,7 +27,8 @@ if __name__ == "__main__":
     params = calibrated_parameters("li2s")
     print(f"model solve (nano-Li2S, calibrated): {median_ms(lambda: nucleation.simulate_precipitation(params)):.0f} ms")
     grid = {"supply_rates_per_s": [params.supply_rate_per_s], "solubilities_mol_per_m3": [params.solubility_mol_per_m3],
-            "results": {(params.supply_rate_per_s, params.solubility_mol_per_m3): nucleation.simulate_precipitation(params)}}
+            "results": {(params.supply_rate_per_s, params.solubility_mol_per_m3):
+                        section.distribution_curve(nucleation.simulate_precipitation(params), span="explore")}}
 
     def update():
         fig = Figure(figsize=(5, 4.2))

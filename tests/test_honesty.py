@@ -301,7 +301,6 @@ PLOT_MAY_USE_FROM_MODELS = {
 }
 #: Plot modules whose forward models are being moved into sections/ (issue 11) by their owners right now.
 PLOTS_PENDING = {
-    "particles.py": "draws models.nucleation.diameter_density_per_nm instead of a value of the Result",
 }
 
 
