@@ -739,14 +739,42 @@ def _composition_key(project: Project, sources: dict[str, Path], variant, prune:
     return buildcache.sha256_bytes(json.dumps(parts, sort_keys=True).encode())
 
 
-def refresh_from_committed(echo: Callable[[str], None] = print) -> dict[str, Any]:
-    """Rewrite claims.json, manifest.json and REPORT.md from the committed notebooks, executing nothing."""
+def refresh_from_committed(echo: Callable[[str], None] = print, *, project: Project | None = None,
+                           pause=None) -> dict[str, Any]:
+    """Rewrite claims.json, manifest.json and REPORT.md from the committed notebooks, executing nothing.
+
+    The three files are staged, then published as one set by the build's journalled
+    :func:`lpsrepro.publish.publish` under the build's lock: a report interrupted at any point
+    (even killed) leaves either the old three files or the new three, never a mix — the next
+    build or report rolls a half-published set back. ``pause`` (tests only) is called between
+    two renames of the set.
+    """
+    from lpsrepro import buildcache, publish
     from lpsrepro.report import write_report
 
-    claims_doc, manifest_doc = collect({f"notebooks/{nb.name}": nb for nb in default_notebooks()})
-    write_json(paths.FIGURES / "claims.json", claims_doc)
-    write_json(paths.FIGURES / "manifest.json", manifest_doc)
-    write_report(paths.FIGURES / "REPORT.md", claims_doc, manifest_doc, variant=None)
+    project = project or Project.default()
+    state_dir = project.root / "build"
+    state_dir.mkdir(parents=True, exist_ok=True)
+    with publish.BuildLock(state_dir):
+        if publish.recover(state_dir):
+            echo("rolled back the outputs that an interrupted build had half published")
+        publish.remove_debris(state_dir)
+        claims_doc, manifest_doc = collect({f"notebooks/{nb.name}": nb for nb in default_notebooks(project)},
+                                           base=project.notebooks_dir)
+        staging = state_dir / f".staging-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            write_json(staging / "claims.json", claims_doc)
+            write_json(staging / "manifest.json", manifest_doc)
+            write_report(staging / "REPORT.md", claims_doc, manifest_doc, variant=None)
+            changed = {staging / name: project.figures_dir / name for name in ("claims.json", "manifest.json", "REPORT.md")
+                       if buildcache.file_hash(staging / name) != buildcache.file_hash(project.figures_dir / name)}
+            if changed:
+                project.figures_dir.mkdir(parents=True, exist_ok=True)
+                publish.publish(state_dir, changed, pause=pause)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     echo("claims: " + ", ".join(f"{v} {k}" for k, v in claims_doc["summary"].items()))
     return claims_doc
 
