@@ -98,7 +98,7 @@ def test_real_biologic_mpr_is_read_and_analysed(real_data):
 
 def test_unknown_type_and_empty_file(tmp_path):
     (tmp_path / "a.xyz").write_bytes(b"\x00\x01\x00\x00Standard Jet DB\x00" + bytes(100))
-    with pytest.raises(InputFileError, match="looks like a Arbin .res.*not supported.*export the test as CSV"):
+    with pytest.raises(InputFileError, match="looks like an Arbin .res.*not supported.*export the test as CSV"):
         read_cycler(tmp_path / "a.xyz")
     (tmp_path / "e.csv").write_text("")
     with pytest.raises(InputFileError, match="empty"):
