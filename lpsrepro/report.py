@@ -11,7 +11,11 @@ does.
 A variant build on the user's own files (``inputs``, see :func:`input_files`)
 is reported as "your data" with each file's name and SHA-256, its numbers set
 beside the paper's as a comparison of two samples; it is never called a
-stand-in.
+stand-in. The attribution is per claim (:mod:`lpsrepro.provenance`): a column
+*data* says "your data (`file`)" for the numbers computed from the user's files
+(and names any bundled file they still used), or "bundled stand-in" for the
+others, which keep their reproduction status; each of the user's files lists
+the claims computed from it.
 """
 
 from __future__ import annotations
