@@ -50,9 +50,10 @@ def input_files(parameters: dict[str, Any], *, base: Path | None = None) -> list
     """The user's own data files among a build's parameters → ``[{"parameter", "file", "sha256"}]``.
 
     A parameter counts as a data file when its value (a string, or each string of a list/tuple)
-    names an existing file, resolved from ``base`` (default: the working directory). Files of the
-    bundled stand-ins (under ``data/raw``) are not the user's data and are left out, so that a
-    variant which only changes a number (a thickness, an area) is still reported as stand-in data.
+    names an existing file, resolved from ``base`` (default: the working directory). The
+    compendium's own files (under ``data/``: the stand-ins of ``data/raw``, the literature tables of
+    ``data/literature``) are not the user's data and are left out, so that a variant which only
+    changes a number (a thickness, an area) is still reported as stand-in data.
     """
     found = []
     for name in sorted(parameters):
@@ -61,7 +62,7 @@ def input_files(parameters: dict[str, Any], *, base: Path | None = None) -> list
             if not isinstance(value, (str, Path)) or not str(value).strip():
                 continue
             path = paths.resolve(value, base=base)
-            if not path.is_file() or path.resolve().is_relative_to(paths.RAW.resolve()):
+            if not path.is_file() or path.resolve().is_relative_to(paths.DATA.resolve()):
                 continue
             found.append({"parameter": name, "file": path.name, "sha256": sha256_of(path)})
     return found

@@ -56,6 +56,8 @@ def test_bundled_files_are_not_your_data():
 
     bundled = next(p for p in sorted(paths.RAW.rglob("*")) if p.is_file())
     assert report.input_files({"f": str(bundled)}) == []
+    literature = next(p for p in sorted((paths.DATA / "literature").glob("*.csv")))
+    assert report.input_files({"membranes_file": str(literature)}) == []
 
 
 def test_compose_writes_the_report_and_returns_the_inputs(tmp_path):
