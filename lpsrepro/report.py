@@ -267,9 +267,11 @@ def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
 
 
 def _quality_text(quality: dict[str, float] | None) -> str:
-    if not quality:
+    # a figure the analysis could not compute (null in claims.json, nan) says nothing: left out
+    shown = {k: v for k, v in (quality or {}).items() if v is not None and v == v}
+    if not shown:
         return ""
-    return " (" + ", ".join(f"{k} = {_fmt(v, 3)}" for k, v in sorted(quality.items())) + ")"
+    return " (" + ", ".join(f"{k} = {_fmt(v, 3)}" for k, v in sorted(shown.items())) + ")"
 
 
 def _interval_cells(entry: dict[str, Any], interval: dict[str, Any] | None) -> list[str]:
