@@ -162,9 +162,9 @@ def _summary_text(mine: dict[str, int], total: int, rest: list[dict[str, Any]]) 
     from lpsrepro.claims import summarise
 
     measured = mine["reproduced"] + mine["deviates"]
-    text = (f"Your data: {measured + mine['failed_quality']} of {total} published numbers computed from your files: "
-            f"{measured} measured, {mine['reproduced']} of them equal to the paper's value within its printed "
-            f"precision and {mine['deviates']} different; {mine['failed_quality']} failed a quality gate.")
+    text = (f"Your data: {measured + mine['failed_quality']} of {total} published numbers come from your files: "
+            f"{measured} measured ({mine['reproduced']} equal to the paper's value within its printed precision, "
+            f"{mine['deviates']} different), {mine['failed_quality']} failed a quality gate.")
     attempted = [i for i in rest if i["status"] != "not_attempted"]
     if attempted:
         s = summarise(attempted)

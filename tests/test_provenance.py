@@ -82,7 +82,7 @@ def test_only_numbers_from_the_users_files_are_your_data(tmp_path):
     assert by_id["pellet_conductivity_250C"]["data"] == "bundled stand-in"
     assert doc["inputs"][0]["claims"] == ["membrane_asr", "membrane_conductivity"]
     assert doc["summary_your_data"]["deviates"] == 2
-    assert doc["summary_text"].startswith("Your data: 2 of ") and "The other 2 numbers come from the bundled" in \
+    assert doc["summary_text"].startswith("Your data: 2 of ") and "2 measured (0 equal" in doc["summary_text"] and "The other 2 numbers come from the bundled" in \
         doc["summary_text"]
 
     text = report.render(doc, {}, {"notebook": "32_membrane.ipynb", "parameters": {"eis_file": str(mine)}})
