@@ -19,6 +19,7 @@ in both directions, so each claim is attributed on its own:
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from lpsrepro.registry import loader as registry_loader
 
 #: Where the declaration lives.
 CLAIM_INPUTS = paths.PAPER / "claim_inputs.yaml"
+#: One input: a parameter name, or one file of a list parameter (``dual_xrd_files[0]``, ``[-1]`` the last).
+_ENTRY = re.compile(r"^([A-Za-z_]\w*)(?:\[(-?\d+)\])?$")
 YOUR_DATA, STAND_IN = "your data", "bundled stand-in"
 
 
@@ -40,8 +43,8 @@ def _load(path: Path, section: dict) -> dict[str, tuple[tuple[str, ...], ...]]:
         groups = []
         for entry in entries:
             names = entry if isinstance(entry, list) else [entry]
-            if not names or not all(isinstance(n, str) and n.isidentifier() for n in names):
-                raise InputFileError(path, f"{entry!r} is not a parameter name or a list of them",
+            if not names or not all(isinstance(n, str) and _ENTRY.match(n) for n in names):
+                raise InputFileError(path, f"{entry!r} is not a parameter name (or name[index]) or a list of them",
                                      field=f"claim_inputs.{cid}")
             groups.append(tuple(names))
         out[str(cid)] = tuple(groups)
@@ -71,14 +74,32 @@ def notebook_values(notebook: Path, overrides: dict[str, Any]) -> dict[str, Any]
     return values
 
 
+def split_entry(entry: str) -> tuple[str, int | None]:
+    """``"dual_xrd_files[0]"`` → ``("dual_xrd_files", 0)``; ``"eis_file"`` → ``("eis_file", None)``."""
+    name, index = _ENTRY.match(entry).groups()
+    return name, None if index is None else int(index)
+
+
 def used_parameters(groups: tuple[tuple[str, ...], ...], values: dict[str, Any]) -> list[str]:
-    """The parameters a claim was computed from, given the values its notebook ran with."""
+    """The inputs (``name`` or ``name[index]``) a claim was computed from, given the values its notebook ran with."""
     used = []
     for names in groups:
-        chosen = next((n for n in names if values.get(n) is not None), None)
+        chosen = next((n for n in names if values.get(split_entry(n)[0]) is not None), None)
         if chosen is not None:
             used.append(chosen)
     return used
+
+
+def _selected(entry: str, values: dict[str, Any]) -> tuple[str, Any, int | None]:
+    """(parameter, the value the entry names, its 0-based index in a list parameter or None)."""
+    name, index = split_entry(entry)
+    value = values.get(name)
+    if index is None:
+        return name, value, None
+    if not isinstance(value, (list, tuple)) or not value:
+        return name, None, None
+    index %= len(value)   # [-1]: the last file of the list the notebook ran with
+    return name, value[index], index
 
 
 def _bundled(name: str, value: Any, base: Path) -> list[dict[str, str]]:
@@ -126,20 +147,22 @@ def attribute(user_doc: dict[str, Any], stand_in_doc: dict[str, Any], *, noteboo
     from lpsrepro.claims import summarise
 
     declared = claim_inputs() if declared is None else declared
-    mine_by_parameter: dict[str, list[dict[str, str]]] = {}
-    for item in inputs:
-        mine_by_parameter.setdefault(item["parameter"], []).append(item)
     fed: dict[int, list[str]] = {id(i): [] for i in inputs}
     items = []
     for user_item, stand_in_item in zip(user_doc["claims"], stand_in_doc["claims"], strict=True):
         cid = user_item["id"]
         used = used_parameters(declared.get(cid, ()), values) if user_item["notebook"] == notebook else []
-        mine = [f for name in used for f in mine_by_parameter.get(name, [])]
+        mine, others = [], []
+        for entry in used:
+            name, value, index = _selected(entry, values)
+            files = [f for f in inputs if f["parameter"] == name and (index is None or f.get("index") == index)]
+            if files:
+                mine += [f for f in files if f not in mine]
+            else:
+                others += _bundled(name, value, base)
         if mine:
             item = dict(user_item, data=YOUR_DATA, inputs=[{"parameter": f["parameter"], "file": f["file"]}
                                                             for f in mine])
-            others = [b for name in used if name not in mine_by_parameter
-                      for b in _bundled(name, values.get(name), base)]
             if others:
                 item["bundled_inputs"] = others
             for f in mine:

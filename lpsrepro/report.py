@@ -46,8 +46,9 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def input_files(parameters: dict[str, Any], *, base: Path | None = None) -> list[dict[str, str]]:
-    """The user's own data files among a build's parameters → ``[{"parameter", "file", "sha256"}]``.
+def input_files(parameters: dict[str, Any], *, base: Path | None = None) -> list[dict[str, Any]]:
+    """The user's own data files among a build's parameters → ``[{"parameter", "file", "sha256"}]``
+    (and ``"index"``, the file's place, for a list parameter).
 
     A parameter counts as a data file when its value (a string, or each string of a list/tuple)
     names an existing file, resolved from ``base`` (default: the working directory). The
@@ -58,13 +59,16 @@ def input_files(parameters: dict[str, Any], *, base: Path | None = None) -> list
     found = []
     for name in sorted(parameters):
         values = parameters[name]
-        for value in values if isinstance(values, (list, tuple)) else [values]:
+        listed = isinstance(values, (list, tuple))
+        for index, value in enumerate(values if listed else [values]):
             if not isinstance(value, (str, Path)) or not str(value).strip():
                 continue
             path = paths.resolve(value, base=base)
             if not path.is_file() or path.resolve().is_relative_to(paths.DATA.resolve()):
                 continue
-            found.append({"parameter": name, "file": path.name, "sha256": sha256_of(path)})
+            # a file of a list parameter carries its place in the list (per-claim provenance needs it)
+            found.append({"parameter": name, "file": path.name, "sha256": sha256_of(path),
+                          **({"index": index} if listed else {})})
     return found
 
 
@@ -136,7 +140,8 @@ def _header(claims_doc: dict[str, Any], variant: dict[str, Any] | None,
         lines += ["**Your data.** " + ("Your files, and the numbers computed from each (column *data* of the "
                                        "table says where every number comes from):" if per_claim else
                                        "The numbers below were measured from your files:"), ""]
-        lines += [f"- `{i['parameter']}`: `{i['file']}` (SHA-256 `{i['sha256']}`)" + _fed(i) for i in inputs]
+        lines += [f"- `{i['parameter']}" + (f"[{i['index']}]" if "index" in i else "") + f"`: `{i['file']}` "
+                  f"(SHA-256 `{i['sha256']}`)" + _fed(i) for i in inputs]
         lines += ["", "The paper's values are shown beside yours for reference: they describe the paper's "
                   "samples, so *same* or *differs* compares two samples — it neither confirms nor refutes the "
                   "paper, and your numbers are not graded as reproductions.", ""]

@@ -26,7 +26,7 @@ def test_every_claim_is_declared_with_parameters_of_its_own_notebook():
     by_notebook: dict[str, set[str]] = {}
     for cid, groups in declared.items():
         values = provenance.notebook_values(paths.ROOT / registry[cid].notebook, {})
-        names = {n for group in groups for n in group}
+        names = {provenance.split_entry(n)[0] for group in groups for n in group}
         assert names <= set(values), f"{cid}: {sorted(names - set(values))} not parameters of {registry[cid].notebook}"
         by_notebook.setdefault(registry[cid].notebook, set()).update(names)
     for notebook, names in by_notebook.items():
@@ -121,3 +121,25 @@ def test_notebook_values_are_the_defaults_with_the_overrides():
     values = provenance.notebook_values(paths.NOTEBOOKS / "32_membrane.ipynb", {"thickness_nm": 800.0})
     assert values["eis_file"].endswith(".z") and values["thickness_nm"] == 800.0
     assert build.notebook_parameters(paths.NOTEBOOKS / "32_membrane.ipynb")["thickness_nm"]["default"] == "None"
+
+
+def test_a_claim_of_one_file_of_a_list_is_yours_only_when_that_file_is(tmp_path):
+    """li2s_observed_dual_50min reads the first dual-route pattern only (dual_xrd_files[0])."""
+    first, second = tmp_path / "d50.xy", tmp_path / "d140.xy"
+    for path in (first, second):
+        path.write_text("10 1\n")
+    bundled = sorted(str(p) for p in paths.RAW.glob("xrd_dual_*.xy"))
+    records = [claims.make_record("li2s_observed_dual_50min", 0, "dimensionless")]
+    for files, mine in (([str(first), str(second)], "d50.xy"), ([bundled[0], str(second)], None)):
+        inputs = report.input_files({"dual_xrd_files": files})
+        assert [i["index"] for i in inputs] == ([0, 1] if mine else [1])
+        doc = provenance.attribute(*_documents(records, inputs), notebook="notebooks/31b_reaction_kinetics.ipynb",
+                                   values={"dual_xrd_files": files}, inputs=inputs, base=paths.NOTEBOOKS)
+        entry = doc["claims"][[c["id"] for c in doc["claims"]].index("li2s_observed_dual_50min")]
+        if mine:
+            assert entry["data"] == "your data" and entry["inputs"] == [{"parameter": "dual_xrd_files", "file": mine}]
+            assert doc["inputs"][1]["claims"] == []   # the 140-min pattern feeds no recorded number
+        else:
+            assert entry["data"] == "bundled stand-in"
+    text = report.render(doc, {})
+    assert "- `dual_xrd_files[1]`: `d140.xy`" in text
