@@ -209,14 +209,20 @@ def _keep_failed(notebook: Path, output: Path, project: Project | None = None) -
     return "\nNo output of this build was kept."
 
 
-def collect(notebook_files: dict[str, Path], *, inputs: list[dict[str, str]] | None = None
+def collect(notebook_files: dict[str, Path], *, inputs: list[dict[str, str]] | None = None,
+            variant: dict[str, Any] | None = None, base: Path | None = None
             ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Read claims and figure notes from executed notebooks → (claims.json, manifest.json).
 
     ``notebook_files`` maps the notebook's repository name
     (``notebooks/32_membrane.ipynb``) to the executed file to read; ``inputs`` lists the user's own
-    data files of a variant build (:func:`lpsrepro.report.input_files`), so that claims.json calls
-    them "your data" and drops the stand-ins' calibration marks.
+    data files of a variant build (:func:`lpsrepro.report.input_files`), and ``variant``
+    (``{"notebook": "32_membrane.ipynb", "parameters": {...}}``) the build that used them. Each claim
+    is then attributed on its own (:func:`lpsrepro.provenance.attribute`): "your data" with the files
+    it was computed from, set beside the paper's value as a comparison of two samples, or "bundled
+    stand-in" (with the stand-ins' status and calibration marks) when none of its inputs is the
+    user's. ``base`` is the folder the notebook's own relative paths start from (default:
+    ``notebooks/``).
     """
     import nbformat
 
@@ -228,8 +234,21 @@ def collect(notebook_files: dict[str, Path], *, inputs: list[dict[str, str]] | N
         nb = nbformat.read(path, as_version=4)
         records.extend(claims_mod.records_from_notebook(nb))
         notes[name] = figures_mod.notes_from_notebook(nb)
-    return (claims_mod.claims_document(records, **claims_mod.declared_targets(), inputs=inputs),
-            figures_mod.manifest(notes))
+    targets = claims_mod.declared_targets()
+    manifest = figures_mod.manifest(notes)
+    if not inputs:
+        return claims_mod.claims_document(records, **targets), manifest
+    user_doc = claims_mod.claims_document(records, **targets, inputs=inputs)
+    executed = notebook_files.get(f"notebooks/{variant['notebook']}") if variant else None
+    if executed is None:  # no notebook to attribute the claims to: every number is the user's
+        return user_doc, manifest
+    from lpsrepro import provenance
+
+    values = provenance.notebook_values(executed, variant["parameters"])
+    doc = provenance.attribute(user_doc, claims_mod.claims_document(records, **targets),
+                               notebook=f"notebooks/{variant['notebook']}", values=values, inputs=inputs,
+                               base=base or paths.NOTEBOOKS)
+    return doc, manifest
 
 
 @dataclass(frozen=True)
@@ -662,10 +681,11 @@ def _compose_and_publish(project: Project, selected: list[Path], state_dir: Path
     from lpsrepro.report import input_files
 
     inputs = input_files(variant["parameters"]) if variant else None
-    claims_doc, manifest_doc = collect(sources, inputs=inputs)
+    claims_doc, manifest_doc = collect(sources, inputs=inputs, variant=variant, base=project.notebooks_dir)
     write_json(out / "figures" / "claims.json", claims_doc)
     write_json(out / "figures" / "manifest.json", manifest_doc)
-    write_report(out / "figures" / "REPORT.md", claims_doc, manifest_doc, variant=variant, inputs=inputs)
+    write_report(out / "figures" / "REPORT.md", claims_doc, manifest_doc, variant=variant,
+                 inputs=claims_doc.get("inputs") or inputs)
     for name in ("claims.json", "manifest.json", "REPORT.md"):
         wanted[out / "figures" / name] = figures_out / name
     changed = {staged: target for staged, target in wanted.items()
@@ -719,14 +739,42 @@ def _composition_key(project: Project, sources: dict[str, Path], variant, prune:
     return buildcache.sha256_bytes(json.dumps(parts, sort_keys=True).encode())
 
 
-def refresh_from_committed(echo: Callable[[str], None] = print) -> dict[str, Any]:
-    """Rewrite claims.json, manifest.json and REPORT.md from the committed notebooks, executing nothing."""
+def refresh_from_committed(echo: Callable[[str], None] = print, *, project: Project | None = None,
+                           pause=None) -> dict[str, Any]:
+    """Rewrite claims.json, manifest.json and REPORT.md from the committed notebooks, executing nothing.
+
+    The three files are staged, then published as one set by the build's journalled
+    :func:`lpsrepro.publish.publish` under the build's lock: a report interrupted at any point
+    (even killed) leaves either the old three files or the new three, never a mix — the next
+    build or report rolls a half-published set back. ``pause`` (tests only) is called between
+    two renames of the set.
+    """
+    from lpsrepro import buildcache, publish
     from lpsrepro.report import write_report
 
-    claims_doc, manifest_doc = collect({f"notebooks/{nb.name}": nb for nb in default_notebooks()})
-    write_json(paths.FIGURES / "claims.json", claims_doc)
-    write_json(paths.FIGURES / "manifest.json", manifest_doc)
-    write_report(paths.FIGURES / "REPORT.md", claims_doc, manifest_doc, variant=None)
+    project = project or Project.default()
+    state_dir = project.root / "build"
+    state_dir.mkdir(parents=True, exist_ok=True)
+    with publish.BuildLock(state_dir):
+        if publish.recover(state_dir):
+            echo("rolled back the outputs that an interrupted build had half published")
+        publish.remove_debris(state_dir)
+        claims_doc, manifest_doc = collect({f"notebooks/{nb.name}": nb for nb in default_notebooks(project)},
+                                           base=project.notebooks_dir)
+        staging = state_dir / f".staging-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            write_json(staging / "claims.json", claims_doc)
+            write_json(staging / "manifest.json", manifest_doc)
+            write_report(staging / "REPORT.md", claims_doc, manifest_doc, variant=None)
+            changed = {staging / name: project.figures_dir / name for name in ("claims.json", "manifest.json", "REPORT.md")
+                       if buildcache.file_hash(staging / name) != buildcache.file_hash(project.figures_dir / name)}
+            if changed:
+                project.figures_dir.mkdir(parents=True, exist_ok=True)
+                publish.publish(state_dir, changed, pause=pause)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     echo("claims: " + ", ".join(f"{v} {k}" for k, v in claims_doc["summary"].items()))
     return claims_doc
 

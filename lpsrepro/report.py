@@ -11,7 +11,11 @@ does.
 A variant build on the user's own files (``inputs``, see :func:`input_files`)
 is reported as "your data" with each file's name and SHA-256, its numbers set
 beside the paper's as a comparison of two samples; it is never called a
-stand-in.
+stand-in. The attribution is per claim (:mod:`lpsrepro.provenance`): a column
+*data* says "your data (`file`)" for the numbers computed from the user's files
+(and names any bundled file they still used), or "bundled stand-in" for the
+others, which keep their reproduction status; each of the user's files lists
+the claims computed from it.
 """
 
 from __future__ import annotations
@@ -42,24 +46,29 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def input_files(parameters: dict[str, Any], *, base: Path | None = None) -> list[dict[str, str]]:
-    """The user's own data files among a build's parameters → ``[{"parameter", "file", "sha256"}]``.
+def input_files(parameters: dict[str, Any], *, base: Path | None = None) -> list[dict[str, Any]]:
+    """The user's own data files among a build's parameters → ``[{"parameter", "file", "sha256"}]``
+    (and ``"index"``, the file's place, for a list parameter).
 
     A parameter counts as a data file when its value (a string, or each string of a list/tuple)
-    names an existing file, resolved from ``base`` (default: the working directory). Files of the
-    bundled stand-ins (under ``data/raw``) are not the user's data and are left out, so that a
-    variant which only changes a number (a thickness, an area) is still reported as stand-in data.
+    names an existing file, resolved from ``base`` (default: the working directory). The
+    compendium's own files (under ``data/``: the stand-ins of ``data/raw``, the literature tables of
+    ``data/literature``) are not the user's data and are left out, so that a variant which only
+    changes a number (a thickness, an area) is still reported as stand-in data.
     """
     found = []
     for name in sorted(parameters):
         values = parameters[name]
-        for value in values if isinstance(values, (list, tuple)) else [values]:
+        listed = isinstance(values, (list, tuple))
+        for index, value in enumerate(values if listed else [values]):
             if not isinstance(value, (str, Path)) or not str(value).strip():
                 continue
             path = paths.resolve(value, base=base)
-            if not path.is_file() or path.resolve().is_relative_to(paths.RAW.resolve()):
+            if not path.is_file() or path.resolve().is_relative_to(paths.DATA.resolve()):
                 continue
-            found.append({"parameter": name, "file": path.name, "sha256": sha256_of(path)})
+            # a file of a list parameter carries its place in the list (per-claim provenance needs it)
+            found.append({"parameter": name, "file": path.name, "sha256": sha256_of(path),
+                          **({"index": index} if listed else {})})
     return found
 
 
@@ -127,11 +136,19 @@ def _header(claims_doc: dict[str, Any], variant: dict[str, Any] | None,
                   "These are not the compendium's reference results.", ""]
     lines += ["Written by `lpsrepro build` from the executed notebooks; do not edit by hand.", ""]
     if inputs:
-        lines += ["**Your data.** The numbers below were measured from your files:", ""]
-        lines += [f"- `{i['parameter']}`: `{i['file']}` (SHA-256 `{i['sha256']}`)" for i in inputs]
+        per_claim = any("claims" in i for i in inputs)
+        lines += ["**Your data.** " + ("Your files, and the numbers computed from each (column *data* of the "
+                                       "table says where every number comes from):" if per_claim else
+                                       "The numbers below were measured from your files:"), ""]
+        lines += [f"- `{i['parameter']}" + (f"[{i['index']}]" if "index" in i else "") + f"`: `{i['file']}` "
+                  f"(SHA-256 `{i['sha256']}`)" + _fed(i) for i in inputs]
         lines += ["", "The paper's values are shown beside yours for reference: they describe the paper's "
                   "samples, so *same* or *differs* compares two samples — it neither confirms nor refutes the "
                   "paper, and your numbers are not graded as reproductions.", ""]
+        if per_claim:
+            lines += ["Numbers marked *bundled stand-in* were not computed from your files: they come from the "
+                      "compendium's simulated stand-in data (see `data/README.md`) and keep their reproduction "
+                      "status.", ""]
     else:
         lines += [
             "**Data are simulated stand-ins.** The authors did not publish their measurements; every analysed "
@@ -141,6 +158,26 @@ def _header(claims_doc: dict[str, Any], variant: dict[str, Any] | None,
             "measurements.", ""]
     lines += [f"**Summary:** {_summary_text(claims_doc)}", ""]
     return lines
+
+
+def _fed(item: dict[str, Any]) -> str:
+    """' → claim, claim' for a user file of a per-claim attributed build (nothing for older documents)."""
+    if "claims" not in item:
+        return ""
+    if not item["claims"]:
+        return " → no recorded number (it is drawn in the figures only)"
+    return " → " + ", ".join(f"`{c}`" for c in item["claims"])
+
+
+def _provenance(entry: dict[str, Any]) -> str:
+    """The *data* cell: 'your data (`my.z`)', '… + bundled stand-in `x.tif`', 'bundled stand-in' or ''."""
+    if entry.get("data") == "your data":
+        text = "your data (" + ", ".join(f"`{i['file']}`" for i in entry.get("inputs", [])) + ")"
+        bundled = entry.get("bundled_inputs") or []
+        if bundled:
+            text += " + bundled stand-in " + ", ".join(f"`{b['file']}` ({b['parameter']})" for b in bundled)
+        return text
+    return entry.get("data") or ""
 
 
 def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
@@ -162,6 +199,9 @@ def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
         sensitivity = sweep.load_sensitivity()
     intervals = (sensitivity or {}).get("claims", {})
     marks = _USER_MARK if user_data else _STATUS_MARK
+    # a per-claim attributed build (lpsrepro.provenance): each claim says whose data it comes from
+    per_claim = user_data and any("data" in e for e in claims_doc["claims"])
+    flagged = any(e.get("stand_in_calibrated_to_it") or e.get("stand_in_implies_it") for e in claims_doc["claims"])
     lines = _header(claims_doc, variant, inputs)
     lines += [
         "## Published vs " + ("your data" if user_data else "reproduced"),
@@ -169,12 +209,12 @@ def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
         "Tolerance: half a unit of the last printed digit unless the registry gives a reason for another "
         "(`data/paper/claims.yaml`). Deviation = (" + ("yours" if user_data else "reproduced")
         + " − published) / published, for equalities."
-        + ("" if user_data else " ◆ = the stand-in data were calibrated to this published number; "
+        + ("" if user_data and not flagged else " ◆ = the stand-in data were calibrated to this published number; "
            "◇ = it follows by construction from a calibrated number (how: see the lists below the table)."),
         "",
     ]
-    head = ["claim", "where", "published", "yours" if user_data else "reproduced", "tolerance", "deviation",
-            "status"]
+    head = ["claim", "where", "published", "measured" if per_claim else "yours" if user_data else "reproduced", "tolerance", "deviation",
+            "status"] + (["data"] if per_claim else [])
     if intervals:
         head += ["5–95 % under the ledger's ranges", "published inside?"]
         lines[-1:-1] = ["The interval is that of the reproduced number when every assumption of the ledger "
@@ -184,8 +224,11 @@ def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
     for entry in claims_doc["claims"]:
         dev = "" if entry["deviation"] is None else f"{100 * entry['deviation']:+.2g} %"
         mark = " ◆" if entry.get("stand_in_calibrated_to_it") else " ◇" if entry.get("stand_in_implies_it") else ""
+        entry_marks = (_USER_MARK if entry.get("data") == "your data" else _STATUS_MARK) if per_claim else marks
         row = [f"`{entry['id']}`{mark} — {_cell(entry['statement'])}", _cell(entry["source"]), _published(entry),
-               _reproduced(entry), _tolerance(entry), dev, marks[entry["status"]]]
+               _reproduced(entry), _tolerance(entry), dev, entry_marks[entry["status"]]]
+        if per_claim:
+            row.append(_cell(_provenance(entry)))
         if intervals:
             row += _interval_cells(entry, intervals.get(entry["id"]))
         lines.append("| " + " | ".join(row) + " |")
@@ -229,9 +272,11 @@ def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
 
 
 def _quality_text(quality: dict[str, float] | None) -> str:
-    if not quality:
+    # a figure the analysis could not compute (null in claims.json, nan) says nothing: left out
+    shown = {k: v for k, v in (quality or {}).items() if v is not None and v == v}
+    if not shown:
         return ""
-    return " (" + ", ".join(f"{k} = {_fmt(v, 3)}" for k, v in sorted(quality.items())) + ")"
+    return " (" + ", ".join(f"{k} = {_fmt(v, 3)}" for k, v in sorted(shown.items())) + ")"
 
 
 def _interval_cells(entry: dict[str, Any], interval: dict[str, Any] | None) -> list[str]:

@@ -56,6 +56,8 @@ def test_bundled_files_are_not_your_data():
 
     bundled = next(p for p in sorted(paths.RAW.rglob("*")) if p.is_file())
     assert report.input_files({"f": str(bundled)}) == []
+    literature = next(p for p in sorted((paths.DATA / "literature").glob("*.csv")))
+    assert report.input_files({"membranes_file": str(literature)}) == []
 
 
 def test_compose_writes_the_report_and_returns_the_inputs(tmp_path):
@@ -64,3 +66,10 @@ def test_compose_writes_the_report_and_returns_the_inputs(tmp_path):
     target = tmp_path / "REPORT.md"
     inputs = report.compose(doc_with([]), {}, target, parameters={"xrd_file": str(mine)})
     assert inputs[0]["file"] == "a.xy" and "**Your data.**" in target.read_text()
+
+
+def test_quality_figures_that_could_not_be_computed_are_left_out():
+    rec = claims.make_record("dual_route_completion_time", float("nan"), "min", failed_quality="no nano-Li2S size",
+                             quality={"delta_aicc_jander": 21.2, "size_range_low_min": float("nan")})
+    text = report.render(doc_with([rec]), {}, sensitivity={})
+    assert "- `dual_route_completion_time`: no nano-Li2S size (delta_aicc_jander = 21.2)" in text

@@ -276,8 +276,9 @@ def _check_zplot(path: Path, text: str | None = None, *, allow_incomplete: bool 
         if int(announced) < len(rows) or (int(announced) > len(rows) and not allow_incomplete):
             raise InputFileError(path, f"the header announces {announced} data points but the file holds "
                                  f"{len(rows)}", field="Data Points",
-                                 expected="the complete export (for a sweep stopped early on purpose, read it "
-                                          "with allow_incomplete=True)")
+                                 expected=f"the complete export; for a sweep stopped early on purpose, change "
+                                          f"the header line to 'Data Points: {len(rows)}' (from Python: "
+                                          "read_impedance(..., allow_incomplete=True))")
     attrs = {}
     if announced is not None and int(announced) != len(rows):
         attrs["incomplete_sweep"] = f"{len(rows)} of {announced} announced points"

@@ -196,7 +196,8 @@ def _sniff_zip(path: Path) -> str:
 def unsupported(path: Path, fmt: str, *, technique: str, export_hint: str) -> InputFileError:
     """The error for a recognised format the reader does not read: names it and says what to export."""
     name = FORMAT_NAMES.get(fmt, fmt)
-    return InputFileError(path, f"this looks like a {name} file, which is not supported as {technique}",
+    article = "an" if name[:1].upper() in "AEIOU" else "a"
+    return InputFileError(path, f"this looks like {article} {name} file, which is not supported as {technique}",
                           expected=export_hint)
 
 

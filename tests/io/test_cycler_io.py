@@ -1,5 +1,7 @@
 """Cycler exports: round trip, units, and refusals that name the file, line and column."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -98,8 +100,18 @@ def test_real_biologic_mpr_is_read_and_analysed(real_data):
 
 def test_unknown_type_and_empty_file(tmp_path):
     (tmp_path / "a.xyz").write_bytes(b"\x00\x01\x00\x00Standard Jet DB\x00" + bytes(100))
-    with pytest.raises(InputFileError, match="looks like a Arbin .res.*not supported.*export the test as CSV"):
+    with pytest.raises(InputFileError, match="looks like an Arbin .res.*not supported.*export the test as CSV"):
         read_cycler(tmp_path / "a.xyz")
     (tmp_path / "e.csv").write_text("")
     with pytest.raises(InputFileError, match="empty"):
         read_cycler(tmp_path / "e.csv")
+
+
+def test_a_real_arbin_res_file_is_refused_by_name_with_the_export_that_works():
+    """cellpy's Arbin test file (an MS Access database): no maintained reader without mdbtools, so it is
+    refused naming the format and the export — never parsed as text ("line 1: ...")."""
+    path = Path(__file__).resolve().parents[1] / "data" / "cycler" / "20160805_test001_45_cc_01.res"
+    with pytest.raises(InputFileError, match=r"looks like an Arbin \.res \(MS Access database\) file.*"
+                                             r"export the test as CSV from MITS Pro") as err:
+        read_cycler(path)
+    assert "line" not in str(err.value).split("(expected")[0]
