@@ -340,15 +340,18 @@ class PerformanceResult:
             return {k: Number(np.nan, u, failed_quality=c.failure) for k, u in ids.items()}
         cap = c.capacities
         first, first_ce, last = c.first_discharge_cycle, c.first_ce_cycle, c.last_cycle
+        short = (f"the file ends at cycle {last}; the claim is about cycle {_CYCLE_OF_CLAIMS}"
+                 if last < _CYCLE_OF_CLAIMS else "")
         out = {
-            "lfp_initial_discharge_capacity": Number(
-                float(cap.sel(cycle=first).specific_discharge_capacity), "mA*h/g",
+            "lfp_initial_discharge_capacity": _specific_capacity(
+                float(cap.sel(cycle=first).specific_discharge_capacity), c.active_mass_mg,
                 note=f"integral of the discharge current of cycle {first} / LiFePO4 mass"),
-            "lfp_discharge_capacity_cycle20": Number(
-                float(cap.sel(cycle=last).specific_discharge_capacity), "mA*h/g", note=f"the same for cycle {last}"),
+            "lfp_discharge_capacity_cycle20": _specific_capacity(
+                float(cap.sel(cycle=last).specific_discharge_capacity), c.active_mass_mg,
+                note=f"the same for cycle {last}", failed_quality=short),
             "lfp_coulombic_efficiency_cycle20": Number(
                 float(cap.sel(cycle=last).coulombic_efficiency), "percent",
-                note=f"discharge / charge of cycle {last}"),
+                note=f"discharge / charge of cycle {last}", failed_quality=short),
         }
         if first_ce:
             out["lfp_initial_coulombic_efficiency"] = Number(
@@ -370,6 +373,26 @@ class PerformanceResult:
 
 #: The claims registry's loadings are for 400 Wh/kg; other targets are explored, not recorded.
 _TARGET_OF_CLAIMS = 400.0
+#: The "cycle20" claims are about the 20th cycle (paper Fig. 5b); a shorter file cannot give them.
+_CYCLE_OF_CLAIMS = 20
+#: A specific capacity above LiFePO4's theoretical one by more than this fraction means the active mass
+#: (loading × area) does not belong to the file: the weighing of a thin-film loading is not better than a few %.
+_ABOVE_THEORETICAL_ALLOWED = 0.05
+
+
+def _specific_capacity(value_mah_g: float, active_mass_mg: float, *, note: str, failed_quality: str = "") -> Number:
+    """A LiFePO4 specific capacity (mAh/g), refused when it exceeds the theoretical capacity.
+
+    One Li per LiFePO4 gives 169.9 mAh/g (:data:`lpsrepro.models.cells.LFP_CAPACITY_MAH_PER_G`,
+    Padhi et al., J. Electrochem. Soc. 144 (1997) 1188); more than that is a wrong mass, not a result.
+    """
+    limit = cells.LFP_CAPACITY_MAH_PER_G * (1 + _ABOVE_THEORETICAL_ALLOWED)
+    if not failed_quality and value_mah_g > limit:
+        failed_quality = (f"{value_mah_g:.4g} mAh/g exceeds LiFePO4's theoretical {cells.LFP_CAPACITY_MAH_PER_G:g} mAh/g: "
+                          f"the active mass {active_mass_mg:.3g} mg (lfp_loading_mg_cm2 × lfp_area_cm2) does not fit "
+                          "this file")
+    return Number(value_mah_g, "mA*h/g", note=note, failed_quality=failed_quality,
+                  quality=(("theoretical_capacity_mah_per_g", cells.LFP_CAPACITY_MAH_PER_G),))
 
 
 # --------------------------------------------------------------------------- the four parts

@@ -125,3 +125,29 @@ def test_a_cell_whose_cycle_1_has_no_charge_is_analysed_from_its_first_full_cycl
     assert numbers["lfp_initial_discharge_capacity"].value == pytest.approx(45.9, abs=0.1)
     from lpsrepro.plots import performance as plots
     plots.fig5a_voltage_profiles(r.cell.data, [1, 2], 0.25, list(r.cell.plateaus), r.cell.dqdv, 1)     # cycle 1 drawn without a charge
+
+
+def test_a_capacity_above_lifepo4s_theoretical_one_is_refused_not_recorded():
+    """Issue 9: a wrong active mass (here a twentieth of the stated loading) gives 918 and 322 mAh/g: refused."""
+    p = performance.Params.from_ledger()
+    numbers = performance.run(p.replace(lfp_loading_mg_cm2=p.lfp_loading_mg_cm2 / 20)).numbers()
+    for claim in ("lfp_initial_discharge_capacity", "lfp_discharge_capacity_cycle20"):
+        n = numbers[claim]
+        assert n.value > 300 and "theoretical" in n.failed_quality and "lfp_loading_mg_cm2" in n.failed_quality
+    assert not numbers["lfp_initial_coulombic_efficiency"].failed_quality     # a ratio: the mass does not enter
+    good = performance.run(p).numbers()["lfp_initial_discharge_capacity"]
+    assert not good.failed_quality and good.value < 170
+
+
+def test_a_file_shorter_than_20_cycles_does_not_give_the_cycle_20_claims(tmp_path):
+    """Issue 9: the last cycle of a 5-cycle file is not "cycle 20"; the first-cycle claims still come out."""
+    lines = (paths.RAW / "lfp_cell_cycling.csv").read_text().splitlines(keepends=True)
+    header = [x for x in lines if x.startswith("#")]
+    table = [x for x in lines if not x.startswith("#")]
+    kept = [table[0]] + [row for row in table[1:] if int(row.split(",")[1]) <= 5]
+    short = tmp_path / "five_cycles.csv"
+    short.write_text("".join(header + kept))
+    numbers = performance.run(performance.Params.from_ledger().replace(lfp_file=str(short))).numbers()
+    for claim in ("lfp_discharge_capacity_cycle20", "lfp_coulombic_efficiency_cycle20"):
+        assert "ends at cycle 5" in numbers[claim].failed_quality
+    assert not numbers["lfp_initial_discharge_capacity"].failed_quality
