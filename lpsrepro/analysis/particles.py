@@ -84,10 +84,18 @@ MAX_DIAMETER_FRACTION = 0.25
 MIN_COVERAGE = 0.02
 #: … and account for at least this fraction of the bright foreground (the rest was rejected).
 MIN_FOREGROUND_MEASURED = 0.5
+#: Gate: at most this fraction of the regions inside the frame may be non-convex (solidity below
+#: ``MIN_SOLIDITY``). A segmentation that splits touching particles leaves a few per cent (a
+#: neighbour's rim cutting into a face, a pair left unsplit); above a fifth, particles were merged or
+#: broken wholesale and the convex regions kept are no longer a fair sample of the population.
+MAX_NONCONVEX_FRACTION = 0.2
 #: Lilliefors' critical value of the KS distance at the 1 % level, times √n (Lilliefors 1967, n > 30).
 LILLIEFORS_1PCT = 1.031
 #: A data bar is a run of rows at the bottom in which one grey level fills at least this fraction of a row.
 _BAR_ROW_UNIFORMITY = 0.5
+#: Percentile of the particles' grey levels taken as the rims' level (the rims are a few per cent of a
+#: particle's area: a higher percentile is noise, a lower one is the face).
+_RIM_PERCENTILE = 99.0
 
 
 @dataclass(frozen=True)
@@ -193,7 +201,7 @@ def find_data_bar(pixels: np.ndarray, *, max_fraction: float = 0.35, tolerate_ro
     return 0
 
 
-def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_px: float = 1.5,
+def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_px: float = 1.0,
                       exclude_edge: bool = True, data_bar_rows: int | None = None,
                       min_solidity: float = MIN_SOLIDITY,
                       max_diameter_fraction: float = MAX_DIAMETER_FRACTION,
@@ -331,8 +339,10 @@ def _split_by_rims(img: np.ndarray, bright: np.ndarray, mask: np.ndarray, min_di
     Secondary-electron yield rises as ``1/cos θ`` towards a sphere's rim (Goldstein et al. 2018,
     ch. 3), so in a top view every particle is a darker face ringed by a bright rim, and where two
     particles touch, their rims form a bright line between the faces even when no substrate shows
-    between them. Three grey classes are separated by multi-level Otsu thresholds [4]_: substrate,
-    faces, rims. The faces (pixels above the particle threshold and below the rim threshold, opened
+    between them. The particles' pixels (above the particle threshold ``bright``) are split into
+    faces and rims half way between the faces' typical level (their median: faces are most of a
+    particle's area) and the rims' (their 99th percentile), the half-level criterion of an edge;
+    a particle without rim contrast then keeps nearly all its pixels as its face. The faces (pixels above the particle threshold and below the rim threshold, opened
     by a one-pixel disc to cut the thin bridges that noise leaves across a rim) are the particles'
     cores; the h-maxima [5]_ of the cores' smoothed distance map (depth
     :func:`_marker_spacing_px`) are the markers; the watershed of the inverted distance map [2]_
@@ -340,7 +350,10 @@ def _split_by_rims(img: np.ndarray, bright: np.ndarray, mask: np.ndarray, min_di
     (:func:`skimage.segmentation.expand_labels`), i.e. the boundary runs along the middle of the
     bright line between two faces.
     """
-    upper = float(filters.threshold_multiotsu(img, classes=3)[1])
+    levels = img[bright]
+    # half way from the faces' typical level to the rims' (the median and the 99th percentile of the
+    # particles' pixels): the half-level criterion used for the particle edge, applied to the rim edge
+    upper = 0.5 * (float(np.median(levels)) + float(np.percentile(levels, _RIM_PERCENTILE)))
     core = morphology.opening(bright & (img < upper), morphology.disk(1))
     distance = ndimage.gaussian_filter(ndimage.distance_transform_edt(core), 1.0)
     markers = measure.label(morphology.h_maxima(distance, _marker_spacing_px(min_diameter_px)) & core)
@@ -442,12 +455,13 @@ def sizing_quality(seg: Segmentation, fit: NormalFit | None) -> dict[str, float]
 
     ``coverage_percent`` (measured particles over the analysed field), ``foreground_measured_percent``
     (their share of the thresholded foreground), ``rejected_objects`` (cut by the frame or the data
-    bar, too small, not particle-shaped), ``data_bar_rows``, and — with a fit — ``ks_distance`` and
+    bar, too small, not particle-shaped), ``data_bar_rows``, ``nonconvex_percent`` (regions inside
+    the frame rejected as non-convex: merged or broken particles), and — with a fit — ``ks_distance`` and
     ``ks_critical_1pct`` (Lilliefors' critical value ``1.031/√n``).
     """
     quality = {"coverage_percent": 100.0 * seg.coverage, "foreground_measured_percent": 100.0 * seg.foreground_measured,
                "rejected_objects": float(seg.rejected), "data_bar_rows": float(seg.data_bar_rows),
-               "particles": float(seg.n)}
+               "particles": float(seg.n), "nonconvex_percent": 100.0 * seg.nonconvex_fraction}
     if fit is not None:
         quality["ks_distance"] = normal_ks_distance(seg.diameters_nm.values, fit)
         quality["ks_critical_1pct"] = LILLIEFORS_1PCT / math.sqrt(fit.n)
@@ -455,7 +469,8 @@ def sizing_quality(seg: Segmentation, fit: NormalFit | None) -> dict[str, float]
 
 
 def sizing_gate(quality: dict[str, float], *, min_coverage: float = MIN_COVERAGE,
-                min_foreground_measured: float = MIN_FOREGROUND_MEASURED) -> str:
+                min_foreground_measured: float = MIN_FOREGROUND_MEASURED,
+                max_nonconvex: float = MAX_NONCONVEX_FRACTION) -> str:
     """Why a sizing fails its quality gate, in the user's words; ``""`` when it passes.
 
     Parameters
@@ -464,6 +479,9 @@ def sizing_gate(quality: dict[str, float], *, min_coverage: float = MIN_COVERAGE
         As returned by :func:`sizing_quality`.
     min_coverage, min_foreground_measured : float
         Fractions (0–1): smallest coverage of the field and smallest measured share of the foreground.
+    max_nonconvex : float
+        Largest fraction (0–1) of non-convex regions (merged or broken particles); a quality dict
+        without ``nonconvex_percent`` (made before version 0.2) is not checked for it.
     """
     reasons = []
     if quality["coverage_percent"] < 100.0 * min_coverage:
@@ -473,6 +491,10 @@ def sizing_gate(quality: dict[str, float], *, min_coverage: float = MIN_COVERAGE
         reasons.append(f"only {quality['foreground_measured_percent']:.0f} % of the bright foreground was measured "
                        f"as particles ({quality['rejected_objects']:.0f} objects rejected: cut by the frame or the "
                        "data bar, too small, or not particle-shaped)")
+    nonconvex = quality.get("nonconvex_percent", float("nan"))
+    if nonconvex > 100.0 * max_nonconvex:
+        reasons.append(f"{nonconvex:.0f} % of the regions are not convex (at most {100 * max_nonconvex:g} % "
+                       "expected): touching particles were merged or broken, not split")
     if "ks_distance" in quality and quality["ks_distance"] > quality["ks_critical_1pct"]:
         reasons.append(f"the diameters do not follow a normal distribution (Kolmogorov–Smirnov distance "
                        f"{quality['ks_distance']:.3f} > {quality['ks_critical_1pct']:.3f}, Lilliefors 1 % level)")
