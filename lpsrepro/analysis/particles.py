@@ -346,9 +346,10 @@ def _split_by_rims(img: np.ndarray, bright: np.ndarray, mask: np.ndarray, min_di
     by a one-pixel disc to cut the thin bridges that noise leaves across a rim) are the particles'
     cores; the h-maxima [5]_ of the cores' smoothed distance map (depth
     :func:`_marker_spacing_px`) are the markers; the watershed of the inverted distance map [2]_
-    [6]_ splits cores that still touch, and each rim pixel is given to the nearest core
-    (:func:`skimage.segmentation.expand_labels`), i.e. the boundary runs along the middle of the
-    bright line between two faces.
+    [6]_ splits cores that still touch, and each rim pixel is given to the nearest core it is
+    connected to (a second watershed, of the distance from the cores), i.e. the boundary runs along
+    the middle of the bright line between two faces. A connected part of the mask that holds no
+    core (a particle that is edge-bright all over) is a region of its own.
     """
     levels = img[bright]
     # half way from the faces' typical level to the rims' (the median and the 99th percentile of the
@@ -358,7 +359,13 @@ def _split_by_rims(img: np.ndarray, bright: np.ndarray, mask: np.ndarray, min_di
     distance = ndimage.gaussian_filter(ndimage.distance_transform_edt(core), 1.0)
     markers = measure.label(morphology.h_maxima(distance, _marker_spacing_px(min_diameter_px)) & core)
     cores = segmentation.watershed(-distance, markers, mask=core)
-    return segmentation.expand_labels(cores, distance=max(1.0, min_diameter_px)) * mask
+    # each rim pixel goes to the nearest core it is connected to within the mask (flooding the
+    # distance from the cores), so the boundary runs along the middle of the bright line between faces
+    labels = segmentation.watershed(ndimage.distance_transform_edt(cores == 0), cores, mask=mask)
+    # a particle without a darker face (small particles, whose whole projection is edge-bright in SE
+    # images, or particles brighter than the rest) has no core: it is its own region
+    orphans = measure.label(mask & (labels == 0))
+    return np.where(orphans > 0, orphans + labels.max(), labels)
 
 
 def _split_by_distance(bright: np.ndarray, mask: np.ndarray, min_diameter_px: float) -> np.ndarray:
