@@ -113,7 +113,8 @@ def part_synthetic(quick):
                 seg = segment_particles(image, min_diameter_nm=mean / 3, method=method)
                 fit = fit_normal(seg.diameters_nm)
                 verdict = sizing_gate(sizing_quality(seg, fit)) or "pass"
-                print(f"| {mean:g} ± {sd:g} ({pixel:g} nm/px) | {cover:.2f} | {method} → {seg.split_method} | {truth.size} / {fit.n} "
+                print(f"| {mean:g} ± {sd:g} ({pixel:g} nm/px) | {cover:.2f} | {method} → {seg.split_method} "
+                      f"| {truth.size} / {fit.n} "
                       f"| {truth.mean():.1f} / {fit.mean_nm:.1f} ({100 * (fit.mean_nm / truth.mean() - 1):+.0f} %) "
                       f"| {truth.std():.1f} / {fit.sd_nm:.1f} (×{fit.sd_nm / truth.std():.2f}) "
                       f"| {'pass' if verdict == 'pass' else 'fail'} |")

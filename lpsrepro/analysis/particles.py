@@ -33,7 +33,7 @@ Method
 
    - seeds from the maxima of the mask's distance map (the method before 0.2, kept
      as ``method="distance"``): mean within 6 % but sd 2.2–2.7× too wide — merged
-     particles; its h-maxima variant merges more (sd ×3.6–4);
+     particles; its h-maxima variant merges more (sd ×3.6–4.3);
    - Laplacian-of-Gaussian blobs (``skimage.feature.blob_log``, scale-normalised
      scale selection [6]_) as seeds: the selected scale is that of the rim and the
      shot noise (σ ≈ 3 px against r/√2 ≈ 8 px), the rim makes each particle a ring
@@ -416,12 +416,11 @@ def _split_by_rims(img: np.ndarray, bright: np.ndarray, mask: np.ndarray, min_di
     particles touch, their rims form a bright line between the faces even when no substrate shows
     between them. The particles' pixels (above the particle threshold ``bright``) are split into
     faces and rims half way between the faces' typical level (their median: faces are most of a
-    particle's area) and the rims' (their 99th percentile), the half-level criterion of an edge;
-    a particle without rim contrast then keeps nearly all its pixels as its face. The faces (pixels above the particle threshold and below the rim threshold, opened
-    by a one-pixel disc to cut the thin bridges that noise leaves across a rim) are the particles'
-    cores; the h-maxima [5]_ of the cores' smoothed distance map (depth
+    particle's area) and the rims' (their 99th percentile), the half-level criterion of an edge.
+    The faces, opened by a one-pixel disc to cut the thin bridges that noise leaves across a rim,
+    are the particles' cores; the h-maxima [5]_ of the cores' smoothed distance map (depth
     :func:`_marker_spacing_px`) are the markers; the watershed of the inverted distance map [2]_
-    [6]_ splits cores that still touch, and each rim pixel is given to the nearest core it is
+    [4]_ splits cores that still touch, and each rim pixel is given to the nearest core it is
     connected to (a second watershed, of the distance from the cores), i.e. the boundary runs along
     the middle of the bright line between two faces. A connected part of the mask that holds no
     core (a particle that is edge-bright all over) is a region of its own.
@@ -544,8 +543,12 @@ def sizing_quality(seg: Segmentation, fit: NormalFit | None) -> dict[str, float]
     """
     quality = {"coverage_percent": 100.0 * seg.coverage, "foreground_measured_percent": 100.0 * seg.foreground_measured,
                "rejected_objects": float(seg.rejected), "data_bar_rows": float(seg.data_bar_rows),
-               "particles": float(seg.n), "nonconvex_percent": 100.0 * seg.nonconvex_fraction,
-               "rim_contrast": float(seg.rim_contrast)}
+               "particles": float(seg.n)}
+    # figures that could not be formed (no region inside the frame, particles of one grey level) are left
+    # out rather than written as nan into the claims report
+    for key, value in (("nonconvex_percent", 100.0 * seg.nonconvex_fraction), ("rim_contrast", seg.rim_contrast)):
+        if math.isfinite(value):
+            quality[key] = float(value)
     if fit is not None:
         quality["ks_distance"] = normal_ks_distance(seg.diameters_nm.values, fit)
         quality["ks_critical_1pct"] = LILLIEFORS_1PCT / math.sqrt(fit.n)
