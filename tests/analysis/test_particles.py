@@ -37,10 +37,11 @@ def test_known_size_distribution_is_recovered(mean, sd, pixel, seed):
     fit = fit_normal(seg.diameters_nm)
     truth = field.diameter_nm[inside(field, shape, pixel)]
     # stated accuracy of the pipeline: mean within 3 %; the spread is overestimated (per-particle
-    # measurement scatter of ~1-2 pixels adds in quadrature), by at most 20 %; ≥ 95 % of the particles found
+    # measurement scatter of ~1-2 pixels adds in quadrature), by at most 20 %; ≥ 90 % of the particles
+    # measured (the rim split rejects a few pairs it leaves non-convex instead of measuring them merged)
     assert fit.mean_nm == pytest.approx(truth.mean(), rel=0.03)
     assert truth.std() <= fit.sd_nm <= 1.2 * truth.std()
-    assert fit.n >= 0.95 * truth.size
+    assert fit.n >= 0.9 * truth.size
     assert seg.excluded_edge > 10          # particles cut by the frame were there, and were left out
 
 
@@ -54,7 +55,7 @@ def test_touching_pairs_are_split_and_sized():
             ys += [y0, y0]
     field = ParticleField(np.array(xs, float), np.array(ys, float), np.full(len(xs), d))
     seg = segment_particles(render(field, (400, 400), pixel, 3), min_diameter_nm=8.0)
-    assert seg.n == 32
+    assert seg.n >= 30                       # a pair left unsplit is rejected as non-convex, not measured
     assert np.median(seg.diameters_nm.values) == pytest.approx(d, rel=0.05)
     assert seg.diameters_nm.max() < 1.3 * d   # no merged pair (a merged pair would be ~1.4 d)
 
@@ -151,18 +152,82 @@ def test_dense_packing_is_deterministic_and_counts_by_area():
         diameters_for_area_fraction(lambda n: np.ones(n), area_fraction=0.0, area_nm2=1.0)
 
 
-@pytest.mark.parametrize("mean,sd,pixel,seed", [(18.0, 3.0, 0.8, 21), (44.0, 6.0, 2.0, 22)])
-def test_dense_layer_sizing_bias_is_bounded_and_never_passes_silently(mean, sd, pixel, seed):
-    """Close packing is the real test of the watershed: the stated bias (data/README.md) is that the
-    mean stays within 12 % but merged and over-split touching particles inflate the spread (×2–3 at
-    ~80 % coverage); such a sizing must then fail its quality gate rather than be reported."""
+@pytest.mark.parametrize("mean,sd,pixel,seed", [(18.0, 3.0, 0.8, 21), (44.0, 6.0, 2.0, 22), (56.0, 7.0, 2.0, 23)])
+def test_dense_layer_touching_particles_are_split_and_sized(mean, sd, pixel, seed):
+    """Close packing (~80 % coverage, touching and 5 %-overlapping neighbours, as Fig. 1e/1f) is the real
+    test of the split. Stated accuracy against the forward model's own diameters (particles wholly
+    inside the frame): mean within 5 % (the edge criterion and the probe blur bias it up by 2–4 % at
+    20 px per particle), spread within 20 % either way (per-particle scatter of ~1 px adds to it,
+    rejected non-convex regions take from it; the sd of ~400 diameters is itself uncertain by ~4 %),
+    at least 60 % of the particles measured, and a sizing that passes its gate must meet this."""
     field, rng = dense_field(mean, sd, pixel, seed)
     img = image_dataarray(particle_image(field, shape=(512, 512), pixel_size_nm=pixel, rng=rng, **IMAGING), pixel)
     seg = segment_particles(img, min_diameter_nm=mean / 3)
+    assert seg.split_method == "rim" and seg.rim_contrast > 1.5      # SE rims, as the paper's images
     fit = fit_normal(seg.diameters_nm)
     truth = field.diameter_nm[inside(field, (512, 512), pixel)]
-    assert fit.mean_nm == pytest.approx(truth.mean(), rel=0.12)
-    assert truth.std() <= fit.sd_nm <= 3.5 * truth.std()
+    assert fit.mean_nm == pytest.approx(truth.mean(), rel=0.05)
+    assert fit.sd_nm == pytest.approx(truth.std(), rel=0.2)
     assert fit.n >= 0.6 * truth.size
-    if fit.sd_nm > 1.2 * truth.std():      # outside the accuracy stated for sparse layers
-        assert sizing_gate(sizing_quality(seg, fit)) != ""
+    quality = sizing_quality(seg, fit)
+    assert quality["nonconvex_percent"] < 20.0
+    assert sizing_gate(quality) == ""
+
+
+@pytest.mark.parametrize("mean,sd,pixel,seed", [(18.0, 3.0, 0.8, 21), (44.0, 6.0, 2.0, 22)])
+def test_distance_split_merges_dense_layers_and_the_gate_refuses_it(mean, sd, pixel, seed):
+    """The former split (distance-map maxima of the mask) merges touching particles of a close-packed
+    layer: its spread comes out too wide, and such a sizing must fail its gate rather than be reported."""
+    field, rng = dense_field(mean, sd, pixel, seed)
+    img = image_dataarray(particle_image(field, shape=(512, 512), pixel_size_nm=pixel, rng=rng, **IMAGING), pixel)
+    seg = segment_particles(img, min_diameter_nm=mean / 3, method="distance")
+    fit = fit_normal(seg.diameters_nm)
+    truth = field.diameter_nm[inside(field, (512, 512), pixel)]
+    assert fit.sd_nm > 1.5 * truth.std()
+    assert sizing_gate(sizing_quality(seg, fit)) != ""
+
+
+def test_unknown_split_method_is_refused():
+    field = ParticleField(np.array([100.0]), np.array([100.0]), np.array([30.0]))
+    with pytest.raises(ParameterError, match="method"):
+        segment_particles(render(field, (200, 200), 1.0, 4), min_diameter_nm=10.0, method="hough")
+
+
+def test_gate_refuses_many_nonconvex_regions():
+    q = {"coverage_percent": 70.0, "foreground_measured_percent": 85.0, "rejected_objects": 90.0,
+         "nonconvex_percent": 35.0, "ks_distance": 0.03, "ks_critical_1pct": 0.05}
+    assert "35 % of the regions are not convex" in sizing_gate(q)
+    assert sizing_gate({**q, "nonconvex_percent": 5.0}) == ""
+
+
+def test_particles_without_rim_contrast_are_sized_by_the_distance_split():
+    # uniform discs (no SE edge effect: backscattered-electron images, or particles smaller than the
+    # interaction volume): there are no rims to split along, the rim split would over-split the noisy
+    # faces (sd ×1.6, benchmarks/particles.py), so "auto" measures the rim contrast and takes the distance split
+    rng = np.random.default_rng(7)
+    field = place_particles(rng.normal(44.0, 6.0, 200), field_nm=(1024.0, 1024.0), rng=rng,
+                            min_gap_fraction=1.05, pair_fraction=0.0)
+    flat = {**IMAGING, "edge_contrast": 0.0}
+    img = image_dataarray(particle_image(field, shape=(512, 512), pixel_size_nm=2.0, rng=rng, **flat), 2.0)
+    seg = segment_particles(img, min_diameter_nm=15.0)
+    assert seg.rim_contrast < 1.0 and seg.split_method == "distance"
+    fit = fit_normal(seg.diameters_nm)
+    truth = field.diameter_nm[inside(field, (512, 512), 2.0)]
+    assert fit.mean_nm == pytest.approx(truth.mean(), rel=0.03)
+    assert fit.sd_nm == pytest.approx(truth.std(), rel=0.2)
+    assert fit.n >= 0.9 * truth.size
+
+
+def test_particle_brighter_than_its_neighbours_keeps_its_own_region():
+    # a particle that is edge-bright all over (no darker face) gets no face seed: it must still be
+    # measured as itself, not absorbed by a neighbour or dropped
+    pixels = np.full((200, 300), 60, dtype=np.uint8)
+    yy, xx = np.mgrid[:200, :300]
+    for cx in (60, 150):                                  # ordinary particles: face 140, rim 230
+        r = np.hypot(xx - cx, yy - 100)
+        pixels[r < 20] = 140
+        pixels[(r >= 16) & (r < 20)] = 230
+    pixels[np.hypot(xx - 240, yy - 100) < 12] = 250       # small, bright all over
+    seg = segment_particles(image_dataarray(pixels, 1.0), min_diameter_nm=10.0, method="rim")
+    assert seg.n == 3
+    assert sorted(np.round(seg.diameters_nm.values / 8).astype(int)) == [3, 5, 5]   # 24 and 40 nm within ±4
