@@ -840,14 +840,18 @@ def sizing_lines(result: Result) -> list[str]:
         lines.append(f"  data bar: {seg.data_bar_rows} rows left out; rejected objects: {seg.excluded_edge} cut by the "
                      f"frame, {seg.excluded_small} below {seg.min_diameter_nm:g} nm, {seg.excluded_shape} not particle-shaped; "
                      f"coverage {100 * seg.coverage:.0f} %, {100 * seg.foreground_measured:.0f} % of the foreground measured")
+        nonconvex = s.quality.get("nonconvex_percent")
+        lines.append(f"  touching particles split by {'their bright rims' if seg.split_method == 'rim' else 'the distance map'}"
+                     f" (rim contrast {seg.rim_contrast:.1f})"
+                     + (f"; {nonconvex:.0f} % of the regions not convex" if nonconvex is not None else ""))
         if s.fit is None:
             lines.append(f"  no size: {s.error}")
             continue
         f = s.fit
         lines.append(f"  {f.n} particles: mean {with_uncertainty(f.mean_nm, f.mean_se_nm, 'nm')}, "
                      f"sd {with_uncertainty(f.sd_nm, f.sd_se_nm, 'nm')} (standard errors); "
-                     f"KS distance from the normal fit {s.quality['ks_distance']:.2f} "
-                     f"(limit {s.quality['ks_critical_1pct']:.2f})")
+                     f"KS distance from the normal fit {s.quality['ks_distance']:.3f} "
+                     f"(limit {s.quality['ks_critical_1pct']:.3f})")
         lines.append(f"  quality gate: {'passed' if not s.failed_quality else 'FAILED — ' + s.failed_quality}")
     return lines
 
