@@ -22,7 +22,11 @@ Composition of the technique code for one paper section (contract in
 4. **Raman (Fig. 2b, 2d).** Band fits; the band positions are pooled over the
    spectra in which each band is present.
 
-:func:`run` does all of it; :func:`explore` is the Explore widget's fast path
+:func:`prepare` does steps 1, 2 and 4 and the reading and gating of step 3 (everything that depends
+only on the files and the analysis settings, ``Params.PREPARED_FROM``: seconds); :func:`run` does the
+rest — the nano-Li2S diameter from its column length, the rate-law fits with the commercial Li2S
+size distribution, the completion times — in a fraction of a second when given ``prepared=`` (the
+fast path of a parameter sweep over the kinetic assumptions). :func:`explore` is the Explore widget's fast path
 (a forward model of conversion, pattern and spectrum built from
 :mod:`lpsrepro.models`, with the pieces that do not change precomputed by
 :func:`explore_basis`).
@@ -31,6 +35,7 @@ Composition of the technique code for one paper section (contract in
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,8 +45,8 @@ import xarray as xr
 from lpsrepro import ledger, params as checks, paths
 from lpsrepro.analysis import kinetics as kin, raman as ram, xrd as ax
 from lpsrepro.errors import InputFileError, ParameterError
-from lpsrepro.io.raman import read_raman_txt
-from lpsrepro.io.xrd import read_xy
+from lpsrepro.io.raman import read_raman_spectrum
+from lpsrepro.io.xrd import read_xrd_pattern
 from lpsrepro.models import kinetics, raman as raman_model, xrd
 from lpsrepro.sections import Number, SectionParams
 from lpsrepro.units import convert
@@ -71,7 +76,17 @@ class Params(SectionParams):
     (Fig. S6), ``naph_xrd_file`` (Fig. S8), ``nano_li2s_xrd_file`` (Fig. S1), ``dual_raman_files``,
     ``conventional_raman_files`` (one spectrum per reaction time), ``nano_li2s_raman_file``,
     ``commercial_li2s_raman_file``. ``dual_times_min``, ``conventional_times_min``: reaction times
-    (min) of those files.
+    (min) of those files. Patterns may be two-column ``.xy``/``.txt``, PANalytical ``.xrdml``, Bruker
+    ``.brml``, Rigaku ``.rasx`` or an lpsrepro NetCDF series; spectra two-column text, Renishaw
+    ``.wdf``, a LabSpec export or a NetCDF series (:func:`lpsrepro.io.xrd.read_xrd_pattern`,
+    :func:`lpsrepro.io.raman.read_raman_spectrum`).
+
+    Files holding several scans or spectra: ``xrd_scan`` (0-based index, or None) is the scan taken
+    from every XRD file, ``raman_spectrum`` the spectrum taken from every Raman file; a single file's
+    own choice is a ``#N`` suffix on its path (``"run7.brml#2"``: scan 2 of that file), which wins
+    over ``xrd_scan``/``raman_spectrum``. None means "the file's only scan": a file with several is
+    then reported (with the list of what it holds) and skipped. A file holding one scan accepts only
+    None or 0, so use the suffix when a series mixes single- and multi-scan files.
 
     ``wavelength_angstrom`` (Å) of the patterns and reference sticks; ``caglioti_u_deg2``,
     ``caglioti_v_deg2``, ``caglioti_w_deg2`` (deg², ledger ``xrd.caglioti_*``): instrument
@@ -106,6 +121,8 @@ class Params(SectionParams):
     commercial_li2s_start_nm: float = 100.0
     raman_instrument_fwhm_per_cm: float = 2.5
     raman_bands: tuple[tuple[str, float, float], ...] = RAMAN_BANDS
+    xrd_scan: int | None = None
+    raman_spectrum: int | None = None
     commercial_li2s_median_nm: float = 15000.0
     commercial_li2s_median_low_nm: float = 1000.0
     commercial_li2s_median_high_nm: float = 30000.0
@@ -118,6 +135,15 @@ class Params(SectionParams):
               "commercial_li2s_median_nm": "kinetics.commercial_li2s_median",
               "commercial_li2s_gsd": "kinetics.commercial_li2s_gsd",
               "nano_li2s_relative_sd": "kinetics.nano_li2s_relative_sd"}
+    #: The fields :func:`prepare` depends on (files, scan choices, analysis settings, the instrument
+    #: functions the fits use); the kinetic assumptions are not among them, so a sweep over those runs
+    #: :func:`run` with ``prepared=`` (see :mod:`lpsrepro.sections`).
+    PREPARED_FROM = frozenset({
+        "dual_xrd_files", "dual_times_min", "conventional_xrd_files", "conventional_times_min",
+        "nano_p2s5_xrd_file", "naph_xrd_file", "nano_li2s_xrd_file", "dual_raman_files", "conventional_raman_files",
+        "nano_li2s_raman_file", "commercial_li2s_raman_file", "wavelength_angstrom", "caglioti_u_deg2",
+        "caglioti_v_deg2", "caglioti_w_deg2", "phases", "nano_li2s_start_nm", "commercial_li2s_start_nm",
+        "raman_instrument_fwhm_per_cm", "raman_bands", "xrd_scan", "raman_spectrum"})
 
     def __post_init__(self):
         for f in dataclasses.fields(self):   # lists from papermill or YAML become tuples (hashable, frozen)
@@ -171,6 +197,11 @@ class Params(SectionParams):
             files = getattr(self, name)
             if not isinstance(files, tuple) or len(files) != n:
                 raise ParameterError(name, files, f"a list of {n} spectra, one per reaction time")
+        for name in ("xrd_scan", "raman_spectrum"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ParameterError(name, value, "None (files with one scan) or the 0-based index of the scan "
+                                     "to take from files that hold several (0, 1, ...)")
         checks.in_range("wavelength_angstrom", self.wavelength_angstrom, 0.5, 2.5, "angstrom")
         checks.in_range("caglioti_u_deg2", self.caglioti_u_deg2, -1, 1, "deg2")
         checks.in_range("caglioti_v_deg2", self.caglioti_v_deg2, -1, 1, "deg2")
@@ -233,16 +264,49 @@ def in_words(exc: Exception, path: str) -> str:
     return f"{Path(path).name}: {exc}"
 
 
+#: A per-file scan choice: a path ending in ``#`` and a 0-based index.
+_SCAN_SUFFIX = re.compile(r"^(?P<path>.+)#(?P<index>\d+)$")
+
+
+def file_choice(entry: str, default: int | None = None) -> tuple[str, int | None]:
+    """Split a file entry into its path and the scan/spectrum to take from it.
+
+    ``"run7.brml#2"`` → ``("run7.brml", 2)``; an entry without a ``#N`` suffix takes ``default``
+    (the notebook's ``xrd_scan`` or ``raman_spectrum``). A path that exists as written is taken as
+    written, so a file whose own name ends in ``#3`` is still read whole.
+    """
+    text = str(entry)
+    match = _SCAN_SUFFIX.match(text)
+    if match is None or paths.resolve(text).is_file():
+        return text, default
+    return match["path"], int(match["index"])
+
+
+def _scan_hint(exc: InputFileError, parameter: str, default_name: str) -> str:
+    """Where a wrong or missing scan choice is set, for the reader's message about it."""
+    if exc.field not in ("scan", "spectrum", "pattern"):
+        return ""
+    return (f" [choose it per file with a '#N' suffix on the path in {parameter}, "
+            f"or for every file with {default_name}]")
+
+
 def quantify(path: str, time_min: float, phases: tuple[str, ...], *, li2s_start_nm: float, caglioti_uvw,
-             wavelength_angstrom: float, parameter: str = "pattern file") -> XRDSample:
-    """Read, fit and gate one pattern; a file that cannot be read or fitted becomes a reported failure."""
+             wavelength_angstrom: float, parameter: str = "pattern file", scan: int | None = None) -> XRDSample:
+    """Read, fit and gate one pattern; a file that cannot be read or fitted becomes a reported failure.
+
+    ``path`` may carry a ``#N`` scan suffix (:func:`file_choice`); otherwise ``scan`` (the notebook's
+    ``xrd_scan``) picks the scan of a multi-scan file.
+    """
+    file, index = file_choice(path, scan)
     try:
-        pattern = read_xy(checks.existing_file(parameter, path), wavelength_angstrom=wavelength_angstrom)
+        pattern = read_xrd_pattern(checks.existing_file(parameter, file), wavelength_angstrom=wavelength_angstrom,
+                                   scan=index)
         start = {**START_SIZES_NM, "Li2S": li2s_start_nm}
         fit = ax.fit_pattern(pattern, list(phases), caglioti_uvw=caglioti_uvw, initial_sizes_nm=start,
                              wavelength_angstrom=wavelength_angstrom)
     except (InputFileError, ParameterError) as exc:   # one bad file must not stop the others
-        return XRDSample(str(path), float(time_min), None, None, None, in_words(exc, path))
+        hint = _scan_hint(exc, parameter, "xrd_scan") if isinstance(exc, InputFileError) else ""
+        return XRDSample(str(path), float(time_min), None, None, None, in_words(exc, file) + hint)
     return XRDSample(str(path), float(time_min), pattern, fit, ax.pattern_gate(fit))
 
 
@@ -289,14 +353,20 @@ class RamanSample:
 
 
 def fit_spectrum(path: str, time_min: float, bands: dict, fwhm_per_cm: float,
-                 parameter: str = "spectrum file") -> RamanSample:
-    """Read and fit one Raman spectrum; a file that cannot be read or fitted becomes a reported failure."""
+                 parameter: str = "spectrum file", spectrum: int | None = None) -> RamanSample:
+    """Read and fit one Raman spectrum; a file that cannot be read or fitted becomes a reported failure.
+
+    ``path`` may carry a ``#N`` suffix (:func:`file_choice`); otherwise ``spectrum`` (the notebook's
+    ``raman_spectrum``) picks the spectrum of a map, line scan or table.
+    """
+    file, index = file_choice(path, spectrum)
     try:
-        spectrum = read_raman_txt(checks.existing_file(parameter, path))
-        fit = ram.fit_bands(spectrum, bands, instrument_fwhm_per_cm=fwhm_per_cm)
+        data = read_raman_spectrum(checks.existing_file(parameter, file), spectrum=index)
+        fit = ram.fit_bands(data, bands, instrument_fwhm_per_cm=fwhm_per_cm)
     except (InputFileError, ParameterError) as exc:
-        return RamanSample(str(path), float(time_min), None, None, in_words(exc, path))
-    return RamanSample(str(path), float(time_min), spectrum, fit)
+        hint = _scan_hint(exc, parameter, "raman_spectrum") if isinstance(exc, InputFileError) else ""
+        return RamanSample(str(path), float(time_min), None, None, in_words(exc, file) + hint)
+    return RamanSample(str(path), float(time_min), data, fit)
 
 
 # --------------------------------------------------------------------------- result
@@ -582,12 +652,21 @@ def _sample_text(s: XRDSample) -> str:
 # --------------------------------------------------------------------------- the section
 def nano_li2s_size(p: Params) -> NanoLi2S:
     """Fig. S1: gate the nano-Li2S pattern with Li2S alone, then the Scherrer size of its found reflections."""
+    return nano_li2s_diameter(measure_nano_li2s(p), p.nano_li2s_relative_sd)
+
+
+def measure_nano_li2s(p: Params) -> NanoLi2S:
+    """Fig. S1, the measurement: the gated nano-Li2S pattern, its reflections' column lengths, the Raman bands.
+
+    The diameter is left unset (NaN): it needs the assumed relative spread of the sizes
+    (:func:`nano_li2s_diameter`), which is not a property of the files.
+    """
     sample = quantify(p.nano_li2s_xrd_file, 0.0, ("Li2S",), li2s_start_nm=p.nano_li2s_start_nm,
                       caglioti_uvw=p.caglioti_uvw, wavelength_angstrom=p.wavelength_angstrom,
-                      parameter="nano_li2s_xrd_file")
+                      parameter="nano_li2s_xrd_file", scan=p.xrd_scan)
     lines: tuple[ax.LineWidth, ...] = ()
     problem = sample.problem
-    column = column_std = diameter = diameter_std = float("nan")
+    column = column_std = float("nan")
     if sample.pattern is not None:
         lines = tuple(ax.scherrer_line_sizes(sample.pattern, "Li2S", caglioti_uvw=p.caglioti_uvw))
         found = [l for l in lines if l.found]
@@ -598,14 +677,24 @@ def nano_li2s_size(p: Params) -> NanoLi2S:
             lengths = np.array([l.column_length_nm for l in found])
             column = float(lengths.mean())
             column_std = float(lengths.std(ddof=1) / np.sqrt(lengths.size)) if lengths.size > 1 else float("nan")
-            diameter = ax.sphere_diameter_from_column_length_nm(column, p.nano_li2s_relative_sd)
-            diameter_std = diameter * column_std / column
     bands = {"Li2S": p.bands()["Li2S"]}
-    return NanoLi2S(sample, lines, column, column_std, diameter, diameter_std, problem,
+    return NanoLi2S(sample, lines, column, column_std, float("nan"), float("nan"), problem,
                     fit_spectrum(p.nano_li2s_raman_file, 0.0, bands, p.raman_instrument_fwhm_per_cm,
-                                 "nano_li2s_raman_file"),
+                                 "nano_li2s_raman_file", spectrum=p.raman_spectrum),
                     fit_spectrum(p.commercial_li2s_raman_file, 0.0, bands, p.raman_instrument_fwhm_per_cm,
-                                 "commercial_li2s_raman_file"))
+                                 "commercial_li2s_raman_file", spectrum=p.raman_spectrum))
+
+
+def nano_li2s_diameter(nano: NanoLi2S, relative_sd: float) -> NanoLi2S:
+    """The measured column length as a mean sphere diameter, for sizes of relative spread ``relative_sd``.
+
+    :func:`lpsrepro.analysis.xrd.sphere_diameter_from_column_length_nm` (⟨L⟩v = ¾⟨D⁴⟩/⟨D³⟩);
+    the diameter's standard error is the column length's, relative.
+    """
+    if not np.isfinite(nano.column_nm):
+        return nano
+    diameter = ax.sphere_diameter_from_column_length_nm(nano.column_nm, relative_sd)
+    return dataclasses.replace(nano, diameter_nm=diameter, diameter_std_nm=diameter * nano.column_std_nm / nano.column_nm)
 
 
 def _conversion(sample: XRDSample, minor: str, route: str = "solution") -> kin.Conversion:
@@ -659,10 +748,37 @@ def reaction_kinetics(p: Params, nano: NanoLi2S, dual: tuple[XRDSample, ...],
                                dual_model_conversion=x_dual, curves=curves)
 
 
-def run(p: Params) -> Result:
-    """All of §3.1's measurements from the files named in ``p`` (pure: reads files, writes nothing)."""
-    common = dict(caglioti_uvw=p.caglioti_uvw, wavelength_angstrom=p.wavelength_angstrom)
-    nano = nano_li2s_size(p)
+@dataclass(frozen=True)
+class Prepared:
+    """What :func:`prepare` measured from the files: everything of a :class:`Result` but the kinetics.
+
+    ``key`` holds the values of ``Params.PREPARED_FROM`` it was made with; :func:`run` refuses a
+    ``Prepared`` made from other files or settings rather than give numbers of the wrong data.
+    """
+
+    key: tuple
+    nano: NanoLi2S                       # diameter unset: it needs the assumed relative spread
+    dual: tuple[XRDSample, ...]
+    conventional: tuple[XRDSample, ...]
+    s6: XRDSample
+    s8: XRDSample
+    dual_raman: tuple[RamanSample, ...]
+    conventional_raman: tuple[RamanSample, ...]
+    pooled: dict
+
+
+def prepared_key(p: Params) -> tuple:
+    """The values of ``p``'s ``PREPARED_FROM`` fields, in a fixed order (what a :class:`Prepared` depends on)."""
+    return tuple((name, getattr(p, name)) for name in sorted(Params.PREPARED_FROM))
+
+
+def prepare(p: Params) -> Prepared:
+    """Read, fit and gate every pattern and spectrum named in ``p`` (the slow part of :func:`run`, seconds).
+
+    Depends only on ``Params.PREPARED_FROM``; pure (reads files, writes nothing) and picklable.
+    """
+    common = dict(caglioti_uvw=p.caglioti_uvw, wavelength_angstrom=p.wavelength_angstrom, scan=p.xrd_scan)
+    nano = measure_nano_li2s(p)
     dual = tuple(quantify(f, t, p.phases, li2s_start_nm=p.nano_li2s_start_nm, parameter="dual_xrd_files", **common)
                  for f, t in zip(p.dual_xrd_files, p.dual_times_min))
     conv = tuple(quantify(f, t, p.phases, li2s_start_nm=p.commercial_li2s_start_nm,
@@ -673,13 +789,36 @@ def run(p: Params) -> Result:
     s8 = quantify(p.naph_xrd_file, 50.0, p.phases, li2s_start_nm=p.nano_li2s_start_nm, parameter="naph_xrd_file",
                   **common)
     bands = p.bands()
-    dual_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "dual_raman_files")
+    dual_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "dual_raman_files",
+                                    spectrum=p.raman_spectrum)
                        for f, t in zip(p.dual_raman_files, p.dual_times_min))
-    conv_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "conventional_raman_files")
+    conv_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "conventional_raman_files",
+                                    spectrum=p.raman_spectrum)
                        for f, t in zip(p.conventional_raman_files, p.conventional_times_min))
     conv_fits = [r.fit for r in conv_raman if r.fit is not None]
     pooled = {name: pooled_band(conv_fits, name) for name in ("P2S6", "b310", "b470")}
-    return Result(p, nano, dual, conv, s6, s8, reaction_kinetics(p, nano, dual, conv), dual_raman, conv_raman, pooled)
+    return Prepared(prepared_key(p), nano, dual, conv, s6, s8, dual_raman, conv_raman, pooled)
+
+
+def run(p: Params, prepared: Prepared | None = None) -> Result:
+    """All of §3.1's measurements from the files named in ``p`` (pure: reads files, writes nothing).
+
+    ``prepared``: the result of :func:`prepare` for parameters that agree with ``p`` on every field of
+    ``Params.PREPARED_FROM`` (then no file is read and only the kinetics are computed); ``None`` does
+    it all. A ``Prepared`` of other files or settings is refused (:class:`~lpsrepro.errors.ParameterError`).
+    """
+    if prepared is None:
+        prepared = prepare(p)
+    elif not isinstance(prepared, Prepared) or prepared.key != prepared_key(p):
+        theirs = dict(prepared.key) if isinstance(prepared, Prepared) else {}
+        differ = sorted(name for name, value in prepared_key(p) if theirs.get(name, object()) != value)
+        raise ParameterError("prepared", type(prepared).__name__,
+                             "the result of prepare() for the same files and analysis settings "
+                             f"(these differ: {', '.join(differ) or 'not a Prepared'})")
+    nano = nano_li2s_diameter(prepared.nano, p.nano_li2s_relative_sd)
+    return Result(p, nano, prepared.dual, prepared.conventional, prepared.s6, prepared.s8,
+                  reaction_kinetics(p, nano, prepared.dual, prepared.conventional), prepared.dual_raman,
+                  prepared.conventional_raman, prepared.pooled)
 
 
 # --------------------------------------------------------------------------- Explore (fast path)
