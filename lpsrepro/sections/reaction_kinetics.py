@@ -98,7 +98,8 @@ class Params(SectionParams):
     Kinetics: ``commercial_li2s_median_nm`` (nm, ledger ``kinetics.commercial_li2s_median``),
     ``commercial_li2s_median_low_nm`` and ``commercial_li2s_median_high_nm`` (nm, the ends of its
     ledger range), ``commercial_li2s_gsd`` (ledger ``kinetics.commercial_li2s_gsd``),
-    ``nano_li2s_relative_sd`` (ledger ``kinetics.nano_li2s_relative_sd``), ``target_conversion``.
+    ``nano_li2s_relative_sd`` (ledger ``kinetics.nano_li2s_relative_sd``), ``target_conversion`` (the
+    Li2S conversion that counts as complete, ledger ``kinetics.completion_conversion``).
     """
 
     dual_xrd_files: tuple[str, ...]
@@ -134,7 +135,12 @@ class Params(SectionParams):
               "caglioti_w_deg2": "xrd.caglioti_w", "raman_instrument_fwhm_per_cm": "raman.instrument_fwhm",
               "commercial_li2s_median_nm": "kinetics.commercial_li2s_median",
               "commercial_li2s_gsd": "kinetics.commercial_li2s_gsd",
-              "nano_li2s_relative_sd": "kinetics.nano_li2s_relative_sd"}
+              "nano_li2s_relative_sd": "kinetics.nano_li2s_relative_sd",
+              "target_conversion": "kinetics.completion_conversion"}
+    #: The unit ``from_ledger`` converts each ledger value to ("" for a pure number); a sweep reads it.
+    _UNITS = {"caglioti_u_deg2": "degree**2", "caglioti_v_deg2": "degree**2", "caglioti_w_deg2": "degree**2",
+              "raman_instrument_fwhm_per_cm": "1/cm", "commercial_li2s_median_nm": "nm", "commercial_li2s_gsd": "",
+              "nano_li2s_relative_sd": "", "target_conversion": ""}
     #: The fields :func:`prepare` depends on (files, scan choices, analysis settings, the instrument
     #: functions the fits use); the kinetic assumptions are not among them, so a sweep over those runs
     #: :func:`run` with ``prepared=`` (see :mod:`lpsrepro.sections`).
@@ -180,6 +186,7 @@ class Params(SectionParams):
             commercial_li2s_median_high_nm=convert(float(high), unit, "nm"),
             commercial_li2s_gsd=ledger.value("kinetics.commercial_li2s_gsd", ""),
             nano_li2s_relative_sd=ledger.value("kinetics.nano_li2s_relative_sd", ""),
+            target_conversion=ledger.value("kinetics.completion_conversion", ""),
         )
 
     def check(self) -> None:
