@@ -35,7 +35,6 @@ fast path of a parameter sweep over the kinetic assumptions). :func:`explore` is
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +66,11 @@ def _tuple(value):
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
+def _names(key: str, path: str) -> bool:
+    """Whether a key of ``xrd_scan``/``raman_spectrum`` names ``path``: the path as given, or its file name."""
+    return key == str(path) or (Path(key).name == key and Path(str(path)).name == key)
+
+
 @dataclass(frozen=True)
 class Params(SectionParams):
     """Inputs of §3.1 reaction kinetics.
@@ -81,12 +85,12 @@ class Params(SectionParams):
     ``.wdf``, a LabSpec export or a NetCDF series (:func:`lpsrepro.io.xrd.read_xrd_pattern`,
     :func:`lpsrepro.io.raman.read_raman_spectrum`).
 
-    Files holding several scans or spectra: ``xrd_scan`` (0-based index, or None) is the scan taken
-    from every XRD file, ``raman_spectrum`` the spectrum taken from every Raman file; a single file's
-    own choice is a ``#N`` suffix on its path (``"run7.brml#2"``: scan 2 of that file), which wins
-    over ``xrd_scan``/``raman_spectrum``. None means "the file's only scan": a file with several is
-    then reported (with the list of what it holds) and skipped. A file holding one scan accepts only
-    None or 0, so use the suffix when a series mixes single- and multi-scan files.
+    Files holding several scans or spectra: ``xrd_scan`` picks the scan of the XRD files and
+    ``raman_spectrum`` the spectrum of the Raman files (maps, line scans, tables), each either None
+    (the file's only scan: a file with several is reported, with what it holds, and skipped), a
+    0-based index for every file, or a mapping ``{file: index}`` for the files named (by the path as
+    given or by the file name alone; the other files take None), e.g. ``{"run7.brml": 2}``. A file
+    holding one scan accepts only None or 0, so name the multi-scan files when a series mixes both.
 
     ``wavelength_angstrom`` (Å) of the patterns and reference sticks; ``caglioti_u_deg2``,
     ``caglioti_v_deg2``, ``caglioti_w_deg2`` (deg², ledger ``xrd.caglioti_*``): instrument
@@ -122,8 +126,8 @@ class Params(SectionParams):
     commercial_li2s_start_nm: float = 100.0
     raman_instrument_fwhm_per_cm: float = 2.5
     raman_bands: tuple[tuple[str, float, float], ...] = RAMAN_BANDS
-    xrd_scan: int | None = None
-    raman_spectrum: int | None = None
+    xrd_scan: int | None | tuple[tuple[str, int], ...] = None
+    raman_spectrum: int | None | tuple[tuple[str, int], ...] = None
     commercial_li2s_median_nm: float = 15000.0
     commercial_li2s_median_low_nm: float = 1000.0
     commercial_li2s_median_high_nm: float = 30000.0
@@ -156,6 +160,8 @@ class Params(SectionParams):
             value = getattr(self, f.name)
             if f.name == "raman_bands" and isinstance(value, dict):
                 value = tuple((k, *v) for k, v in value.items())
+            if f.name in ("xrd_scan", "raman_spectrum") and isinstance(value, dict):
+                value = tuple((str(k), v) for k, v in value.items())
             object.__setattr__(self, f.name, _tuple(value))
         self.check()
 
@@ -204,11 +210,21 @@ class Params(SectionParams):
             files = getattr(self, name)
             if not isinstance(files, tuple) or len(files) != n:
                 raise ParameterError(name, files, f"a list of {n} spectra, one per reaction time")
-        for name in ("xrd_scan", "raman_spectrum"):
+        xrd_files = (*self.dual_xrd_files, *self.conventional_xrd_files, self.nano_p2s5_xrd_file, self.naph_xrd_file,
+                     self.nano_li2s_xrd_file)
+        raman_files = (*self.dual_raman_files, *self.conventional_raman_files, self.nano_li2s_raman_file,
+                       self.commercial_li2s_raman_file)
+        for name, files in (("xrd_scan", xrd_files), ("raman_spectrum", raman_files)):
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise ParameterError(name, value, "None (files with one scan) or the 0-based index of the scan "
-                                     "to take from files that hold several (0, 1, ...)")
+            expected = ("None (files with one scan), the 0-based index of the scan to take from every file that "
+                        'holds several (0, 1, ...), or a mapping {"file name": index} for the files named')
+            pairs = value if isinstance(value, tuple) else (("", value),)
+            for key, index in pairs:
+                if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
+                    raise ParameterError(name, value, expected)
+                if key and not any(_names(key, f) for f in files):
+                    raise ParameterError(name, value, f"{expected}; {key!r} is none of the section's files "
+                                         f"({', '.join(Path(f).name for f in files)})")
         checks.in_range("wavelength_angstrom", self.wavelength_angstrom, 0.5, 2.5, "angstrom")
         checks.in_range("caglioti_u_deg2", self.caglioti_u_deg2, -1, 1, "deg2")
         checks.in_range("caglioti_v_deg2", self.caglioti_v_deg2, -1, 1, "deg2")
@@ -232,6 +248,15 @@ class Params(SectionParams):
     @property
     def caglioti_uvw(self) -> tuple[float, float, float]:
         return (self.caglioti_u_deg2, self.caglioti_v_deg2, self.caglioti_w_deg2)
+
+    def scan_for(self, path: str, which: str = "xrd_scan") -> int | None:
+        """The scan (``which="xrd_scan"``) or spectrum (``"raman_spectrum"``) to read from ``path``."""
+        value = getattr(self, which)
+        if not isinstance(value, tuple):
+            return value
+        exact = [i for key, i in value if key == str(path)]
+        by_name = [i for key, i in value if _names(key, path)]
+        return (exact or by_name or [None])[0]
 
     def bands(self) -> dict[str, tuple[float, float]]:
         return {name: (float(c), float(w)) for name, c, w in self.raman_bands}
@@ -271,49 +296,29 @@ def in_words(exc: Exception, path: str) -> str:
     return f"{Path(path).name}: {exc}"
 
 
-#: A per-file scan choice: a path ending in ``#`` and a 0-based index.
-_SCAN_SUFFIX = re.compile(r"^(?P<path>.+)#(?P<index>\d+)$")
-
-
-def file_choice(entry: str, default: int | None = None) -> tuple[str, int | None]:
-    """Split a file entry into its path and the scan/spectrum to take from it.
-
-    ``"run7.brml#2"`` → ``("run7.brml", 2)``; an entry without a ``#N`` suffix takes ``default``
-    (the notebook's ``xrd_scan`` or ``raman_spectrum``). A path that exists as written is taken as
-    written, so a file whose own name ends in ``#3`` is still read whole.
-    """
-    text = str(entry)
-    match = _SCAN_SUFFIX.match(text)
-    if match is None or paths.resolve(text).is_file():
-        return text, default
-    return match["path"], int(match["index"])
-
-
-def _scan_hint(exc: InputFileError, parameter: str, default_name: str) -> str:
+def _scan_hint(exc: InputFileError, parameter: str, choice: str) -> str:
     """Where a wrong or missing scan choice is set, for the reader's message about it."""
     if exc.field not in ("scan", "spectrum", "pattern"):
         return ""
-    return (f" [choose it per file with a '#N' suffix on the path in {parameter}, "
-            f"or for every file with {default_name}]")
+    return (f" [a file of {parameter}; choose with the parameter {choice}: an index for every file, "
+            f'or {{"{exc.path.name}": index}} for this one]')
 
 
 def quantify(path: str, time_min: float, phases: tuple[str, ...], *, li2s_start_nm: float, caglioti_uvw,
              wavelength_angstrom: float, parameter: str = "pattern file", scan: int | None = None) -> XRDSample:
     """Read, fit and gate one pattern; a file that cannot be read or fitted becomes a reported failure.
 
-    ``path`` may carry a ``#N`` scan suffix (:func:`file_choice`); otherwise ``scan`` (the notebook's
-    ``xrd_scan``) picks the scan of a multi-scan file.
+    ``scan``: the scan to read from a file that holds several (:func:`lpsrepro.io.xrd.read_xrd_pattern`).
     """
-    file, index = file_choice(path, scan)
     try:
-        pattern = read_xrd_pattern(checks.existing_file(parameter, file), wavelength_angstrom=wavelength_angstrom,
-                                   scan=index)
+        pattern = read_xrd_pattern(checks.existing_file(parameter, path), wavelength_angstrom=wavelength_angstrom,
+                                   scan=scan)
         start = {**START_SIZES_NM, "Li2S": li2s_start_nm}
         fit = ax.fit_pattern(pattern, list(phases), caglioti_uvw=caglioti_uvw, initial_sizes_nm=start,
                              wavelength_angstrom=wavelength_angstrom)
     except (InputFileError, ParameterError) as exc:   # one bad file must not stop the others
         hint = _scan_hint(exc, parameter, "xrd_scan") if isinstance(exc, InputFileError) else ""
-        return XRDSample(str(path), float(time_min), None, None, None, in_words(exc, file) + hint)
+        return XRDSample(str(path), float(time_min), None, None, None, in_words(exc, path) + hint)
     return XRDSample(str(path), float(time_min), pattern, fit, ax.pattern_gate(fit))
 
 
@@ -363,16 +368,15 @@ def fit_spectrum(path: str, time_min: float, bands: dict, fwhm_per_cm: float,
                  parameter: str = "spectrum file", spectrum: int | None = None) -> RamanSample:
     """Read and fit one Raman spectrum; a file that cannot be read or fitted becomes a reported failure.
 
-    ``path`` may carry a ``#N`` suffix (:func:`file_choice`); otherwise ``spectrum`` (the notebook's
-    ``raman_spectrum``) picks the spectrum of a map, line scan or table.
+    ``spectrum``: the spectrum to read from a map, line scan or table
+    (:func:`lpsrepro.io.raman.read_raman_spectrum`).
     """
-    file, index = file_choice(path, spectrum)
     try:
-        data = read_raman_spectrum(checks.existing_file(parameter, file), spectrum=index)
+        data = read_raman_spectrum(checks.existing_file(parameter, path), spectrum=spectrum)
         fit = ram.fit_bands(data, bands, instrument_fwhm_per_cm=fwhm_per_cm)
     except (InputFileError, ParameterError) as exc:
         hint = _scan_hint(exc, parameter, "raman_spectrum") if isinstance(exc, InputFileError) else ""
-        return RamanSample(str(path), float(time_min), None, None, in_words(exc, file) + hint)
+        return RamanSample(str(path), float(time_min), None, None, in_words(exc, path) + hint)
     return RamanSample(str(path), float(time_min), data, fit)
 
 
@@ -670,7 +674,7 @@ def measure_nano_li2s(p: Params) -> NanoLi2S:
     """
     sample = quantify(p.nano_li2s_xrd_file, 0.0, ("Li2S",), li2s_start_nm=p.nano_li2s_start_nm,
                       caglioti_uvw=p.caglioti_uvw, wavelength_angstrom=p.wavelength_angstrom,
-                      parameter="nano_li2s_xrd_file", scan=p.xrd_scan)
+                      parameter="nano_li2s_xrd_file", scan=p.scan_for(p.nano_li2s_xrd_file))
     lines: tuple[ax.LineWidth, ...] = ()
     problem = sample.problem
     column = column_std = float("nan")
@@ -687,9 +691,10 @@ def measure_nano_li2s(p: Params) -> NanoLi2S:
     bands = {"Li2S": p.bands()["Li2S"]}
     return NanoLi2S(sample, lines, column, column_std, float("nan"), float("nan"), problem,
                     fit_spectrum(p.nano_li2s_raman_file, 0.0, bands, p.raman_instrument_fwhm_per_cm,
-                                 "nano_li2s_raman_file", spectrum=p.raman_spectrum),
+                                 "nano_li2s_raman_file", spectrum=p.scan_for(p.nano_li2s_raman_file, "raman_spectrum")),
                     fit_spectrum(p.commercial_li2s_raman_file, 0.0, bands, p.raman_instrument_fwhm_per_cm,
-                                 "commercial_li2s_raman_file", spectrum=p.raman_spectrum))
+                                 "commercial_li2s_raman_file",
+                                 spectrum=p.scan_for(p.commercial_li2s_raman_file, "raman_spectrum")))
 
 
 def nano_li2s_diameter(nano: NanoLi2S, relative_sd: float) -> NanoLi2S:
@@ -784,23 +789,24 @@ def prepare(p: Params) -> Prepared:
 
     Depends only on ``Params.PREPARED_FROM``; pure (reads files, writes nothing) and picklable.
     """
-    common = dict(caglioti_uvw=p.caglioti_uvw, wavelength_angstrom=p.wavelength_angstrom, scan=p.xrd_scan)
+    common = dict(caglioti_uvw=p.caglioti_uvw, wavelength_angstrom=p.wavelength_angstrom)
     nano = measure_nano_li2s(p)
-    dual = tuple(quantify(f, t, p.phases, li2s_start_nm=p.nano_li2s_start_nm, parameter="dual_xrd_files", **common)
+    dual = tuple(quantify(f, t, p.phases, li2s_start_nm=p.nano_li2s_start_nm, parameter="dual_xrd_files",
+                          scan=p.scan_for(f), **common)
                  for f, t in zip(p.dual_xrd_files, p.dual_times_min))
     conv = tuple(quantify(f, t, p.phases, li2s_start_nm=p.commercial_li2s_start_nm,
-                          parameter="conventional_xrd_files", **common)
+                          parameter="conventional_xrd_files", scan=p.scan_for(f), **common)
                  for f, t in zip(p.conventional_xrd_files, p.conventional_times_min))
     s6 = quantify(p.nano_p2s5_xrd_file, 65.0, p.phases, li2s_start_nm=p.nano_li2s_start_nm,
-                  parameter="nano_p2s5_xrd_file", **common)
+                  parameter="nano_p2s5_xrd_file", scan=p.scan_for(p.nano_p2s5_xrd_file), **common)
     s8 = quantify(p.naph_xrd_file, 50.0, p.phases, li2s_start_nm=p.nano_li2s_start_nm, parameter="naph_xrd_file",
-                  **common)
+                  scan=p.scan_for(p.naph_xrd_file), **common)
     bands = p.bands()
     dual_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "dual_raman_files",
-                                    spectrum=p.raman_spectrum)
+                                    spectrum=p.scan_for(f, "raman_spectrum"))
                        for f, t in zip(p.dual_raman_files, p.dual_times_min))
     conv_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "conventional_raman_files",
-                                    spectrum=p.raman_spectrum)
+                                    spectrum=p.scan_for(f, "raman_spectrum"))
                        for f, t in zip(p.conventional_raman_files, p.conventional_times_min))
     conv_fits = [r.fit for r in conv_raman if r.fit is not None]
     pooled = {name: pooled_band(conv_fits, name) for name in ("P2S6", "b310", "b470")}

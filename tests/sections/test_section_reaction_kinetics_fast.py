@@ -6,6 +6,7 @@ The fast-path tests run the slow path (every pattern and spectrum fitted) a few 
 import dataclasses
 import math
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -87,32 +88,36 @@ def test_a_prepared_of_other_files_or_settings_is_refused(base):
 
 
 # ------------------------------------------------------------------ own multi-scan files (issue 9)
-def test_file_choice_suffix_and_default(tmp_path):
-    assert sk.file_choice("run7.brml#2") == ("run7.brml", 2)
-    assert sk.file_choice("run7.brml", 1) == ("run7.brml", 1)
-    assert sk.file_choice("run7.brml#2", 1) == ("run7.brml", 2)      # the file's own choice wins
-    odd = tmp_path / "scan#3"
-    odd.write_text("x")
-    assert sk.file_choice(str(odd), None) == (str(odd), None)          # an existing name is taken as written
+def test_scan_choice_for_every_file_or_per_file():
+    p = sk.Params.from_ledger()
+    conv = p.conventional_xrd_files
+    assert p.scan_for(conv[0]) is None
+    assert p.replace(xrd_scan=2).scan_for(conv[0]) == 2
+    named = p.replace(xrd_scan={Path(conv[1]).name: 3, conv[2]: 1})     # by file name, or by the path as given
+    assert [named.scan_for(f) for f in conv[:3]] == [None, 3, 1]
+    assert named.xrd_scan == ((Path(conv[1]).name, 3), (conv[2], 1))      # hashable, picklable
+    assert pickle.loads(pickle.dumps(named)) == named
+    assert p.replace(raman_spectrum={Path(p.dual_raman_files[0]).name: 4}).scan_for(
+        p.dual_raman_files[0], "raman_spectrum") == 4
     with pytest.raises(ParameterError, match="xrd_scan"):
-        sk.Params.from_ledger().replace(xrd_scan=-1)
+        p.replace(xrd_scan=-1)
     with pytest.raises(ParameterError, match="raman_spectrum"):
-        sk.Params.from_ledger().replace(raman_spectrum="2")
+        p.replace(raman_spectrum="2")
+    with pytest.raises(ParameterError, match="'nope.brml' is none of the section's files"):
+        p.replace(xrd_scan={"nope.brml": 1})
 
 
-def test_a_spectrum_of_a_real_linescan_is_chosen_per_file_or_for_all():
+def test_a_spectrum_of_a_real_linescan_is_chosen_and_a_wrong_choice_is_named():
     bands = sk.Params.from_ledger().bands()
-    per_file = sk.fit_spectrum(f"{LINESCAN}#3", 0.0, bands, 2.5, "conventional_raman_files")
-    for_all = sk.fit_spectrum(str(LINESCAN), 0.0, bands, 2.5, "conventional_raman_files", spectrum=3)
+    chosen = sk.fit_spectrum(str(LINESCAN), 0.0, bands, 2.5, "conventional_raman_files", spectrum=3)
     other = sk.fit_spectrum(str(LINESCAN), 0.0, bands, 2.5, "conventional_raman_files", spectrum=50)
-    assert per_file.spectrum.attrs["spectrum"] == for_all.spectrum.attrs["spectrum"] == 3
-    np.testing.assert_array_equal(per_file.spectrum.values, for_all.spectrum.values)
-    assert not np.array_equal(per_file.spectrum.values, other.spectrum.values)
+    assert chosen.spectrum.attrs["spectrum"] == 3 and other.spectrum.attrs["spectrum"] == 50
+    assert not np.array_equal(chosen.spectrum.values, other.spectrum.values)
     unchosen = sk.fit_spectrum(str(LINESCAN), 0.0, bands, 2.5, "conventional_raman_files")
     assert unchosen.fit is None
     assert unchosen.error.startswith("LabRAM_raman_linescan.txt") and "holds 100 spectra" in unchosen.error
     assert "conventional_raman_files" in unchosen.error and "raman_spectrum" in unchosen.error
-    wrong = sk.fit_spectrum(f"{LINESCAN}#100", 0.0, bands, 2.5, "dual_raman_files")
+    wrong = sk.fit_spectrum(str(LINESCAN), 0.0, bands, 2.5, "dual_raman_files", spectrum=100)
     assert wrong.fit is None and "spectrum=100 does not exist; the file holds 100 spectra" in wrong.error
     assert wrong.error.startswith("LabRAM_raman_linescan.txt") and "dual_raman_files" in wrong.error
 
@@ -124,10 +129,10 @@ def test_a_pattern_of_a_series_file_is_chosen_and_a_wrong_scan_is_named():
     np.testing.assert_allclose(chosen.values, single.values)
     kwargs = dict(li2s_start_nm=100.0, caglioti_uvw=(0.004, -0.002, 0.0025), wavelength_angstrom=1.540598,
                   parameter="conventional_xrd_files")
-    wrong = sk.quantify(f"{series}#7", 4320.0, ("beta-Li3PS4", "Li2S"), **kwargs)
+    wrong = sk.quantify(str(series), 4320.0, ("beta-Li3PS4", "Li2S"), scan=7, **kwargs)
     assert wrong.fit is None and "pattern=7 does not exist; the file holds 5 patterns" in wrong.error
     assert wrong.error.startswith("xrd_conventional_series.nc") and "conventional_xrd_files" in wrong.error
-    real = sk.quantify(f"{BRML}#1", 50.0, ("beta-Li3PS4", "Li2S"), **{**kwargs, "parameter": "dual_xrd_files"})
+    real = sk.quantify(str(BRML), 50.0, ("beta-Li3PS4", "Li2S"), scan=1, **{**kwargs, "parameter": "dual_xrd_files"})
     assert real.fit is None and "scan=1 does not exist; the file holds 1 scan" in real.error
     assert real.error.startswith(BRML.name) and "dual_xrd_files" in real.error and "xrd_scan" in real.error
 
@@ -138,9 +143,10 @@ def test_bad_multi_scan_samples_are_reported_and_skipped_the_others_run_on():
     rconv = p.conventional_raman_files
     q = p.replace(dual_xrd_files=p.dual_xrd_files[:1], dual_times_min=p.dual_times_min[:1],
                   dual_raman_files=p.dual_raman_files[:1],
-                  conventional_xrd_files=(conv[0], f"{BRML}#4", conv[1], conv[4]),
+                  conventional_xrd_files=(conv[0], str(BRML), conv[1], conv[4]),
                   conventional_times_min=(120.0, 300.0, 720.0, 4320.0),
-                  conventional_raman_files=(rconv[0], str(LINESCAN), rconv[1], rconv[4]))
+                  conventional_raman_files=(rconv[0], str(LINESCAN), rconv[1], rconv[4]),
+                  xrd_scan={BRML.name: 4})
     result = sk.run(q)
     problems = result.problems()
     assert any(x.startswith(BRML.name) and "scan=4 does not exist" in x for x in problems), problems
