@@ -219,12 +219,14 @@ class Params(SectionParams):
             expected = ("None (files with one scan), the 0-based index of the scan to take from every file that "
                         'holds several (0, 1, ...), or a mapping {"file name": index} for the files named')
             pairs = value if isinstance(value, tuple) else (("", value),)
+            if not all(isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str) for pair in pairs):
+                raise ParameterError(name, value, expected)
             for key, index in pairs:
                 if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
                     raise ParameterError(name, value, expected)
                 if key and not any(_names(key, f) for f in files):
                     raise ParameterError(name, value, f"{expected}; {key!r} is none of the section's files "
-                                         f"({', '.join(Path(f).name for f in files)})")
+                                         f"({', '.join(Path(str(f)).name for f in files)})")
         checks.in_range("wavelength_angstrom", self.wavelength_angstrom, 0.5, 2.5, "angstrom")
         checks.in_range("caglioti_u_deg2", self.caglioti_u_deg2, -1, 1, "deg2")
         checks.in_range("caglioti_v_deg2", self.caglioti_v_deg2, -1, 1, "deg2")
