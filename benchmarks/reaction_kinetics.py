@@ -19,8 +19,8 @@ from matplotlib.figure import Figure
 from lpsrepro import paths
 from lpsrepro.analysis import xrd as ax
 from lpsrepro.io.xrd import read_xy
-from lpsrepro.models import raman
-from lpsrepro.plots.reaction_kinetics import ExploreModel, draw_explore
+from lpsrepro.plots.reaction_kinetics import explore_draw
+from lpsrepro.sections import reaction_kinetics as section
 
 UVW = (0.004, -0.002, 0.0025)
 PHASES = ["beta-Li3PS4", "Li2S", "Li4P2S6"]
@@ -36,10 +36,9 @@ def series_seconds(n: int = 20) -> float:
     return time.perf_counter() - start
 
 
-def fast_path_seconds(repeats: int = 5) -> tuple[float, float]:
-    """Wall time of ``prepare`` and the median of ``run(q, prepared=...)`` over kinetic assumptions at their range ends."""
-    from lpsrepro.sections import reaction_kinetics as section
-
+def fast_path_seconds(repeats: int = 5):
+    """Wall time of ``prepare``, the median of ``run(q, prepared=...)`` over kinetic assumptions at their range
+    ends, and the central result (for the Explore benchmark)."""
     p = section.Params.from_ledger()
     start = time.perf_counter()
     prepared = section.prepare(p)
@@ -51,22 +50,24 @@ def fast_path_seconds(repeats: int = 5) -> tuple[float, float]:
         start = time.perf_counter()
         section.run(p.replace(**change), prepared=prepared)
         times.append(time.perf_counter() - start)
-    return prepare_s, statistics.median(times)
+    return prepare_s, statistics.median(times), section.run(p, prepared=prepared)
 
 
-def widget_ms() -> tuple[float, float]:
-    bands = {"PS4": [raman.Band("PS4", 420, 9, 1)], "P2S6": [raman.Band("P2S6", 389, 10, 1.2)],
-             "Li2S": [raman.Band("Li2S", 375, 6, 0.25)], "nano-Li2S": [raman.Band("n", 372, 14, 0.25)]}
-    model = ExploreModel(UVW, bands, 2.5)
+def widget_ms(result) -> tuple[float, float]:
+    """Median time of one Explore update: the model (:func:`~lpsrepro.sections.reaction_kinetics.explore`) alone,
+    and the model + drawing (:func:`~lpsrepro.plots.reaction_kinetics.explore_draw`), over sizes 18 nm–15 µm."""
+    basis = section.explore_basis(result)
+    draw = explore_draw(basis)
+    rate = result.explore_start()["rate"]
     compute, total = [], []
     for d in [18, 40, 200, 1000, 15000] * 4:
         t0 = time.perf_counter()
-        model.compute(d, 12.0, 50.0)
+        section.explore(basis, diameter_nm=d, rate=rate, time_min=50.0)
         compute.append(1e3 * (time.perf_counter() - t0))
         t0 = time.perf_counter()
         fig = Figure(figsize=(9, 3))
         FigureCanvasAgg(fig)
-        draw_explore(fig.add_subplot(), model, diameter_nm=d, rate_nm_per_min=12.0, time_min=50.0)
+        draw(fig.add_subplot(), diameter_nm=d, rate=rate, time_min=50.0)
         fig.canvas.draw()
         total.append(1e3 * (time.perf_counter() - t0))
     return statistics.median(compute), statistics.median(total)
@@ -74,7 +75,7 @@ def widget_ms() -> tuple[float, float]:
 
 if __name__ == "__main__":
     print(f"31b_reaction_kinetics: 20-pattern quantification {series_seconds():.1f} s")
-    prepare_s, run_s = fast_path_seconds()
+    prepare_s, run_s, central = fast_path_seconds()
     print(f"31b_reaction_kinetics: prepare {prepare_s:.1f} s, run(q, prepared=...) {1e3 * run_s:.0f} ms (median)")
-    model_ms, draw_ms = widget_ms()
+    model_ms, draw_ms = widget_ms(central)
     print(f"31b_reaction_kinetics Explore: model {model_ms:.1f} ms, model + drawing {draw_ms:.0f} ms (median per update)")

@@ -733,9 +733,9 @@ def reaction_kinetics(p: Params, nano: NanoLi2S, dual: tuple[XRDSample, ...],
                                    "with a measurable conversion; the kinetic fit needs at least two")
     x, s = [c.value for c in conv], [c.std for c in conv]
 
-    def fits_for(median_nm):
+    def fits_for(median_nm, mechanisms=kinetics.MECHANISMS):
         sizes = kinetics.lognormal_sizes(median_nm, p.commercial_li2s_gsd)
-        return [kin.fit_mechanism(times, x, s, sizes, m) for m in kinetics.MECHANISMS]
+        return [kin.fit_mechanism(times, x, s, sizes, m) for m in mechanisms]
 
     fits = fits_for(p.commercial_li2s_median_nm)
     ranking = kin.compare_mechanisms(fits)
@@ -753,7 +753,7 @@ def reaction_kinetics(p: Params, nano: NanoLi2S, dual: tuple[XRDSample, ...],
                 for f in fits}
     ends = []
     for median in (p.commercial_li2s_median_low_nm, p.commercial_li2s_median_high_nm):
-        refit = next(f for f in fits_for(median) if f.mechanism == best.mechanism)
+        refit, = fits_for(median, (best.mechanism,))     # only the preferred mechanism is refitted
         ends.append(kin.completion_time_mechanism_min(nano_sizes, refit, target=p.target_conversion)[0])
     x_dual = float(best.predict(dual[0].time_min, nano_sizes))
     curves = {"dual": (grid, best.predict(grid, nano_sizes)), **result.curves}
