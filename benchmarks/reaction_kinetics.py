@@ -1,7 +1,9 @@
-"""Benchmark of §3.1: whole-pattern quantification of a 20-pattern series, and one Explore update.
+"""Benchmark of §3.1: whole-pattern quantification of a 20-pattern series, the section's fast path, one Explore update.
 
 Run:  .venv/bin/python benchmarks/reaction_kinetics.py
-Prints the wall time of quantifying 20 patterns (the bundled 10 analysed twice) and the median compute time of
+Prints the wall time of quantifying 20 patterns (the bundled 10 analysed twice), of the section's ``prepare`` (every
+pattern and spectrum read, fitted and gated) and of ``run(q, prepared=...)`` for a changed kinetic assumption (the
+goal: well under 1 s, so that a sweep over the ledger's ranges costs one ``prepare``), and the median compute time of
 one widget update (model only, and model + drawing); the goal for the update is ≤ 50 ms of compute.
 """
 
@@ -17,8 +19,8 @@ from matplotlib.figure import Figure
 from lpsrepro import paths
 from lpsrepro.analysis import xrd as ax
 from lpsrepro.io.xrd import read_xy
-from lpsrepro.models import raman
-from lpsrepro.plots.reaction_kinetics import ExploreModel, draw_explore
+from lpsrepro.plots.reaction_kinetics import explore_draw
+from lpsrepro.sections import reaction_kinetics as section
 
 UVW = (0.004, -0.002, 0.0025)
 PHASES = ["beta-Li3PS4", "Li2S", "Li4P2S6"]
@@ -34,19 +36,38 @@ def series_seconds(n: int = 20) -> float:
     return time.perf_counter() - start
 
 
-def widget_ms() -> tuple[float, float]:
-    bands = {"PS4": [raman.Band("PS4", 420, 9, 1)], "P2S6": [raman.Band("P2S6", 389, 10, 1.2)],
-             "Li2S": [raman.Band("Li2S", 375, 6, 0.25)], "nano-Li2S": [raman.Band("n", 372, 14, 0.25)]}
-    model = ExploreModel(UVW, bands, 2.5)
+def fast_path_seconds(repeats: int = 5):
+    """Wall time of ``prepare``, the median of ``run(q, prepared=...)`` over kinetic assumptions at their range
+    ends, and the central result (for the Explore benchmark)."""
+    p = section.Params.from_ledger()
+    start = time.perf_counter()
+    prepared = section.prepare(p)
+    prepare_s = time.perf_counter() - start
+    changes = [{"commercial_li2s_median_nm": 30000.0}, {"commercial_li2s_gsd": 3.0}, {"nano_li2s_relative_sd": 0.4},
+               {"target_conversion": 0.999}, {}]
+    times = []
+    for change in changes[:repeats]:
+        start = time.perf_counter()
+        section.run(p.replace(**change), prepared=prepared)
+        times.append(time.perf_counter() - start)
+    return prepare_s, statistics.median(times), section.run(p, prepared=prepared)
+
+
+def widget_ms(result) -> tuple[float, float]:
+    """Median time of one Explore update: the model (:func:`~lpsrepro.sections.reaction_kinetics.explore`) alone,
+    and the model + drawing (:func:`~lpsrepro.plots.reaction_kinetics.explore_draw`), over sizes 18 nm–15 µm."""
+    basis = section.explore_basis(result)
+    draw = explore_draw(basis)
+    rate = result.explore_start()["rate"]
     compute, total = [], []
     for d in [18, 40, 200, 1000, 15000] * 4:
         t0 = time.perf_counter()
-        model.compute(d, 12.0, 50.0)
+        section.explore(basis, diameter_nm=d, rate=rate, time_min=50.0)
         compute.append(1e3 * (time.perf_counter() - t0))
         t0 = time.perf_counter()
         fig = Figure(figsize=(9, 3))
         FigureCanvasAgg(fig)
-        draw_explore(fig.add_subplot(), model, diameter_nm=d, rate_nm_per_min=12.0, time_min=50.0)
+        draw(fig.add_subplot(), diameter_nm=d, rate=rate, time_min=50.0)
         fig.canvas.draw()
         total.append(1e3 * (time.perf_counter() - t0))
     return statistics.median(compute), statistics.median(total)
@@ -54,5 +75,7 @@ def widget_ms() -> tuple[float, float]:
 
 if __name__ == "__main__":
     print(f"31b_reaction_kinetics: 20-pattern quantification {series_seconds():.1f} s")
-    model_ms, draw_ms = widget_ms()
+    prepare_s, run_s, central = fast_path_seconds()
+    print(f"31b_reaction_kinetics: prepare {prepare_s:.1f} s, run(q, prepared=...) {1e3 * run_s:.0f} ms (median)")
+    model_ms, draw_ms = widget_ms(central)
     print(f"31b_reaction_kinetics Explore: model {model_ms:.1f} ms, model + drawing {draw_ms:.0f} ms (median per update)")

@@ -9,7 +9,7 @@ from lpsrepro import claims
 from lpsrepro.cli import main
 from lpsrepro.sections import membrane
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def test_variant_build_attributes_each_claim_to_its_own_inputs(tmp_path, capsys):

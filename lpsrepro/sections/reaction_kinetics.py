@@ -22,7 +22,11 @@ Composition of the technique code for one paper section (contract in
 4. **Raman (Fig. 2b, 2d).** Band fits; the band positions are pooled over the
    spectra in which each band is present.
 
-:func:`run` does all of it; :func:`explore` is the Explore widget's fast path
+:func:`prepare` does steps 1, 2 and 4 and the reading and gating of step 3 (everything that depends
+only on the files and the analysis settings, ``Params.PREPARED_FROM``: seconds); :func:`run` does the
+rest — the nano-Li2S diameter from its column length, the rate-law fits with the commercial Li2S
+size distribution, the completion times — in a fraction of a second when given ``prepared=`` (the
+fast path of a parameter sweep over the kinetic assumptions). :func:`explore` is the Explore widget's fast path
 (a forward model of conversion, pattern and spectrum built from
 :mod:`lpsrepro.models`, with the pieces that do not change precomputed by
 :func:`explore_basis`).
@@ -40,8 +44,8 @@ import xarray as xr
 from lpsrepro import ledger, params as checks, paths
 from lpsrepro.analysis import kinetics as kin, raman as ram, xrd as ax
 from lpsrepro.errors import InputFileError, ParameterError
-from lpsrepro.io.raman import read_raman_txt
-from lpsrepro.io.xrd import read_xy
+from lpsrepro.io.raman import read_raman_spectrum
+from lpsrepro.io.xrd import read_xrd_pattern
 from lpsrepro.models import kinetics, raman as raman_model, xrd
 from lpsrepro.sections import Number, SectionParams
 from lpsrepro.units import convert
@@ -62,6 +66,11 @@ def _tuple(value):
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
+def _names(key: str, path: str) -> bool:
+    """Whether a key of ``xrd_scan``/``raman_spectrum`` names ``path``: the path as given, or its file name."""
+    return key == str(path) or (Path(key).name == key and Path(str(path)).name == key)
+
+
 @dataclass(frozen=True)
 class Params(SectionParams):
     """Inputs of §3.1 reaction kinetics.
@@ -71,7 +80,17 @@ class Params(SectionParams):
     (Fig. S6), ``naph_xrd_file`` (Fig. S8), ``nano_li2s_xrd_file`` (Fig. S1), ``dual_raman_files``,
     ``conventional_raman_files`` (one spectrum per reaction time), ``nano_li2s_raman_file``,
     ``commercial_li2s_raman_file``. ``dual_times_min``, ``conventional_times_min``: reaction times
-    (min) of those files.
+    (min) of those files. Patterns may be two-column ``.xy``/``.txt``, PANalytical ``.xrdml``, Bruker
+    ``.brml``, Rigaku ``.rasx`` or an lpsrepro NetCDF series; spectra two-column text, Renishaw
+    ``.wdf``, a LabSpec export or a NetCDF series (:func:`lpsrepro.io.xrd.read_xrd_pattern`,
+    :func:`lpsrepro.io.raman.read_raman_spectrum`).
+
+    Files holding several scans or spectra: ``xrd_scan`` picks the scan of the XRD files and
+    ``raman_spectrum`` the spectrum of the Raman files (maps, line scans, tables), each either None
+    (the file's only scan: a file with several is reported, with what it holds, and skipped), a
+    0-based index for every file, or a mapping ``{file: index}`` for the files named (by the path as
+    given or by the file name alone; the other files take None), e.g. ``{"run7.brml": 2}``. A file
+    holding one scan accepts only None or 0, so name the multi-scan files when a series mixes both.
 
     ``wavelength_angstrom`` (Å) of the patterns and reference sticks; ``caglioti_u_deg2``,
     ``caglioti_v_deg2``, ``caglioti_w_deg2`` (deg², ledger ``xrd.caglioti_*``): instrument
@@ -83,7 +102,8 @@ class Params(SectionParams):
     Kinetics: ``commercial_li2s_median_nm`` (nm, ledger ``kinetics.commercial_li2s_median``),
     ``commercial_li2s_median_low_nm`` and ``commercial_li2s_median_high_nm`` (nm, the ends of its
     ledger range), ``commercial_li2s_gsd`` (ledger ``kinetics.commercial_li2s_gsd``),
-    ``nano_li2s_relative_sd`` (ledger ``kinetics.nano_li2s_relative_sd``), ``target_conversion``.
+    ``nano_li2s_relative_sd`` (ledger ``kinetics.nano_li2s_relative_sd``), ``target_conversion`` (the
+    Li2S conversion that counts as complete, ledger ``kinetics.completion_conversion``).
     """
 
     dual_xrd_files: tuple[str, ...]
@@ -106,6 +126,8 @@ class Params(SectionParams):
     commercial_li2s_start_nm: float = 100.0
     raman_instrument_fwhm_per_cm: float = 2.5
     raman_bands: tuple[tuple[str, float, float], ...] = RAMAN_BANDS
+    xrd_scan: int | None | tuple[tuple[str, int], ...] = None
+    raman_spectrum: int | None | tuple[tuple[str, int], ...] = None
     commercial_li2s_median_nm: float = 15000.0
     commercial_li2s_median_low_nm: float = 1000.0
     commercial_li2s_median_high_nm: float = 30000.0
@@ -117,13 +139,29 @@ class Params(SectionParams):
               "caglioti_w_deg2": "xrd.caglioti_w", "raman_instrument_fwhm_per_cm": "raman.instrument_fwhm",
               "commercial_li2s_median_nm": "kinetics.commercial_li2s_median",
               "commercial_li2s_gsd": "kinetics.commercial_li2s_gsd",
-              "nano_li2s_relative_sd": "kinetics.nano_li2s_relative_sd"}
+              "nano_li2s_relative_sd": "kinetics.nano_li2s_relative_sd",
+              "target_conversion": "kinetics.completion_conversion"}
+    #: The unit ``from_ledger`` converts each ledger value to ("" for a pure number); a sweep reads it.
+    _UNITS = {"caglioti_u_deg2": "degree**2", "caglioti_v_deg2": "degree**2", "caglioti_w_deg2": "degree**2",
+              "raman_instrument_fwhm_per_cm": "1/cm", "commercial_li2s_median_nm": "nm", "commercial_li2s_gsd": "",
+              "nano_li2s_relative_sd": "", "target_conversion": ""}
+    #: The fields :func:`prepare` depends on (files, scan choices, analysis settings, the instrument
+    #: functions the fits use); the kinetic assumptions are not among them, so a sweep over those runs
+    #: :func:`run` with ``prepared=`` (see :mod:`lpsrepro.sections`).
+    PREPARED_FROM = frozenset({
+        "dual_xrd_files", "dual_times_min", "conventional_xrd_files", "conventional_times_min",
+        "nano_p2s5_xrd_file", "naph_xrd_file", "nano_li2s_xrd_file", "dual_raman_files", "conventional_raman_files",
+        "nano_li2s_raman_file", "commercial_li2s_raman_file", "wavelength_angstrom", "caglioti_u_deg2",
+        "caglioti_v_deg2", "caglioti_w_deg2", "phases", "nano_li2s_start_nm", "commercial_li2s_start_nm",
+        "raman_instrument_fwhm_per_cm", "raman_bands", "xrd_scan", "raman_spectrum"})
 
     def __post_init__(self):
         for f in dataclasses.fields(self):   # lists from papermill or YAML become tuples (hashable, frozen)
             value = getattr(self, f.name)
             if f.name == "raman_bands" and isinstance(value, dict):
                 value = tuple((k, *v) for k, v in value.items())
+            if f.name in ("xrd_scan", "raman_spectrum") and isinstance(value, dict):
+                value = tuple((str(k), v) for k, v in value.items())
             object.__setattr__(self, f.name, _tuple(value))
         self.check()
 
@@ -154,6 +192,7 @@ class Params(SectionParams):
             commercial_li2s_median_high_nm=convert(float(high), unit, "nm"),
             commercial_li2s_gsd=ledger.value("kinetics.commercial_li2s_gsd", ""),
             nano_li2s_relative_sd=ledger.value("kinetics.nano_li2s_relative_sd", ""),
+            target_conversion=ledger.value("kinetics.completion_conversion", ""),
         )
 
     def check(self) -> None:
@@ -171,6 +210,23 @@ class Params(SectionParams):
             files = getattr(self, name)
             if not isinstance(files, tuple) or len(files) != n:
                 raise ParameterError(name, files, f"a list of {n} spectra, one per reaction time")
+        xrd_files = (*self.dual_xrd_files, *self.conventional_xrd_files, self.nano_p2s5_xrd_file, self.naph_xrd_file,
+                     self.nano_li2s_xrd_file)
+        raman_files = (*self.dual_raman_files, *self.conventional_raman_files, self.nano_li2s_raman_file,
+                       self.commercial_li2s_raman_file)
+        for name, files in (("xrd_scan", xrd_files), ("raman_spectrum", raman_files)):
+            value = getattr(self, name)
+            expected = ("None (files with one scan), the 0-based index of the scan to take from every file that "
+                        'holds several (0, 1, ...), or a mapping {"file name": index} for the files named')
+            pairs = value if isinstance(value, tuple) else (("", value),)
+            if not all(isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str) for pair in pairs):
+                raise ParameterError(name, value, expected)
+            for key, index in pairs:
+                if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
+                    raise ParameterError(name, value, expected)
+                if key and not any(_names(key, f) for f in files):
+                    raise ParameterError(name, value, f"{expected}; {key!r} is none of the section's files "
+                                         f"({', '.join(Path(str(f)).name for f in files)})")
         checks.in_range("wavelength_angstrom", self.wavelength_angstrom, 0.5, 2.5, "angstrom")
         checks.in_range("caglioti_u_deg2", self.caglioti_u_deg2, -1, 1, "deg2")
         checks.in_range("caglioti_v_deg2", self.caglioti_v_deg2, -1, 1, "deg2")
@@ -194,6 +250,15 @@ class Params(SectionParams):
     @property
     def caglioti_uvw(self) -> tuple[float, float, float]:
         return (self.caglioti_u_deg2, self.caglioti_v_deg2, self.caglioti_w_deg2)
+
+    def scan_for(self, path: str, which: str = "xrd_scan") -> int | None:
+        """The scan (``which="xrd_scan"``) or spectrum (``"raman_spectrum"``) to read from ``path``."""
+        value = getattr(self, which)
+        if not isinstance(value, tuple):
+            return value
+        exact = [i for key, i in value if key == str(path)]
+        by_name = [i for key, i in value if _names(key, path)]
+        return (exact or by_name or [None])[0]
 
     def bands(self) -> dict[str, tuple[float, float]]:
         return {name: (float(c), float(w)) for name, c, w in self.raman_bands}
@@ -233,16 +298,29 @@ def in_words(exc: Exception, path: str) -> str:
     return f"{Path(path).name}: {exc}"
 
 
+def _scan_hint(exc: InputFileError, parameter: str, choice: str) -> str:
+    """Where a wrong or missing scan choice is set, for the reader's message about it."""
+    if exc.field not in ("scan", "spectrum", "pattern"):
+        return ""
+    return (f" [a file of {parameter}; choose with the parameter {choice}: an index for every file, "
+            f'or {{"{exc.path.name}": index}} for this one]')
+
+
 def quantify(path: str, time_min: float, phases: tuple[str, ...], *, li2s_start_nm: float, caglioti_uvw,
-             wavelength_angstrom: float, parameter: str = "pattern file") -> XRDSample:
-    """Read, fit and gate one pattern; a file that cannot be read or fitted becomes a reported failure."""
+             wavelength_angstrom: float, parameter: str = "pattern file", scan: int | None = None) -> XRDSample:
+    """Read, fit and gate one pattern; a file that cannot be read or fitted becomes a reported failure.
+
+    ``scan``: the scan to read from a file that holds several (:func:`lpsrepro.io.xrd.read_xrd_pattern`).
+    """
     try:
-        pattern = read_xy(checks.existing_file(parameter, path), wavelength_angstrom=wavelength_angstrom)
+        pattern = read_xrd_pattern(checks.existing_file(parameter, path), wavelength_angstrom=wavelength_angstrom,
+                                   scan=scan)
         start = {**START_SIZES_NM, "Li2S": li2s_start_nm}
         fit = ax.fit_pattern(pattern, list(phases), caglioti_uvw=caglioti_uvw, initial_sizes_nm=start,
                              wavelength_angstrom=wavelength_angstrom)
     except (InputFileError, ParameterError) as exc:   # one bad file must not stop the others
-        return XRDSample(str(path), float(time_min), None, None, None, in_words(exc, path))
+        hint = _scan_hint(exc, parameter, "xrd_scan") if isinstance(exc, InputFileError) else ""
+        return XRDSample(str(path), float(time_min), None, None, None, in_words(exc, path) + hint)
     return XRDSample(str(path), float(time_min), pattern, fit, ax.pattern_gate(fit))
 
 
@@ -289,14 +367,19 @@ class RamanSample:
 
 
 def fit_spectrum(path: str, time_min: float, bands: dict, fwhm_per_cm: float,
-                 parameter: str = "spectrum file") -> RamanSample:
-    """Read and fit one Raman spectrum; a file that cannot be read or fitted becomes a reported failure."""
+                 parameter: str = "spectrum file", spectrum: int | None = None) -> RamanSample:
+    """Read and fit one Raman spectrum; a file that cannot be read or fitted becomes a reported failure.
+
+    ``spectrum``: the spectrum to read from a map, line scan or table
+    (:func:`lpsrepro.io.raman.read_raman_spectrum`).
+    """
     try:
-        spectrum = read_raman_txt(checks.existing_file(parameter, path))
-        fit = ram.fit_bands(spectrum, bands, instrument_fwhm_per_cm=fwhm_per_cm)
+        data = read_raman_spectrum(checks.existing_file(parameter, path), spectrum=spectrum)
+        fit = ram.fit_bands(data, bands, instrument_fwhm_per_cm=fwhm_per_cm)
     except (InputFileError, ParameterError) as exc:
-        return RamanSample(str(path), float(time_min), None, None, in_words(exc, path))
-    return RamanSample(str(path), float(time_min), spectrum, fit)
+        hint = _scan_hint(exc, parameter, "raman_spectrum") if isinstance(exc, InputFileError) else ""
+        return RamanSample(str(path), float(time_min), None, None, in_words(exc, path) + hint)
+    return RamanSample(str(path), float(time_min), data, fit)
 
 
 # --------------------------------------------------------------------------- result
@@ -582,12 +665,21 @@ def _sample_text(s: XRDSample) -> str:
 # --------------------------------------------------------------------------- the section
 def nano_li2s_size(p: Params) -> NanoLi2S:
     """Fig. S1: gate the nano-Li2S pattern with Li2S alone, then the Scherrer size of its found reflections."""
+    return nano_li2s_diameter(measure_nano_li2s(p), p.nano_li2s_relative_sd)
+
+
+def measure_nano_li2s(p: Params) -> NanoLi2S:
+    """Fig. S1, the measurement: the gated nano-Li2S pattern, its reflections' column lengths, the Raman bands.
+
+    The diameter is left unset (NaN): it needs the assumed relative spread of the sizes
+    (:func:`nano_li2s_diameter`), which is not a property of the files.
+    """
     sample = quantify(p.nano_li2s_xrd_file, 0.0, ("Li2S",), li2s_start_nm=p.nano_li2s_start_nm,
                       caglioti_uvw=p.caglioti_uvw, wavelength_angstrom=p.wavelength_angstrom,
-                      parameter="nano_li2s_xrd_file")
+                      parameter="nano_li2s_xrd_file", scan=p.scan_for(p.nano_li2s_xrd_file))
     lines: tuple[ax.LineWidth, ...] = ()
     problem = sample.problem
-    column = column_std = diameter = diameter_std = float("nan")
+    column = column_std = float("nan")
     if sample.pattern is not None:
         lines = tuple(ax.scherrer_line_sizes(sample.pattern, "Li2S", caglioti_uvw=p.caglioti_uvw))
         found = [l for l in lines if l.found]
@@ -598,14 +690,25 @@ def nano_li2s_size(p: Params) -> NanoLi2S:
             lengths = np.array([l.column_length_nm for l in found])
             column = float(lengths.mean())
             column_std = float(lengths.std(ddof=1) / np.sqrt(lengths.size)) if lengths.size > 1 else float("nan")
-            diameter = ax.sphere_diameter_from_column_length_nm(column, p.nano_li2s_relative_sd)
-            diameter_std = diameter * column_std / column
     bands = {"Li2S": p.bands()["Li2S"]}
-    return NanoLi2S(sample, lines, column, column_std, diameter, diameter_std, problem,
+    return NanoLi2S(sample, lines, column, column_std, float("nan"), float("nan"), problem,
                     fit_spectrum(p.nano_li2s_raman_file, 0.0, bands, p.raman_instrument_fwhm_per_cm,
-                                 "nano_li2s_raman_file"),
+                                 "nano_li2s_raman_file", spectrum=p.scan_for(p.nano_li2s_raman_file, "raman_spectrum")),
                     fit_spectrum(p.commercial_li2s_raman_file, 0.0, bands, p.raman_instrument_fwhm_per_cm,
-                                 "commercial_li2s_raman_file"))
+                                 "commercial_li2s_raman_file",
+                                 spectrum=p.scan_for(p.commercial_li2s_raman_file, "raman_spectrum")))
+
+
+def nano_li2s_diameter(nano: NanoLi2S, relative_sd: float) -> NanoLi2S:
+    """The measured column length as a mean sphere diameter, for sizes of relative spread ``relative_sd``.
+
+    :func:`lpsrepro.analysis.xrd.sphere_diameter_from_column_length_nm` (⟨L⟩v = ¾⟨D⁴⟩/⟨D³⟩);
+    the diameter's standard error is the column length's, relative.
+    """
+    if not np.isfinite(nano.column_nm):
+        return nano
+    diameter = ax.sphere_diameter_from_column_length_nm(nano.column_nm, relative_sd)
+    return dataclasses.replace(nano, diameter_nm=diameter, diameter_std_nm=diameter * nano.column_std_nm / nano.column_nm)
 
 
 def _conversion(sample: XRDSample, minor: str, route: str = "solution") -> kin.Conversion:
@@ -630,9 +733,9 @@ def reaction_kinetics(p: Params, nano: NanoLi2S, dual: tuple[XRDSample, ...],
                                    "with a measurable conversion; the kinetic fit needs at least two")
     x, s = [c.value for c in conv], [c.std for c in conv]
 
-    def fits_for(median_nm):
+    def fits_for(median_nm, mechanisms=kinetics.MECHANISMS):
         sizes = kinetics.lognormal_sizes(median_nm, p.commercial_li2s_gsd)
-        return [kin.fit_mechanism(times, x, s, sizes, m) for m in kinetics.MECHANISMS]
+        return [kin.fit_mechanism(times, x, s, sizes, m) for m in mechanisms]
 
     fits = fits_for(p.commercial_li2s_median_nm)
     ranking = kin.compare_mechanisms(fits)
@@ -650,7 +753,7 @@ def reaction_kinetics(p: Params, nano: NanoLi2S, dual: tuple[XRDSample, ...],
                 for f in fits}
     ends = []
     for median in (p.commercial_li2s_median_low_nm, p.commercial_li2s_median_high_nm):
-        refit = next(f for f in fits_for(median) if f.mechanism == best.mechanism)
+        refit, = fits_for(median, (best.mechanism,))     # only the preferred mechanism is refitted
         ends.append(kin.completion_time_mechanism_min(nano_sizes, refit, target=p.target_conversion)[0])
     x_dual = float(best.predict(dual[0].time_min, nano_sizes))
     curves = {"dual": (grid, best.predict(grid, nano_sizes)), **result.curves}
@@ -659,27 +762,78 @@ def reaction_kinetics(p: Params, nano: NanoLi2S, dual: tuple[XRDSample, ...],
                                dual_model_conversion=x_dual, curves=curves)
 
 
-def run(p: Params) -> Result:
-    """All of §3.1's measurements from the files named in ``p`` (pure: reads files, writes nothing)."""
+@dataclass(frozen=True)
+class Prepared:
+    """What :func:`prepare` measured from the files: everything of a :class:`Result` but the kinetics.
+
+    ``key`` holds the values of ``Params.PREPARED_FROM`` it was made with; :func:`run` refuses a
+    ``Prepared`` made from other files or settings rather than give numbers of the wrong data.
+    """
+
+    key: tuple
+    nano: NanoLi2S                       # diameter unset: it needs the assumed relative spread
+    dual: tuple[XRDSample, ...]
+    conventional: tuple[XRDSample, ...]
+    s6: XRDSample
+    s8: XRDSample
+    dual_raman: tuple[RamanSample, ...]
+    conventional_raman: tuple[RamanSample, ...]
+    pooled: dict
+
+
+def prepared_key(p: Params) -> tuple:
+    """The values of ``p``'s ``PREPARED_FROM`` fields, in a fixed order (what a :class:`Prepared` depends on)."""
+    return tuple((name, getattr(p, name)) for name in sorted(Params.PREPARED_FROM))
+
+
+def prepare(p: Params) -> Prepared:
+    """Read, fit and gate every pattern and spectrum named in ``p`` (the slow part of :func:`run`, seconds).
+
+    Depends only on ``Params.PREPARED_FROM``; pure (reads files, writes nothing) and picklable.
+    """
     common = dict(caglioti_uvw=p.caglioti_uvw, wavelength_angstrom=p.wavelength_angstrom)
-    nano = nano_li2s_size(p)
-    dual = tuple(quantify(f, t, p.phases, li2s_start_nm=p.nano_li2s_start_nm, parameter="dual_xrd_files", **common)
+    nano = measure_nano_li2s(p)
+    dual = tuple(quantify(f, t, p.phases, li2s_start_nm=p.nano_li2s_start_nm, parameter="dual_xrd_files",
+                          scan=p.scan_for(f), **common)
                  for f, t in zip(p.dual_xrd_files, p.dual_times_min))
     conv = tuple(quantify(f, t, p.phases, li2s_start_nm=p.commercial_li2s_start_nm,
-                          parameter="conventional_xrd_files", **common)
+                          parameter="conventional_xrd_files", scan=p.scan_for(f), **common)
                  for f, t in zip(p.conventional_xrd_files, p.conventional_times_min))
     s6 = quantify(p.nano_p2s5_xrd_file, 65.0, p.phases, li2s_start_nm=p.nano_li2s_start_nm,
-                  parameter="nano_p2s5_xrd_file", **common)
+                  parameter="nano_p2s5_xrd_file", scan=p.scan_for(p.nano_p2s5_xrd_file), **common)
     s8 = quantify(p.naph_xrd_file, 50.0, p.phases, li2s_start_nm=p.nano_li2s_start_nm, parameter="naph_xrd_file",
-                  **common)
+                  scan=p.scan_for(p.naph_xrd_file), **common)
     bands = p.bands()
-    dual_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "dual_raman_files")
+    dual_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "dual_raman_files",
+                                    spectrum=p.scan_for(f, "raman_spectrum"))
                        for f, t in zip(p.dual_raman_files, p.dual_times_min))
-    conv_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "conventional_raman_files")
+    conv_raman = tuple(fit_spectrum(f, t, bands, p.raman_instrument_fwhm_per_cm, "conventional_raman_files",
+                                    spectrum=p.scan_for(f, "raman_spectrum"))
                        for f, t in zip(p.conventional_raman_files, p.conventional_times_min))
     conv_fits = [r.fit for r in conv_raman if r.fit is not None]
     pooled = {name: pooled_band(conv_fits, name) for name in ("P2S6", "b310", "b470")}
-    return Result(p, nano, dual, conv, s6, s8, reaction_kinetics(p, nano, dual, conv), dual_raman, conv_raman, pooled)
+    return Prepared(prepared_key(p), nano, dual, conv, s6, s8, dual_raman, conv_raman, pooled)
+
+
+def run(p: Params, prepared: Prepared | None = None) -> Result:
+    """All of §3.1's measurements from the files named in ``p`` (pure: reads files, writes nothing).
+
+    ``prepared``: the result of :func:`prepare` for parameters that agree with ``p`` on every field of
+    ``Params.PREPARED_FROM`` (then no file is read and only the kinetics are computed); ``None`` does
+    it all. A ``Prepared`` of other files or settings is refused (:class:`~lpsrepro.errors.ParameterError`).
+    """
+    if prepared is None:
+        prepared = prepare(p)
+    elif not isinstance(prepared, Prepared) or prepared.key != prepared_key(p):
+        theirs = dict(prepared.key) if isinstance(prepared, Prepared) else {}
+        differ = sorted(name for name, value in prepared_key(p) if theirs.get(name, object()) != value)
+        raise ParameterError("prepared", type(prepared).__name__,
+                             "the result of prepare() for the same files and analysis settings "
+                             f"(these differ: {', '.join(differ) or 'not a Prepared'})")
+    nano = nano_li2s_diameter(prepared.nano, p.nano_li2s_relative_sd)
+    return Result(p, nano, prepared.dual, prepared.conventional, prepared.s6, prepared.s8,
+                  reaction_kinetics(p, nano, prepared.dual, prepared.conventional), prepared.dual_raman,
+                  prepared.conventional_raman, prepared.pooled)
 
 
 # --------------------------------------------------------------------------- Explore (fast path)
