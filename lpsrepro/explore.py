@@ -29,6 +29,7 @@ Sections and what is cached (each section's own fast entry point draws the widge
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import time
 from collections.abc import Callable
@@ -138,8 +139,9 @@ def load(name: str, *, cache_dir: Path | None = None, compute: bool = True,
     data = _compute(name, params)
     cache_dir.mkdir(parents=True, exist_ok=True)
     for old in cache_dir.glob(f"{name}-*.pkl"):
-        old.unlink()                       # one entry per section: the current one
-    tmp = path.with_suffix(".tmp")
+        old.unlink(missing_ok=True)        # one entry per section: the current one
+    # a name of this process's own: two kernels (a preheated one and a page's) may fill it at once
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with tmp.open("wb") as fh:
         pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
@@ -209,18 +211,45 @@ def dashboard(names=None, *, cache_dir: Path | None = None):
     return widgets.VBox(blocks)
 
 
-def serve(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = True, extra_args=()) -> int:
-    """Fill the cache, then serve ``notebooks/explore.ipynb`` with Voilà until Ctrl-C; returns the exit status.
+#: Voilà's options for the dashboard. ``preheat_kernel`` keeps one kernel (``pool_size``) that has already
+#: executed the notebook, so that a page view gets a dashboard that is drawn already instead of waiting for
+#: a kernel to start and run every section's imports and first draws (about 6 s of the 7 s a cold view
+#: takes; ``benchmarks/explore.py``); the pool refills itself after each view.
+VOILA_OPTIONS = ("--preheat_kernel=True", "--pool_size=1")
 
+
+def voila_command(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = False, extra_args=()) -> list[str]:
+    """The command that serves ``notebooks/explore.ipynb`` with Voilà (run it from the repository root)."""
+    import sys
+
+    return [sys.executable, "-m", "voila", str(paths.NOTEBOOKS / "explore.ipynb"), f"--port={port}",
+            f"--Voila.ip={ip}", *VOILA_OPTIONS, *([] if open_browser else ["--no-browser"]), *extra_args]
+
+
+def cache_filled(names=None, *, cache_dir: Path | None = None) -> bool:
+    """Whether every section in ``names`` has a cache entry (of any key: a cheap look, no imports).
+
+    An entry of an older key is replaced by the dashboard's own :func:`load` when it is shown.
+    """
+    cache_dir = Path(cache_dir or CACHE_DIR)
+    return all(any(cache_dir.glob(f"{name}-*.pkl")) for name in names or SECTIONS)
+
+
+def serve(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = True, extra_args=()) -> int:
+    """Serve ``notebooks/explore.ipynb`` with Voilà until Ctrl-C; returns the exit status.
+
+    When a section has no cache entry yet, its analysis is run first (tens of seconds, once). When
+    every section has one, Voilà starts at once: checking the entries' keys here would import every
+    section (seconds), and the dashboard's kernel checks them anyway, recomputing a stale one.
     Voilà's standalone server has no root check, so nothing like ``--allow-root`` is needed in a
     container; ``ip="0.0.0.0"`` serves beyond this machine.
     """
     import subprocess
     import sys
 
-    prepare(progress=lambda message: print(message, file=sys.stderr))
-    cmd = [sys.executable, "-m", "voila", str(paths.NOTEBOOKS / "explore.ipynb"), f"--port={port}",
-           f"--Voila.ip={ip}", *([] if open_browser else ["--no-browser"]), *extra_args]
+    if not cache_filled():
+        prepare(progress=lambda message: print(message, file=sys.stderr))
+    cmd = voila_command(port=port, ip=ip, open_browser=open_browser, extra_args=extra_args)
     print(f"Explore dashboard on http://{ip}:{port}/ (Ctrl-C stops it)", file=sys.stderr)
     proc = subprocess.Popen(cmd, cwd=paths.ROOT)
     try:
