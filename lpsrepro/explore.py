@@ -160,10 +160,10 @@ def prepare(names=None, *, cache_dir: Path | None = None, progress: Callable[[st
 
 def section_widget(name: str, data):
     """The Explore widget of section ``name`` from its cached inputs (no static image: app view)."""
-    from lpsrepro.widgets import static_images
+    from lpsrepro.widgets import sensitivity_of, static_images
 
     section = _section_module(name)
-    with static_images(False):
+    with static_images(False), sensitivity_of(name):
         if name == "membrane":
             from lpsrepro.plots.impedance import membrane_model_explorer
 
@@ -189,7 +189,7 @@ def nanoparticles_explorer(grid, supply_rate_per_s: float, solubility_mol_per_m3
         return draw_model_distribution(ax, grid.nearest(supply_rate_per_s, solubility_mol_per_m3),
                                        status=f"k = {supply_rate_per_s:.3g} 1/s, C∞ = {solubility_mol_per_m3:.1e} mol/m³")
 
-    return explorer(controls, draw)
+    return explorer(controls, draw, section="nanoparticles")
 
 
 def dashboard(names=None, *, cache_dir: Path | None = None):
