@@ -133,7 +133,11 @@ def page_seconds(url: str, n_sections: int) -> float | None:
         page.wait_for_function(f"() => document.querySelectorAll('h3').length >= {n_sections} && "
                                "document.querySelectorAll('.widget-slider').length > 0", timeout=120_000)
         seconds = time.perf_counter() - start
+        nav = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0]; "
+                            "return [n.responseStart, n.responseEnd, n.domContentLoadedEventEnd, n.loadEventEnd]; }")
         browser.close()
+    print(f"    (browser: first byte {nav[0] / 1e3:.2f} s, page received {nav[1] / 1e3:.2f} s, DOM ready "
+          f"{nav[2] / 1e3:.2f} s, loaded {nav[3] / 1e3:.2f} s, widgets shown {seconds:.2f} s)")
     return seconds
 
 
