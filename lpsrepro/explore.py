@@ -4,7 +4,10 @@
 ``lpsrepro explore``). Running the analyses that the widgets start from takes tens of seconds
 (§3.1's size fits and its model grid most of all), so the inputs of each section's widgets are
 computed once by :func:`prepare` and kept in ``build/explore-cache/``; the dashboard then starts
-in a few seconds.
+in a few seconds, and at once when Voilà's preheated kernel (:data:`VOILA_OPTIONS`) has drawn it
+before the page is requested (``benchmarks/explore.py`` measures where the start time goes).
+Each section's widgets are built under :func:`lpsrepro.widgets.sensitivity_of`, so a slider bound
+to the assumptions ledger shows its range and the claims it moves (:mod:`lpsrepro.slider_sensitivity`).
 
 A cache entry is keyed by a SHA-256 of (a) the section's parameters — the defaults of
 ``Params.from_ledger()``, i.e. the bundled data files and the assumptions ledger —, (b) the bytes
