@@ -86,7 +86,13 @@ def cache_key(params) -> str:
 
 
 def _compute(name: str, params):
-    """What the section's widgets start from (the slow part, done once)."""
+    """What the section's widgets start from (the slow part, done once), with their first views."""
+    data = _inputs(name, params)
+    data["first_views"] = first_views_of(name, data)
+    return data
+
+
+def _inputs(name: str, params):
     section = _section_module(name)
     if name == "nanoparticles":
         base = nanoparticles_base(params)
@@ -97,6 +103,23 @@ def _compute(name: str, params):
     if name == "performance":
         return {"result": result, "model_inputs": section.cell_model_inputs(result)}
     raise AssertionError(name)           # unreachable: _section_module checked the name
+
+
+def first_views_of(name: str, data) -> dict:
+    """The first view (PNG and status line) of each explorer of section ``name``, drawn once for the cache.
+
+    A dashboard built from the cache then shows them without drawing (about a second of its start on
+    two cores, ``benchmarks/explore.py``). Empty when the widget cannot be built here: the dashboard
+    then draws, and shows the error.
+    """
+    from lpsrepro.widgets import FirstViews
+
+    views = FirstViews()
+    try:
+        section_widget(name, data, views=views)
+    except Exception:                   # noqa: BLE001 -- the dashboard draws instead, and reports it
+        return {}
+    return views.stored
 
 
 def nanoparticles_base(p):
@@ -161,12 +184,18 @@ def prepare(names=None, *, cache_dir: Path | None = None, progress: Callable[[st
     return taken
 
 
-def section_widget(name: str, data):
-    """The Explore widget of section ``name`` from its cached inputs (no static image: app view)."""
-    from lpsrepro.widgets import sensitivity_of, static_images
+def section_widget(name: str, data, *, views=None):
+    """The Explore widget of section ``name`` from its cached inputs (no static image: app view).
+
+    The explorers' first views come from ``views`` (a :class:`lpsrepro.widgets.FirstViews`), by
+    default from the cache entry's ``"first_views"``; a view missing there is drawn.
+    """
+    from lpsrepro.widgets import FirstViews, first_views, sensitivity_of, static_images
 
     section = _section_module(name)
-    with static_images(False), sensitivity_of(name):
+    if views is None:
+        views = FirstViews(data.get("first_views") if isinstance(data, dict) else None)
+    with static_images(False), sensitivity_of(name), first_views(views):
         if name == "membrane":
             from lpsrepro.plots.impedance import membrane_model_explorer
 

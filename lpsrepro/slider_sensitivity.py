@@ -159,9 +159,8 @@ def fmt_percent(r: float) -> str:
     p = 100.0 * r
     if abs(p) < 0.05:
         return "±0 %"
-    text = f"{abs(p):.2g}" if abs(p) < 100 else f"{abs(p):.0f}"
-    if "e" in text:
-        text = f"{abs(p):.0f}"
+    rounded = float(f"{abs(p):.2g}")
+    text = f"{rounded:.0f}" if rounded >= 10 else f"{rounded:g}"
     return ("+" if p > 0 else "−") + text + " %"
 
 

@@ -151,6 +151,62 @@ def grid_slider(description: str, values, value: float, *, fmt: str = "{:.3g}") 
                                    style={"description_width": "initial"}, layout={"width": "36em"})
 
 
+#: Resolution of the PNG that IPython shows of a ``Figure`` (as :func:`lpsrepro.plots.style.enable_inline_figures`
+#: registers it), used for the stored first views so that they match the live redraws.
+INLINE_DPI = 110
+
+
+def png_bundle(fig) -> dict[str, str]:
+    """The MIME bundle IPython displays for ``fig`` (``image/png`` base64 and ``text/plain``), made without a kernel."""
+    from IPython.core.pylabtools import print_figure
+
+    return {"image/png": print_figure(fig, fmt="png", base64=True, dpi=INLINE_DPI), "text/plain": repr(fig)}
+
+
+class _Bundle:
+    """A stored figure's MIME bundle, displayed as IPython would display the figure itself."""
+
+    def __init__(self, bundle: dict[str, str]):
+        self.bundle = bundle
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return dict(self.bundle)
+
+
+class FirstViews:
+    """The first view (PNG bundle and status line) of each explorer built under :func:`first_views`.
+
+    ``stored`` maps a key — the explorer's rank in the block, its controls' start values and its
+    figure size — to ``(bundle, status)``. An explorer whose key is stored displays it instead of
+    drawing (the dashboard keeps them in its cache: its first draws cost a second or more); one
+    whose key is missing draws and stores it. The drawing is a pure function of the controls'
+    values (and of the data and code the dashboard's cache key covers), so a stored view is the
+    one the explorer would draw.
+    """
+
+    def __init__(self, stored: dict | None = None):
+        self.stored = dict(stored or {})
+        self._count = 0
+
+    def key(self, controls, figsize) -> str:
+        self._count += 1
+        values = tuple((name, repr(control.value)) for name, control in controls.items())
+        return repr((self._count, values, tuple(float(x) for x in figsize)))
+
+
+_FIRST_VIEWS: ContextVar[FirstViews | None] = ContextVar("first_views", default=None)
+
+
+@contextmanager
+def first_views(views: FirstViews | None):
+    """Within the block, explorers take their first view from ``views`` (or draw and store it there)."""
+    token = _FIRST_VIEWS.set(views)
+    try:
+        yield views
+    finally:
+        _FIRST_VIEWS.reset(token)
+
+
 def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str | None], *,
              figsize: tuple[float, float] = (5.0, 4.2), static: bool | None = None,
              section: str | None = None) -> widgets.Widget:
@@ -211,7 +267,16 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
 
     for control in controls.values():
         control.observe(update, names="value")
-    fig, text = render()
+    views = _FIRST_VIEWS.get()
+    if views is None:
+        fig, text = render()
+    else:                                   # a stored first view (the dashboard's cache) or drawn and stored
+        key = views.key(controls, figsize)
+        if key not in views.stored:
+            drawn, drawn_text = render()
+            views.stored[key] = (png_bundle(drawn), drawn_text)
+        bundle, text = views.stored[key]
+        fig = _Bundle(bundle)
     with out:
         display(fig)
     status.value = text

@@ -116,6 +116,7 @@ def test_gauge_position_is_logarithmic_over_decades():
     assert ss.position(3.0, 1.0, 5.0) == pytest.approx(0.5)
     assert ss.interpolate(5.0, [(0.0, 0.0), (10.0, None)]) is None
     assert ss.fmt_percent(-0.0742) == "−7.4 %" and ss.fmt_percent(5.4) == "+540 %" and ss.fmt_percent(1e-5) == "±0 %"
+    assert ss.fmt_percent(15.01) == "+1500 %" and ss.fmt_percent(-0.999) == "−100 %"
 
 
 def test_explorer_puts_the_text_beside_ledger_bound_sliders_only(tmp_path, monkeypatch):
