@@ -109,3 +109,29 @@ def test_first_views_are_stored_once_and_replayed_without_drawing(monkeypatch):
     assert calls == [1.0, 1.5] and panel.children[-1].value == "<small>x = 1.5</small>"
     build(FirstViews(views.stored), start=0.5)                        # another start value: not the stored view
     assert calls == [1.0, 1.5, 0.5]
+
+
+def test_serve_starts_voila_at_once_when_every_section_is_cached(tmp_path, monkeypatch):
+    """Checking the entries' keys before serving would import every section (seconds): only a missing entry
+    is computed first; Voilà gets a preheated kernel."""
+    import subprocess
+
+    prepared, started = [], []
+
+    class FakeVoila:
+        def __init__(self, cmd, cwd=None):
+            started.append(cmd)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(explore, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(explore, "prepare", lambda **kw: prepared.append(True))
+    monkeypatch.setattr(subprocess, "Popen", FakeVoila)
+    assert explore.serve(open_browser=False) == 0 and prepared == [True]       # nothing cached: computed first
+    for name in explore.SECTIONS:
+        (tmp_path / f"{name}-0123456789abcdef.pkl").write_bytes(b"")
+    prepared.clear()
+    assert explore.serve(open_browser=False) == 0 and prepared == []           # all cached: Voilà at once
+    assert "--preheat_kernel=True" in started[-1] and "--no-browser" in started[-1]
+    assert started[-1][-len(explore.VOILA_OPTIONS) - 1:-1] == list(explore.VOILA_OPTIONS)
