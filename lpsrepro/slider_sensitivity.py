@@ -223,7 +223,10 @@ def slider_html(value: float, *, ledger_key: str, unit: str, low: float | None, 
     if moves is None:
         return f"<small>{where}<br>{html.escape(missing or 'no cached sensitivity')}</small>"
     if not moves:
-        return f"<small>{where}<br>moves: no claim listed by the cached sensitivity</small>"
+        # lpsrepro.sweep.sensitivity leaves out a driver whose run at a range end gave no finite number
+        # (e.g. a Li–S loading that no longer reaches 400 Wh/kg): "none listed" is not "no effect"
+        return (f"<small>{where}<br>moves: no claim listed by the cached sensitivity (it omits an assumption "
+                "whose runs at a range end gave no number)</small>")
     parts = []
     points_x = [low, ledger_value, high]
     for move in moves[:top]:

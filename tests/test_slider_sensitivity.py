@@ -98,7 +98,8 @@ def test_no_range_in_the_ledger_and_no_claim_moved():
     html = ss.slider_html(37.5, ledger_key="lfp.preplated_charge", unit="uA*h/cm**2", low=None, high=None,
                           ledger_value=37.5, moves=[])
     assert _text(html) == ("lfp.preplated_charge: the ledger gives no range (its value 37.5 uA h/cm²)"
-                           "moves: no claim listed by the cached sensitivity")
+                           "moves: no claim listed by the cached sensitivity (it omits an assumption whose runs "
+                           "at a range end gave no number)")
 
 
 def test_predictions_are_labelled_and_the_rest_counted():
