@@ -4,7 +4,10 @@
 ``lpsrepro explore``). Running the analyses that the widgets start from takes tens of seconds
 (§3.1's size fits and its model grid most of all), so the inputs of each section's widgets are
 computed once by :func:`prepare` and kept in ``build/explore-cache/``; the dashboard then starts
-in a few seconds.
+in a few seconds, and at once when Voilà's preheated kernel (:data:`VOILA_OPTIONS`) has drawn it
+before the page is requested (``benchmarks/explore.py`` measures where the start time goes).
+Each section's widgets are built under :func:`lpsrepro.widgets.sensitivity_of`, so a slider bound
+to the assumptions ledger shows its range and the claims it moves (:mod:`lpsrepro.slider_sensitivity`).
 
 A cache entry is keyed by a SHA-256 of (a) the section's parameters — the defaults of
 ``Params.from_ledger()``, i.e. the bundled data files and the assumptions ledger —, (b) the bytes
@@ -29,6 +32,7 @@ Sections and what is cached (each section's own fast entry point draws the widge
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import time
 from collections.abc import Callable
@@ -82,7 +86,13 @@ def cache_key(params) -> str:
 
 
 def _compute(name: str, params):
-    """What the section's widgets start from (the slow part, done once)."""
+    """What the section's widgets start from (the slow part, done once), with their first views."""
+    data = _inputs(name, params)
+    data["first_views"] = first_views_of(name, data)
+    return data
+
+
+def _inputs(name: str, params):
     section = _section_module(name)
     if name == "nanoparticles":
         base = nanoparticles_base(params)
@@ -93,6 +103,23 @@ def _compute(name: str, params):
     if name == "performance":
         return {"result": result, "model_inputs": section.cell_model_inputs(result)}
     raise AssertionError(name)           # unreachable: _section_module checked the name
+
+
+def first_views_of(name: str, data) -> dict:
+    """The first view (PNG and status line) of each explorer of section ``name``, drawn once for the cache.
+
+    A dashboard built from the cache then shows them without drawing (about a second of its start on
+    two cores, ``benchmarks/explore.py``). Empty when the widget cannot be built here: the dashboard
+    then draws, and shows the error.
+    """
+    from lpsrepro.widgets import FirstViews
+
+    views = FirstViews()
+    try:
+        section_widget(name, data, views=views)
+    except Exception:                   # noqa: BLE001 -- the dashboard draws instead, and reports it
+        return {}
+    return views.stored
 
 
 def nanoparticles_base(p):
@@ -138,8 +165,9 @@ def load(name: str, *, cache_dir: Path | None = None, compute: bool = True,
     data = _compute(name, params)
     cache_dir.mkdir(parents=True, exist_ok=True)
     for old in cache_dir.glob(f"{name}-*.pkl"):
-        old.unlink()                       # one entry per section: the current one
-    tmp = path.with_suffix(".tmp")
+        old.unlink(missing_ok=True)        # one entry per section: the current one
+    # a name of this process's own: two kernels (a preheated one and a page's) may fill it at once
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with tmp.open("wb") as fh:
         pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
@@ -156,12 +184,18 @@ def prepare(names=None, *, cache_dir: Path | None = None, progress: Callable[[st
     return taken
 
 
-def section_widget(name: str, data):
-    """The Explore widget of section ``name`` from its cached inputs (no static image: app view)."""
-    from lpsrepro.widgets import static_images
+def section_widget(name: str, data, *, views=None):
+    """The Explore widget of section ``name`` from its cached inputs (no static image: app view).
+
+    The explorers' first views come from ``views`` (a :class:`lpsrepro.widgets.FirstViews`), by
+    default from the cache entry's ``"first_views"``; a view missing there is drawn.
+    """
+    from lpsrepro.widgets import FirstViews, first_views, sensitivity_of, static_images
 
     section = _section_module(name)
-    with static_images(False):
+    if views is None:
+        views = FirstViews(data.get("first_views") if isinstance(data, dict) else None)
+    with static_images(False), sensitivity_of(name), first_views(views):
         if name == "membrane":
             from lpsrepro.plots.impedance import membrane_model_explorer
 
@@ -187,7 +221,7 @@ def nanoparticles_explorer(grid, supply_rate_per_s: float, solubility_mol_per_m3
         return draw_model_distribution(ax, grid.nearest(supply_rate_per_s, solubility_mol_per_m3),
                                        status=f"k = {supply_rate_per_s:.3g} 1/s, C∞ = {solubility_mol_per_m3:.1e} mol/m³")
 
-    return explorer(controls, draw)
+    return explorer(controls, draw, section="nanoparticles")
 
 
 def dashboard(names=None, *, cache_dir: Path | None = None):
@@ -209,18 +243,45 @@ def dashboard(names=None, *, cache_dir: Path | None = None):
     return widgets.VBox(blocks)
 
 
-def serve(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = True, extra_args=()) -> int:
-    """Fill the cache, then serve ``notebooks/explore.ipynb`` with Voilà until Ctrl-C; returns the exit status.
+#: Voilà's options for the dashboard. ``preheat_kernel`` keeps one kernel (``pool_size``) that has already
+#: executed the notebook, so that a page view gets a dashboard that is drawn already instead of waiting for
+#: a kernel to start and run every section's imports and first draws (about 6 s of the 7 s a cold view
+#: takes; ``benchmarks/explore.py``); the pool refills itself after each view.
+VOILA_OPTIONS = ("--preheat_kernel=True", "--pool_size=1")
 
+
+def voila_command(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = False, extra_args=()) -> list[str]:
+    """The command that serves ``notebooks/explore.ipynb`` with Voilà (run it from the repository root)."""
+    import sys
+
+    return [sys.executable, "-m", "voila", str(paths.NOTEBOOKS / "explore.ipynb"), f"--port={port}",
+            f"--Voila.ip={ip}", *VOILA_OPTIONS, *([] if open_browser else ["--no-browser"]), *extra_args]
+
+
+def cache_filled(names=None, *, cache_dir: Path | None = None) -> bool:
+    """Whether every section in ``names`` has a cache entry (of any key: a cheap look, no imports).
+
+    An entry of an older key is replaced by the dashboard's own :func:`load` when it is shown.
+    """
+    cache_dir = Path(cache_dir or CACHE_DIR)
+    return all(any(cache_dir.glob(f"{name}-*.pkl")) for name in names or SECTIONS)
+
+
+def serve(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = True, extra_args=()) -> int:
+    """Serve ``notebooks/explore.ipynb`` with Voilà until Ctrl-C; returns the exit status.
+
+    When a section has no cache entry yet, its analysis is run first (tens of seconds, once). When
+    every section has one, Voilà starts at once: checking the entries' keys here would import every
+    section (seconds), and the dashboard's kernel checks them anyway, recomputing a stale one.
     Voilà's standalone server has no root check, so nothing like ``--allow-root`` is needed in a
     container; ``ip="0.0.0.0"`` serves beyond this machine.
     """
     import subprocess
     import sys
 
-    prepare(progress=lambda message: print(message, file=sys.stderr))
-    cmd = [sys.executable, "-m", "voila", str(paths.NOTEBOOKS / "explore.ipynb"), f"--port={port}",
-           f"--Voila.ip={ip}", *([] if open_browser else ["--no-browser"]), *extra_args]
+    if not cache_filled():
+        prepare(progress=lambda message: print(message, file=sys.stderr))
+    cmd = voila_command(port=port, ip=ip, open_browser=open_browser, extra_args=extra_args)
     print(f"Explore dashboard on http://{ip}:{port}/ (Ctrl-C stops it)", file=sys.stderr)
     proc = subprocess.Popen(cmd, cwd=paths.ROOT)
     try:

@@ -160,8 +160,7 @@ def voila(tmp_path_factory):
     print(f"\nexplore cache ready in {time.monotonic() - start:.0f} s (0 s when it was already filled)")
     port = _free_port()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path_factory.mktemp("voila-runtime")))
-    cmd = [sys.executable, "-m", "voila", "notebooks/explore.ipynb", "--no-browser", f"--port={port}",
-           "--Voila.ip=127.0.0.1", "--show_tracebacks=True"]
+    cmd = explore.voila_command(port=port, extra_args=["--show_tracebacks=True"])   # the options `make explore` uses
     yield from _serve(cmd, port, "Voilà", cwd=ROOT, env=env)
 
 
@@ -237,4 +236,34 @@ def test_voila_dashboard_every_slider_redraws(voila, browser):
     page.close()
     print(f"\nVoilà dashboard ready in {ready:.1f} s (with the cache filled); slider → redraw "
           + ", ".join(f"{lab_}: {t * 1000:.0f} ms" for lab_, t in latencies))
+    assert not console_errors, f"Voilà: browser console errors: {console_errors[:3]}"
+
+
+def test_voila_dashboard_ledger_slider_shows_the_claims_it_moves(voila, browser):
+    """Issue 13: beside a slider bound to the ledger (§3.3's mean voltage, ``energy.average_voltage``)
+    the range gauge and the claims it moves; one step of the slider changes the "moves:" estimate."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    console_errors = _watch_console(page)
+    page.goto(f"{voila}/", timeout=60_000)
+    page.wait_for_selector(".widget-slider", timeout=60_000)
+    slider = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="mean voltage (V)"))
+    assert slider.count() == 1, "no 'mean voltage (V)' slider on the dashboard"
+    # the text sits beside the slider, in the same row (an HBox)
+    beside = slider.locator("xpath=ancestor::div[contains(@class, 'widget-hbox')][1]//div[contains(@class, "
+                            "'widget-html-content')]")
+    before = beside.inner_text()
+    assert "energy.average_voltage" in before and "moves:" in before, before
+    assert "outside" not in before
+    slider.scroll_into_view_if_needed()
+    slider.locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    deadline = time.monotonic() + 15
+    after = before
+    while time.monotonic() < deadline and after == before:
+        time.sleep(0.05)
+        after = beside.inner_text()
+    page.close()
+    assert after != before, f"one step of 'mean voltage (V)' did not change the text beside it: {before!r}"
+    moved = lambda text: text.split("moves:", 1)[1]                 # noqa: E731
+    assert moved(after) != moved(before), f"the 'moves:' estimate did not follow the slider: {after!r}"
     assert not console_errors, f"Voilà: browser console errors: {console_errors[:3]}"

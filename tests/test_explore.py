@@ -74,3 +74,64 @@ def test_membrane_widget_from_cached_defaults_has_no_static_image(monkeypatch):
     shown.clear()
     lpsrepro.widgets.explorer({"x": sliders[0]}, lambda ax, x: "x")
     assert len(shown) == 2                     # outside the dashboard: the live figure and the static one
+
+
+def test_first_views_are_stored_once_and_replayed_without_drawing(monkeypatch):
+    """The dashboard's cache holds each explorer's first view; built from it, no explorer draws at start."""
+    import lpsrepro.widgets
+    from lpsrepro.widgets import FirstViews, explorer, first_views, linear_slider
+
+    defaults = {"thickness_nm": 550.0, "conductivity_s_per_cm": 7e-5, "relative_permittivity": 30.0,
+                "area_cm2": 0.0314, "f_max_hz": 1e6, "interface_q_f_per_cm2": 1e-5, "interface_alpha": 0.9}
+    stored = explore.first_views_of("membrane", {"defaults": defaults})
+    ((key, (bundle, status)),) = stored.items()
+    assert bundle["image/png"].startswith("iVBORw0KGgo") and "ASR" in status      # a base64 PNG, the status line
+
+    shown, calls = [], []
+    monkeypatch.setattr(lpsrepro.widgets, "display", lambda *objs: shown.append(objs))
+
+    def draw(ax, x):
+        calls.append(x)
+        return f"x = {x:.3g}"
+
+    def build(views, start=1.0):
+        with first_views(views):
+            return explorer({"x": linear_slider("x (1)", start, 0.0, 2.0, 0.1)}, draw, static=False)
+
+    views = FirstViews()
+    build(views)
+    assert calls == [1.0] and len(views.stored) == 1                   # drawn once and stored
+    panel = build(FirstViews(views.stored))
+    assert calls == [1.0]                                             # replayed: not drawn again
+    assert shown[-1][0]._repr_mimebundle_() == next(iter(views.stored.values()))[0]
+    assert panel.children[-1].value == "<small>x = 1</small>"
+    panel.children[0].value = 1.5                                     # a move draws live
+    assert calls == [1.0, 1.5] and panel.children[-1].value == "<small>x = 1.5</small>"
+    build(FirstViews(views.stored), start=0.5)                        # another start value: not the stored view
+    assert calls == [1.0, 1.5, 0.5]
+
+
+def test_serve_starts_voila_at_once_when_every_section_is_cached(tmp_path, monkeypatch):
+    """Checking the entries' keys before serving would import every section (seconds): only a missing entry
+    is computed first; Voilà gets a preheated kernel."""
+    import subprocess
+
+    prepared, started = [], []
+
+    class FakeVoila:
+        def __init__(self, cmd, cwd=None):
+            started.append(cmd)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(explore, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(explore, "prepare", lambda **kw: prepared.append(True))
+    monkeypatch.setattr(subprocess, "Popen", FakeVoila)
+    assert explore.serve(open_browser=False) == 0 and prepared == [True]       # nothing cached: computed first
+    for name in explore.SECTIONS:
+        (tmp_path / f"{name}-0123456789abcdef.pkl").write_bytes(b"")
+    prepared.clear()
+    assert explore.serve(open_browser=False) == 0 and prepared == []           # all cached: Voilà at once
+    assert "--preheat_kernel=True" in started[-1] and "--no-browser" in started[-1]
+    assert started[-1][-len(explore.VOILA_OPTIONS) - 1:-1] == list(explore.VOILA_OPTIONS)
