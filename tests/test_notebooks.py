@@ -174,12 +174,6 @@ def notebook_cell_offences(path):
 #: Notebooks whose cells still carry logic, with the owner's fix (cell numbers count every cell, markdown
 #: too, from 0). Strict: the test fails once a notebook is thin, so that its entry is removed here.
 THICK_NOTEBOOKS = {
-    "31a_nanoparticles.ipynb": "engineer nano: cell 2 has 25 code lines (split Params.replace from run); cell 2 "
-                               "imports models.effective_medium and cell 25 computes the porosity-corrected ratio "
-                               "in the notebook (move into sections.nanoparticles.run, a Number of the Result); "
-                               "cell 28 passes a lambda to explorer (a drawing function from plots/particles)",
-    "31b_reaction_kinetics.ipynb": "engineer kin: cell 20 loops over controls.values() to set description_width, "
-                                   "which widgets.log_slider already sets: delete the loop",
 }
 
 
