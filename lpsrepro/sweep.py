@@ -66,7 +66,7 @@ SENSITIVITY_DIR = paths.FIGURES / "sensitivity"
 #: A task should run about this long: the scheduler's few ms per task are then < 1 % of it.
 TARGET_TASK_S = 1.0
 #: Format of the parts folder; a resume refuses parts of another format.
-PARTS_FORMAT = 1
+PARTS_FORMAT = 2   # 2: batches never span two groups of the fast path
 
 
 # --------------------------------------------------------------------------- sections and parameters
@@ -352,24 +352,69 @@ def _numbers_of(result) -> dict[str, tuple[float, str, float | None, str]]:
     return out
 
 
-def run_batch(payload: bytes, names: list[str], kinds: list[type], rows: list[list[float]]) -> list:
+def _values(names: list[str], kinds: list[type], row) -> dict[str, Any]:
+    """One point's field values: an ``int`` field gets a whole number, every other one a float."""
+    return {n: (int(round(v)) if k is int else float(v)) for n, k, v in zip(names, kinds, row)}
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
+#: ``run_batch``'s ``prepared`` when the section has no fast path (``run(params)`` per point).
+NOT_PREPARED = None
+
+
+def prepare_group(payload: bytes, names: list[str], kinds: list[type], row: list[float]) -> tuple[Any, str]:
+    """The section's ``prepare`` for one group of points (one combination of ``PREPARED_FROM`` values),
+    on a worker → ``(prepared, "")``, or ``(None, "Type: message")`` when it raised: every point of the
+    group is then flagged as failed with that message, and the other groups go on."""
+    import cloudpickle
+
+    _run, prepare, base = cloudpickle.loads(payload)
+    try:
+        return prepare(base.replace(**_values(names, kinds, row))), ""
+    except Exception as exc:  # noqa: BLE001 - reported per point, never hidden
+        return None, _error_text(exc)
+
+
+def run_batch(payload: bytes, names: list[str], kinds: list[type], rows: list[list[float]],
+              prepared: tuple[Any, str] | None = NOT_PREPARED) -> list:
     """Evaluate a batch of points on a worker → per point ``(numbers, error)``.
 
-    ``payload`` is the cloudpickled ``(run, base_params)``. A point that fails (bad physics at an
-    extreme value, a refused input) gives ``(None, "Type: message")`` instead of killing the sweep;
+    ``payload`` is the cloudpickled ``(run, prepare, base_params)``. ``prepared`` is the result of
+    :func:`prepare_group` for the group these points belong to (the fast path: ``run(q,
+    prepared=...)``), or ``None`` for a section without ``prepare``. A point that fails (bad physics at
+    an extreme value, a refused input) gives ``(None, "Type: message")`` instead of killing the sweep;
     the Dataset flags it and its attributes say how many failed and why.
     """
     import cloudpickle
 
-    run, base = cloudpickle.loads(payload)
+    run, _prepare, base = cloudpickle.loads(payload)
+    if prepared is not NOT_PREPARED and prepared[1]:
+        return [(None, prepared[1]) for _ in rows]
     out = []
     for row in rows:
         try:
-            values = {n: (int(round(v)) if k is int else float(v)) for n, k, v in zip(names, kinds, row)}
-            out.append((_numbers_of(run(base.replace(**values))), ""))
+            params = base.replace(**_values(names, kinds, row))
+            result = run(params) if prepared is NOT_PREPARED else run(params, prepared=prepared[0])
+            out.append((_numbers_of(result), ""))
         except Exception as exc:  # noqa: BLE001 - reported per point, never hidden
-            out.append((None, f"{type(exc).__name__}: {' '.join(str(exc).split())}"))
+            out.append((None, _error_text(exc)))
     return out
+
+
+def has_fast_path(module: ModuleType) -> bool:
+    """Whether the section splits its slow part off into ``prepare`` (see :mod:`lpsrepro.sections`)."""
+    return callable(getattr(module, "prepare", None))
+
+
+def prepared_from(module: ModuleType) -> frozenset[str]:
+    """The fields whose values ``module.prepare`` depends on (``Params.PREPARED_FROM``); empty for a
+    section without the fast path (see :mod:`lpsrepro.sections`)."""
+    if not has_fast_path(module):
+        return frozenset()
+    return frozenset(getattr(module.Params, "PREPARED_FROM", frozenset()) or frozenset())
 
 
 def _payload(module: ModuleType, base) -> bytes:
@@ -380,7 +425,8 @@ def _payload(module: ModuleType, base) -> bytes:
         # workers: send its code along.
         cloudpickle.register_pickle_by_value(sys.modules[module.__name__])
     try:
-        return cloudpickle.dumps((module.run, base))
+        prepare = getattr(module, "prepare", None) if has_fast_path(module) else None
+        return cloudpickle.dumps((module.run, prepare, base))
     finally:
         if not module.__name__.startswith("lpsrepro."):
             cloudpickle.unregister_pickle_by_value(sys.modules[module.__name__])
@@ -390,6 +436,12 @@ class _InProcess:
     """The executor for ``scheduler="synchronous"``: same code path, no cluster (tests, debugging)."""
 
     n_workers = 1
+
+    def put(self, value):
+        return value
+
+    def submit(self, function, *args):
+        return function(*args)
 
     def map_batches(self, function, batches):
         for index, args in batches:
@@ -401,15 +453,29 @@ class _Dask:
         self.client = client
         self.n_workers = max(1, sum(client.nthreads().values()))  # task slots of the cluster
 
+    def put(self, value):
+        """``value`` (computed here) on every worker: a prepared object shared by many tasks."""
+        return self.client.scatter(value, broadcast=True, hash=False)
+
+    def submit(self, function, *args):
+        """``function(*args)`` as one task on a worker; its future, passed to later tasks, is fetched
+        once by each worker that runs one of them and kept there while the future is referenced."""
+        return self.client.submit(function, *args, pure=False, key=f"lpsrepro-prepare-" + _random_key())
+
     def map_batches(self, function, batches):
         from distributed import as_completed
 
         futures = {}
         for index, args in batches:
-            futures[self.client.submit(function, *args, pure=False, key=f"lpsrepro-sweep-{index}-"
-                                       + hashlib.sha1(os.urandom(8)).hexdigest()[:8])] = index
+            futures[self.client.submit(function, *args, pure=False,
+                                       key=f"lpsrepro-sweep-{index}-" + _random_key())] = index
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            index = futures.pop(future)
+            yield index, future.result()
+
+
+def _random_key() -> str:
+    return hashlib.sha1(os.urandom(8)).hexdigest()[:8]
 
 
 def default_workers() -> int:
@@ -557,16 +623,25 @@ def run_sweep(section: str | ModuleType, grid: dict[str, Any] | None = None, *,
     defaults = module.Params.from_ledger()
     base_params = defaults.replace(**(base or {}))
     kinds = [type(getattr(defaults, n)) for n in names]
+    fast = has_fast_path(module)
+    # The fast path: points that agree on the swept PREPARED_FROM fields share one prepare.
+    group_columns = [j for j, n in enumerate(names) if n in prepared_from(module)] if fast else []
+    group_names = [names[j] for j in group_columns]
+    group_kinds = [kinds[j] for j in group_columns]
 
     # The central point: names and units of the numbers, and the time of one point (for batching).
     # CPU time, not wall time: on a loaded machine the wall time of one point overstates its work and
-    # would make the batches too small.
+    # would make the batches too small. With the fast path only run's time counts (prepare is amortised).
+    central_prepared = module.prepare(base_params) if fast else None
     start = time.thread_time()
-    central = _numbers_of(module.run(base_params))
+    central = _numbers_of(module.run(base_params, prepared=central_prepared) if fast else module.run(base_params))
     seconds_per_point = max(time.thread_time() - start, 1e-4)
     units = {cid: unit for cid, (_, unit, _, _) in central.items()}
+    central_group = tuple(_values(group_names, group_kinds,
+                                  [getattr(base_params, n) for n in group_names]).values())
 
     n_points = len(matrix)
+    groups = _groups(matrix, group_columns, group_names, group_kinds)
     payload = _payload(module, base_params)
     with executor(scheduler, n_workers) as pool, contextlib.ExitStack() as stack:
         if batch_size is None:
@@ -580,17 +655,37 @@ def run_sweep(section: str | ModuleType, grid: dict[str, Any] | None = None, *,
             import tempfile
 
             parts_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lpsrepro-sweep-")))
-        batches = [(i, list(range(s, min(s + batch_size, n_points))))
-                   for i, s in enumerate(range(0, n_points, batch_size))]
+        # Batches never span two groups, so that each task needs one prepared object.
+        batches, group_of = [], {}
+        for key, indices in groups.items():
+            for s in range(0, len(indices), batch_size):
+                group_of[len(batches)] = key
+                batches.append((len(batches), indices[s:s + batch_size]))
         done = {int(p.stem.split("-")[1]) for p in parts_dir.glob("part-*.nc")}
         index_of = dict(batches)
         tracker = _Progress(progress, n_points, sum(len(index_of[i]) for i in done if i in index_of))
-        work = ((i, (payload, names, kinds, matrix[idx].tolist())) for i, idx in batches if i not in done)
+        pending = [(i, idx) for i, idx in batches if i not in done]
+        handles: dict[tuple, Any] = {}
+        left: dict[tuple, int] = {}
+        if fast:  # one prepare per group that still has work: the central one is reused, the others are tasks
+            for i, _idx in pending:
+                key = group_of[i]
+                left[key] = left.get(key, 0) + 1
+                if key not in handles:
+                    handles[key] = (pool.put((central_prepared, "")) if key == central_group else
+                                    pool.submit(prepare_group, payload, group_names, group_kinds, list(key)))
+        work = ((i, (payload, names, kinds, matrix[idx].tolist()) + ((handles[group_of[i]],) if fast else ()))
+                for i, idx in pending)
         for i, out in pool.map_batches(run_batch, work):
             _write_part(parts_dir / f"part-{i:06d}.nc", index_of[i], out, units)
             tracker.update(len(out))
+            if fast:
+                left[group_of[i]] -= 1
+                if not left[group_of[i]]:
+                    handles.pop(group_of[i])  # the group is finished: its prepared object may go
         tracker.close()
         ds = _assemble(module, chosen, matrix, axes, units, central, parts_dir, sample=sample, seed=seed)
+    ds.attrs["prepare_groups"] = len(groups) if fast else 0   # 0: no fast path (run whole per point)
     ds.attrs["batch_size"] = batch_size
     if output:
         tmp = Path(output).with_name(Path(output).name + ".tmp")
@@ -600,6 +695,16 @@ def run_sweep(section: str | ModuleType, grid: dict[str, Any] | None = None, *,
             part.unlink()
         parts_dir.rmdir()
     return ds
+
+
+def _groups(matrix: np.ndarray, columns: list[int], names: list[str], kinds: list[type]) -> dict[tuple, list[int]]:
+    """Point indices by their values of the ``columns`` (the swept PREPARED_FROM fields), in order of first
+    appearance; one group of every point when there are none."""
+    groups: dict[tuple, list[int]] = {}
+    for i, row in enumerate(matrix):
+        key = tuple(_values(names, kinds, row[columns]).values()) if columns else ()
+        groups.setdefault(key, []).append(i)
+    return groups
 
 
 def _prepare_parts(parts_dir: Path, signature: str, batch_size: int, n_points: int) -> int:

@@ -158,9 +158,9 @@ def test_a_killed_sweep_resumes_without_losing_finished_points(tmp_path):
     computed = []
     real_batch = sweep.run_batch
 
-    def counting(payload, names, kinds, rows):
+    def counting(payload, names, kinds, rows, *prepared):
         computed.extend(rows)
-        return real_batch(payload, names, kinds, rows)
+        return real_batch(payload, names, kinds, rows, *prepared)
 
     sweep_run_batch = sweep.run_batch
     try:
@@ -173,6 +173,50 @@ def test_a_killed_sweep_resumes_without_losing_finished_points(tmp_path):
     fresh = sweep.run_sweep(fake_section, {"interface_cpe_alpha": (0.5, 1.0, 40)}, scheduler=SYNC, progress=False)
     np.testing.assert_array_equal(ds["membrane_asr"].values, fresh["membrane_asr"].values)
     assert out.exists() and not parts.exists()
+
+
+# --------------------------------------------------------------------------- the fast path (prepare)
+def test_prepare_runs_once_per_group_and_gives_the_slow_paths_numbers(monkeypatch):
+    grid = {"recession_rate_nm_per_min": [1.0, 6.0, 20.0], "lead_resistance_ohm": (0, 3, 4),
+            "interface_cpe_alpha": [0.6, 0.9]}
+    fake_section.PREPARE_CALLS.clear()
+    fast = sweep.run_sweep(fake_section, grid, scheduler=SYNC, progress=False, batch_size=3)
+    calls = [p.recession_rate_nm_per_min for p in fake_section.PREPARE_CALLS]
+    central = fake_section.Params.from_ledger().recession_rate_nm_per_min
+    # one for the central point (its numbers and units), then one per group of the three swept rates
+    assert calls[0] == central and sorted(calls[1:]) == [1.0, 6.0, 20.0]
+    assert fast.attrs["prepare_groups"] == 3
+    # the slow path (the engine treating it as a section without prepare): run whole per point
+    monkeypatch.setattr(sweep, "has_fast_path", lambda module: False)
+    fake_section.PREPARE_CALLS.clear()
+    slow = sweep.run_sweep(fake_section, grid, scheduler=SYNC, progress=False, batch_size=3)
+    assert slow.attrs["prepare_groups"] == 0 and len(fake_section.PREPARE_CALLS) == 1 + 3 * 4 * 2
+    xr.testing.assert_identical(fast.drop_attrs(), slow.drop_attrs())
+
+
+def test_a_sweep_over_fields_prepare_does_not_read_prepares_once():
+    fake_section.PREPARE_CALLS.clear()
+    ds = sweep.run_sweep(fake_section, {"lead_resistance_ohm": (0, 3, 7)}, scheduler=SYNC, progress=False,
+                         batch_size=2)
+    assert len(fake_section.PREPARE_CALLS) == 1        # the central point's, reused for every batch
+    assert ds.attrs["prepare_groups"] == 1
+    for r in (0.0, 1.5, 3.0):
+        assert float(ds["membrane_asr"].sel(lead_resistance_ohm=r)) == direct(lead_resistance_ohm=r)["membrane_asr"]
+
+
+def test_a_failing_prepare_fails_its_group_only():
+    ds = sweep.run_sweep(fake_section, {"recession_rate_nm_per_min": [10, 31], "lead_resistance_ohm": [0.5, 1.0]},
+                         scheduler=SYNC, progress=False, allow_outside=True)
+    assert ds["point_failed"].values.tolist() == [[0, 0], [1, 1]]
+    assert "at most 30" in ds.attrs["first_error"]
+
+
+def test_fast_path_on_a_local_cluster_equals_in_process():
+    grid = {"recession_rate_nm_per_min": [2.0, 12.0], "interface_cpe_alpha": (0.5, 1.0, 5)}
+    local = sweep.run_sweep(fake_section, grid, scheduler=None, n_workers=2, progress=False, batch_size=2)
+    inproc = sweep.run_sweep(fake_section, grid, scheduler=SYNC, progress=False, batch_size=2)
+    xr.testing.assert_identical(local.drop_attrs(), inproc.drop_attrs())
+    assert local.attrs["prepare_groups"] == 2
 
 
 def test_parts_of_another_sweep_are_refused(tmp_path):
