@@ -809,6 +809,112 @@ def _knob_attrs(k: Knob) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- sensitivity
+# The cache of a sensitivity result is keyed to what determines it — not to the whole ledger, so that an
+# edit of another section's entry leaves it fresh:
+#   the section's Params.from_ledger() values (file names relative to the repository),
+#   the ledger entries of its LEDGER fields (value, unit, range),
+#   the contents (SHA-256) of the data files its params name;
+# and, checked apart because it needs a run (cache_problems(check_central=True), the committed-cache test),
+# the cached central values against the section's current numbers: a code change that moves a number.
+def _jsonable(value: Any) -> Any:
+    """A field value as JSON: paths inside the repository relative to it (the same on every checkout)."""
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, str):
+        try:
+            return Path(value).resolve().relative_to(paths.ROOT.resolve()).as_posix()
+        except ValueError:
+            return value
+    if isinstance(value, float):
+        return float(repr(value)) if math.isfinite(value) else repr(value)
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    return repr(value)
+
+
+def _data_files(params) -> dict[str, str]:
+    """``{field (or field[i]): path}`` of every existing file named by a string field of ``params``."""
+    found = {}
+    for field in dataclasses.fields(params):
+        value = getattr(params, field.name)
+        items = list(enumerate(value)) if isinstance(value, (tuple, list)) else [(None, value)]
+        for i, item in items:
+            if isinstance(item, (str, Path)) and str(item) and Path(item).is_file():
+                found[field.name if i is None else f"{field.name}[{i}]"] = str(item)
+    return found
+
+
+def cache_key(section: str | ModuleType) -> dict[str, Any]:
+    """What a section's sensitivity is computed from → ``{"params", "ledger", "files"}`` (JSON)."""
+    from lpsrepro import buildcache
+
+    module = resolve_section(section)
+    params = module.Params.from_ledger()
+    entries = {}
+    for field, key in sorted((getattr(module.Params, "LEDGER", {}) or {}).items()):
+        entry = ledger.get(key)
+        entries[key] = {"value": _jsonable(entry.value), "unit": entry.unit,
+                        "range": _jsonable(list(entry.range)) if entry.range else None}
+    files = {field: {"path": _jsonable(path), "sha256": buildcache.file_hash(Path(path))}
+             for field, path in sorted(_data_files(params).items())}
+    return {"params": {f.name: _jsonable(getattr(params, f.name)) for f in dataclasses.fields(params)},
+            "ledger": entries, "files": files}
+
+
+def _digest(key: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def refresh_command(section: str) -> str:
+    """The one command that recomputes a section's cached sensitivity."""
+    return f"lpsrepro sweep {section} --sensitivity morris"
+
+
+def cache_problems(doc: dict[str, Any], *, check_central: bool = False) -> list[str]:
+    """Why a cached sensitivity result no longer describes its section (empty: it does).
+
+    Compares the cache's key with the section's current one (:func:`cache_key`, cheap) and names what
+    changed; with ``check_central``, also runs the section once at the ledger's central values and
+    compares its numbers with the cached central values (to their 4 cached digits).
+    """
+    section = doc.get("section", "?")
+    if "cache_key" not in doc:
+        return [f"{section}: cached without a cache key (an older format)"]
+    try:
+        module = resolve_section(doc.get("module") or section)
+        now = cache_key(module)
+    except Exception as exc:  # noqa: BLE001 - a cache of a section that no longer loads is stale, with the reason
+        return [f"{section}: the section does not load ({_error_text(exc)})"]
+    old = doc["cache_key"]
+    problems = []
+    for part, what in (("params", "parameter default"), ("ledger", "ledger entry"), ("files", "data file")):
+        before, after = old.get(part, {}), now[part]
+        for name in sorted(set(before) | set(after)):
+            if before.get(name) != after.get(name):
+                problems.append(f"{section}: {what} {name} changed "
+                                f"({_short(before.get(name))} → {_short(after.get(name))})")
+    if check_central and not problems:
+        base = module.Params.from_ledger()
+        result = module.run(base, prepared=module.prepare(base)) if has_fast_path(module) else module.run(base)
+        for cid, (value, unit, _, _) in _numbers_of(result).items():
+            cached = doc["claims"].get(cid)
+            if cached is None:
+                problems.append(f"{section}: {cid} is a number of the section but not in the cache")
+            elif cached["unit"] != unit or cached["central"] != _r(value):
+                problems.append(f"{section}: {cid} is {_r(value)} {unit} at the central values, the cache says "
+                                f"{cached['central']} {cached['unit']} (the code changed)")
+        gone = set(doc["claims"]) - set(_numbers_of(result))
+        problems += [f"{section}: {cid} is in the cache but no longer a number of the section" for cid in sorted(gone)]
+    return problems
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True) if value is not None else "absent"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def sensitivity(section: str | ModuleType, *, method: str = "morris", trajectories: int = 8, levels: int = 4,
                 sobol_n: int = 64, interval_points: int = 64, scheduler: str | None = None, seed: int = 0,
                 n_workers: int | None = None, write: bool = True, directory: Path | None = None,
@@ -825,10 +931,20 @@ def sensitivity(section: str | ModuleType, *, method: str = "morris", trajectori
     - each number's 5–95 % interval over ``interval_points`` Latin-hypercube points of the ranges
       (uniform inside each range: the ledger gives ranges, not distributions).
 
+    A ranged field that the section's ``prepare`` reads (``Params.PREPARED_FROM``: an analysis-stage
+    assumption, e.g. a fit setting) costs one ``prepare`` per value: it gets the one-at-a-time ends only
+    (two prepares) and is left out of the global design and the interval, which then cover the other
+    assumptions (``"interval_over"``); its entry in ``"assumptions"`` and its drivers say
+    ``"analysis-stage assumption: one-at-a-time only"``, and the drivers are then ranked by their
+    one-at-a-time swing (``"ranked_by"``). When every ranged field is of that kind, the interval is the
+    span of the one-at-a-time ends (``"interval": "one-at-a-time span"``).
+
     Returns (and with ``write`` caches as ``<directory>/<section>.json`` plus
-    ``tornado_<section>.png``) ``{"section", "ledger_sha256", "assumptions": {...}, "claims": {id:
-    {"unit", "central", "p05", "p95", "n", "drivers": [...]}}}``; ``drivers`` lists the assumptions by
-    decreasing global effect, each with its one-at-a-time low/high values.
+    ``tornado_<section>.png``) ``{"section", "cache_key", "assumptions": {...}, "claims": {id:
+    {"unit", "central", "p05", "p95", "interval", "n", "drivers": [...]}}}``; ``drivers`` lists the
+    assumptions by decreasing global effect, each with its one-at-a-time low/high values. The cache is
+    fresh while :func:`cache_problems` finds nothing (:func:`cache_key`: the section's parameters, its
+    ledger entries and its data files).
     """
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
@@ -840,56 +956,93 @@ def sensitivity(section: str | ModuleType, *, method: str = "morris", trajectori
     ranged = [k for k in knobs(module).values() if k.ledger_key and k.range and k.range[0] < k.range[1]]
     if not ranged:
         raise ParameterError("section", module.__name__, "a section with ledger parameters that have ranges")
+    key = cache_key(module)   # before the work: what the result is computed from
     names = [k.name for k in ranged]
     centre = np.array([k.default for k in ranged])
-    problem = {"num_vars": len(ranged), "names": names, "bounds": [list(k.range) for k in ranged]}
+    # An assumption that the section's prepare reads (its analysis stage: fits, image thresholds) costs a
+    # prepare per value: two (its range's ends) one at a time, but one per point in a global design.
+    # Those get the one-at-a-time ends only; the global analysis and the interval cover the others.
+    staged = prepared_from(module)
+    oat_only = [k for k in ranged if k.name in staged]
+    varied = [k for k in ranged if k.name not in staged]
+    columns = [names.index(k.name) for k in varied]
     oat = []
     for j, k in enumerate(ranged):
         for end in k.range:
             row = centre.copy()
             row[j] = end
             oat.append(row)
-    if method == "morris":
-        glob = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
-    elif method == "sobol":
-        glob = sobol_sample.sample(problem, sobol_n, calc_second_order=False, seed=seed)
-    else:
+
+    def full(rows: np.ndarray) -> np.ndarray:
+        """Rows over the varied assumptions → rows over all (the one-at-a-time-only ones central)."""
+        out = np.tile(centre, (len(rows), 1))
+        out[:, columns] = rows
+        return out
+
+    problem = {"num_vars": len(varied), "names": [k.name for k in varied], "bounds": [list(k.range) for k in varied]}
+    if method not in ("morris", "sobol"):
         raise ParameterError("method", method, "morris or sobol")
-    lhs = latin_points([k.range for k in ranged], interval_points, seed=seed)
-    matrix = np.vstack([np.array(oat), glob, lhs])
+    if not varied:
+        glob, lhs = np.zeros((0, 0)), np.zeros((0, 0))
+    elif method == "morris":
+        glob = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
+    else:
+        glob = sobol_sample.sample(problem, sobol_n, calc_second_order=False, seed=seed)
+    if varied:
+        lhs = latin_points([k.range for k in varied], interval_points, seed=seed)
+    matrix = np.vstack([np.array(oat)] + ([full(glob), full(lhs)] if varied else []))
     ds = run_sweep(module, points=(names, matrix), scheduler=scheduler, n_workers=n_workers, progress=progress)
     n_oat, n_glob = len(oat), len(glob)
     central = json.loads(ds.attrs["central_values"])
+    only_text = "analysis-stage assumption: one-at-a-time only"
+    # The global measure ranks the drivers when every assumption has one; with one-at-a-time-only
+    # assumptions in the section, the one-at-a-time swing (which all have) ranks them.
+    rank_key = "swing" if oat_only else ("mu_star" if method == "morris" else "ST")
     out_claims: dict[str, Any] = {}
     for cid in central:
         y = ds[cid].values
         unit = ds[cid].attrs["units"]
         y_glob, y_lhs = y[n_oat:n_oat + n_glob], y[n_oat + n_glob:]
-        finite = y_lhs[np.isfinite(y_lhs)]
-        effects = _global_effects(method, problem, glob, y_glob, morris_analyze, sobol_analyze, levels)
+        effects = (_global_effects(method, problem, glob, y_glob, morris_analyze, sobol_analyze, levels)
+                   if varied else {})
         drivers = []
         for j, k in enumerate(ranged):
             low, high = y[2 * j], y[2 * j + 1]
             drivers.append({"assumption": k.ledger_key, "parameter": k.name, "range": list(k.range),
                             "unit": k.unit, "value_at_low": _r(low), "value_at_high": _r(high),
                             "swing": _r(abs(high - low)) if np.isfinite(high - low) else None,
+                            **({"analysis": only_text} if k in oat_only else {}),
                             **effects.get(k.name, {})})
-        rank_key = "mu_star" if method == "morris" else "ST"
         drivers.sort(key=lambda d: (-(d.get(rank_key) or 0.0), -(d["swing"] or 0.0), d["parameter"]))
+        if varied:
+            finite = y_lhs[np.isfinite(y_lhs)]
+            low, high = (np.percentile(finite, 5), np.percentile(finite, 95)) if finite.size else (None, None)
+            interval = "5-95 % of a Latin-hypercube sample"
+        else:  # nothing varies together: the span of the one-at-a-time ends (and the central value)
+            finite = np.append(y[:n_oat], central[cid])
+            finite = finite[np.isfinite(finite)]
+            low, high = (finite.min(), finite.max()) if finite.size else (None, None)
+            interval = "one-at-a-time span"
         predicted = cid.endswith(PREDICTED)
         out_claims[cid] = {"section": short, "claim_id": cid[:-len(PREDICTED)] if predicted else cid,
                            "kind": "independent_prediction" if predicted else "reproduction",
                            "unit": unit, "central": _r(central[cid]),
-                           "p05": _r(np.percentile(finite, 5)) if finite.size else None,
-                           "p95": _r(np.percentile(finite, 95)) if finite.size else None,
+                           "p05": _r(low) if low is not None else None,
+                           "p95": _r(high) if high is not None else None,
+                           "interval": interval,
                            "n": int(finite.size), "failed_points": int(np.sum(~np.isfinite(y))),
-                           "drivers": [d for d in drivers
-                                                              if (d.get(rank_key) or d["swing"])]}
+                           "drivers": [d for d in drivers if (d.get(rank_key) or d["swing"])]}
     result = {"section": short, "module": module.__name__, "method": method, "seed": seed,
               "ledger_sha256": ds.attrs["ledger_sha256"], "code_commit": ds.attrs["code_commit"],
+              "cache_key": key, "cache_sha256": _digest(key),
               "points": int(len(matrix)), "failed_points": int(ds.attrs["failed_points"]),
+              "prepare_groups": int(ds.attrs.get("prepare_groups", 0)), "ranked_by": rank_key,
+              "interval_over": [k.ledger_key for k in varied],
               "assumptions": {k.name: {"ledger_key": k.ledger_key, "range": list(k.range), "unit": k.unit,
-                                       "central": k.default} for k in ranged},
+                                       "central": k.default,
+                                       "analysis": only_text if k in oat_only else
+                                       f"one-at-a-time and global ({method}), in the interval"}
+                              for k in ranged},
               "claims": out_claims}
     if write:
         folder = Path(directory or SENSITIVITY_DIR)
@@ -956,23 +1109,29 @@ def load_sensitivity(directory: Path | None = None) -> dict[str, Any] | None:
     """The cached sensitivity results (all sections), or ``None`` when none was computed.
 
     → ``{"claims": {id: {..., "section"}}, "sections": {name: {"figure": "sensitivity/…png", ...}}}``.
-    A cache computed with another ledger is skipped (its intervals would describe other assumptions).
+    A stale cache — its section's parameters, ledger entries or data files changed since
+    (:func:`cache_problems`) — is skipped (its intervals would describe other inputs) and listed under
+    ``"stale"`` with the reasons under ``"stale_reasons"``.
     """
     folder = Path(directory or SENSITIVITY_DIR)
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     if not files:
         return None
-    current = ledger.digest()
-    merged: dict[str, Any] = {"claims": {}, "predictions": {}, "sections": {}, "stale": []}
+    merged: dict[str, Any] = {"claims": {}, "predictions": {}, "sections": {}, "stale": [], "stale_reasons": {}}
     predictions: dict[str, Any] = {}
     for path in files:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        if doc.get("ledger_sha256") != current:
+        problems = cache_problems(doc)
+        if problems:
             merged["stale"].append(doc.get("section", path.stem))
+            merged["stale_reasons"][doc.get("section", path.stem)] = problems
             continue
         merged["sections"][doc["section"]] = {
             "figure": f"{folder.name}/{doc['figure']}" if doc.get("figure") else None,
-            "method": doc.get("method"), "points": doc.get("points")}
+            "method": doc.get("method"), "points": doc.get("points"),
+            "interval_over": doc.get("interval_over"), "ranked_by": doc.get("ranked_by"),
+            "one_at_a_time_only": sorted(a["ledger_key"] for a in doc.get("assumptions", {}).values()
+                                         if a.get("analysis", "").endswith("one-at-a-time only"))}
         for cid, claim in doc["claims"].items():
             if claim.get("kind") == "independent_prediction" or cid.endswith(PREDICTED):
                 predictions[claim.get("claim_id", cid.removesuffix(PREDICTED))] = claim
@@ -997,11 +1156,12 @@ def sensitivity_summary(section: str, *, directory: Path | None = None) -> tuple
     short = re.sub(r"^\d+[a-z]?_", "", Path(str(section)).stem).rsplit(".", 1)[-1]
     path = folder / f"{short}.json"
     if not path.is_file():
-        return (f"no cached sensitivity for {short}: run `lpsrepro sweep {short} --sensitivity morris`", None)
+        return (f"no cached sensitivity for {short}: run `{refresh_command(short)}`", None)
     doc = json.loads(path.read_text(encoding="utf-8"))
-    if doc.get("ledger_sha256") != ledger.digest():
-        return (f"the cached sensitivity of {short} was computed with another assumptions ledger: rerun "
-                f"`lpsrepro sweep {short} --sensitivity morris`", None)
+    problems = cache_problems(doc)
+    if problems:
+        return (f"the cached sensitivity of {short} is stale ({'; '.join(problems[:3])}): rerun "
+                f"`{refresh_command(short)}`", None)
     lines = [f"{'number':<44} {'central':>9} {'5 %':>9} {'95 %':>9}  unit  moved most by"]
     reached = []
     for cid, claim in sorted(doc["claims"].items()):
@@ -1011,6 +1171,11 @@ def sensitivity_summary(section: str, *, directory: Path | None = None) -> tuple
         lines.append(f"{cid:<44} {claim['central']:>9.3g} {claim['p05']:>9.3g} {claim['p95']:>9.3g}  "
                      f"{claim['unit']}  {drivers}")
         reached += _published_reached(cid, claim)
+    staged = sorted(a["ledger_key"] for a in doc.get("assumptions", {}).values()
+                    if a.get("analysis", "").endswith("one-at-a-time only"))
+    if staged:
+        lines += ["", "analysis-stage assumptions (read by the section's fits: one at a time only, not in the "
+                  "interval): " + ", ".join(staged)]
     if reached:
         lines += ["", "published value reached when one assumption moves within its range (one at a time):"]
         lines += reached

@@ -1,5 +1,6 @@
 """The sweep engine (lpsrepro.sweep) on a tiny fake section (tests/fake_section.py)."""
 
+import dataclasses
 import json
 import os
 import signal
@@ -294,3 +295,115 @@ def test_notebook_summary_reads_the_cache_only(tmp_path):
     text, fig = sweep.sensitivity_summary("fake_section", directory=tmp_path)
     row = next(line for line in text.splitlines() if line.startswith("membrane_asr"))
     assert "membrane.interface_cpe_alpha" in row and fig is not None
+
+
+# --------------------------------------------------------------------------- the cache key
+def _ledger_copy(tmp_path, name, edit=None):
+    """A copy of the ledger with ``edit(entries)`` applied, as a new file (the loader caches by path)."""
+    import yaml
+
+    doc = yaml.safe_load(paths.ASSUMPTIONS.read_text(encoding="utf-8"))
+    if edit:
+        edit(doc["assumptions"])
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_ledger_edit_elsewhere_leaves_the_cache_fresh_its_own_entry_makes_it_stale(tmp_path, monkeypatch):
+    result = sweep.sensitivity(fake_section, scheduler=SYNC, trajectories=2, interval_points=8,
+                               directory=tmp_path, progress=False)
+    assert sweep.cache_problems(result) == []
+    assert sweep.load_sensitivity(tmp_path)["stale"] == []
+
+    def elsewhere(entries):                       # an entry the fake section does not read
+        entries["pellet.lead_resistance"]["value"] = 0.7
+        entries["eis.sweep_start"]["justification"] += " Edited."
+
+    monkeypatch.setattr(paths, "ASSUMPTIONS", _ledger_copy(tmp_path, "elsewhere.yaml", elsewhere))
+    assert ledger.value("pellet.lead_resistance", "ohm") == 0.7        # the edit is seen
+    assert sweep.cache_problems(result) == []
+    assert "fake_section" in sweep.load_sensitivity(tmp_path)["sections"]
+
+    def own_range(entries):
+        entries["membrane.lead_resistance"]["range"] = [0.0, 2.0]
+
+    monkeypatch.setattr(paths, "ASSUMPTIONS", _ledger_copy(tmp_path, "range.yaml", own_range))
+    problems = sweep.cache_problems(result)
+    assert len(problems) == 1 and "ledger entry membrane.lead_resistance changed" in problems[0]
+    merged = sweep.load_sensitivity(tmp_path)
+    assert merged["stale"] == ["fake_section"] and merged["claims"] == {}
+    text, fig = sweep.sensitivity_summary("fake_section", directory=tmp_path)
+    assert "membrane.lead_resistance changed" in text and "lpsrepro sweep fake_section --sensitivity morris" in text
+
+    def own_value(entries):
+        entries["membrane.interface_cpe_alpha"]["value"] = 0.8
+
+    monkeypatch.setattr(paths, "ASSUMPTIONS", _ledger_copy(tmp_path, "value.yaml", own_value))
+    problems = sweep.cache_problems(result)
+    assert any("parameter default interface_cpe_alpha changed" in p for p in problems)
+    assert any("ledger entry membrane.interface_cpe_alpha changed" in p for p in problems)
+
+
+def test_a_changed_data_file_makes_the_cache_stale(tmp_path, monkeypatch):
+    data = tmp_path / "spectrum.csv"
+    data.write_text("1,2\n")
+    real = fake_section.Params.from_ledger
+    monkeypatch.setattr(fake_section.Params, "from_ledger", classmethod(lambda cls: real().replace(label=str(data))))
+    key = sweep.cache_key(fake_section)
+    assert key["files"]["label"]["sha256"] == __import__("hashlib").sha256(b"1,2\n").hexdigest()
+    doc = {"section": "fake_section", "module": "fake_section", "cache_key": key, "claims": {}}
+    assert sweep.cache_problems(doc) == []
+    data.write_text("1,3\n")
+    assert sweep.cache_problems(doc) == ["fake_section: data file label changed ("
+                                         + sweep._short(key["files"]["label"]) + " → "
+                                         + sweep._short(sweep.cache_key(fake_section)["files"]["label"]) + ")"]
+
+
+def test_paths_in_the_key_are_relative_to_the_repository():
+    assert sweep._jsonable(str(paths.ROOT / "data" / "raw" / "x.z")) == "data/raw/x.z"
+    assert sweep._jsonable(("/elsewhere/y.z", 2.0)) == ["/elsewhere/y.z", 2.0]
+
+
+def test_a_code_change_that_moves_a_central_number_is_caught(tmp_path, monkeypatch):
+    result = sweep.sensitivity(fake_section, scheduler=SYNC, trajectories=2, interval_points=8,
+                               directory=tmp_path, progress=False)
+    assert sweep.cache_problems(result, check_central=True) == []
+    real = fake_section.run
+    monkeypatch.setattr(fake_section, "run", lambda p, prepared=None: dataclasses.replace(
+        real(p, prepared), asr=1.1 * real(p, prepared).asr))
+    problems = sweep.cache_problems(result, check_central=True)
+    assert len(problems) == 1 and "membrane_asr is" in problems[0] and "the code changed" in problems[0]
+    assert sweep.cache_problems(result) == []     # the cheap check cannot see it (that is why the test runs)
+
+
+def test_analysis_stage_assumptions_get_one_at_a_time_only(tmp_path):
+    fake_section.PREPARE_CALLS.clear()
+    result = sweep.sensitivity(fake_section, scheduler=SYNC, trajectories=3, interval_points=16,
+                               directory=tmp_path, progress=False)
+    staged = result["assumptions"]["recession_rate_nm_per_min"]
+    assert staged["analysis"] == "analysis-stage assumption: one-at-a-time only"
+    assert result["assumptions"]["lead_resistance_ohm"]["analysis"].startswith("one-at-a-time and global")
+    assert result["interval_over"] == ["membrane.lead_resistance", "membrane.interface_cpe_alpha"]
+    # the central prepare and one per end of the staged assumption's range: Morris and the hypercube reuse
+    # the central one
+    assert sorted(p.recession_rate_nm_per_min for p in fake_section.PREPARE_CALLS) == [0.3, 12.0, 30.0]
+    assert result["prepare_groups"] == 3
+    time = result["claims"]["dual_route_completion_time"]
+    (driver,) = time["drivers"]
+    assert driver["analysis"].endswith("one-at-a-time only") and "mu_star" not in driver
+    assert driver["value_at_low"] == pytest.approx(3000) and driver["value_at_high"] == pytest.approx(30)
+    # the interval covers the globally varied assumptions only, which do not move the time
+    assert time["p05"] == time["p95"] == pytest.approx(75)
+    text, _ = sweep.sensitivity_summary("fake_section", directory=tmp_path)
+    assert "one at a time only, not in the interval): kinetics.recession_rate" in text
+
+
+def test_when_every_assumption_is_analysis_stage_the_interval_is_the_one_at_a_time_span(tmp_path, monkeypatch):
+    monkeypatch.setattr(fake_section.Params, "PREPARED_FROM", frozenset(fake_section.Params.LEDGER))
+    result = sweep.sensitivity(fake_section, scheduler=SYNC, directory=tmp_path, progress=False)
+    assert result["points"] == 6 and result["interval_over"] == [] and result["ranked_by"] == "swing"
+    asr = result["claims"]["membrane_asr"]
+    assert asr["interval"] == "one-at-a-time span"
+    ends = [v for d in asr["drivers"] for v in (d["value_at_low"], d["value_at_high"])]
+    assert asr["p05"] == min(ends + [asr["central"]]) and asr["p95"] == max(ends + [asr["central"]])
