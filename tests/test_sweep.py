@@ -274,11 +274,23 @@ def test_sensitivity_ranks_assumptions_and_feeds_the_report(tmp_path):
     assert cached["sections"]["fake_section"]["figure"].endswith("tornado_fake_section.png")
     from lpsrepro import claims
 
-    doc = claims.claims_document([claims.make_record("membrane_asr", 0.82, "ohm*cm**2")])
+    central = asr["central"]
+    doc = claims.claims_document([claims.make_record("membrane_asr", central, "ohm*cm**2")])
     text = report.render(doc, {}, sensitivity=cached)
     row = next(line for line in text.splitlines() if line.startswith("| `membrane_asr`"))
     assert row.rstrip().endswith("| yes |")
     assert "## Which assumptions move the numbers" in text and "tornado_fake_section.png" in text
+    # the section's own table: central, interval, published inside, drivers (the staged one marked)
+    table_row = next(line for line in text.splitlines() if line.startswith("| `membrane_asr` | "))
+    assert table_row.startswith(f"| `membrane_asr` | {central:.4g} Ω·cm² | ") and "| yes | `membrane.interface_cpe_alpha`" in table_row
+    time_row = next(line for line in text.splitlines() if line.startswith("| `dual_route_completion_time` | "))
+    assert "`kinetics.recession_rate` (1-at-a-time)" in time_row
+    assert "One at a time only (analysis stage, not in the interval): `kinetics.recession_rate`" in text
+    # a reproduced number that is not the cache's central value: the code moved it, the interval is not shown
+    moved = claims.claims_document([claims.make_record("membrane_asr", 1.1 * central, "ohm*cm**2")])
+    row = next(line for line in report.render(moved, {}, sensitivity=cached).splitlines()
+               if line.startswith("| `membrane_asr` —"))
+    assert "stale cache (central" in row and "make sensitivity" in row
 
 
 def test_a_cache_of_another_ledger_is_not_used(tmp_path):
