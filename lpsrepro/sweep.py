@@ -1220,19 +1220,23 @@ def add_parser(subparsers) -> None:
 
 
 def _arguments(parser) -> None:
-    parser.add_argument("section", help="section name, e.g. membrane, 32_membrane, 33_performance")
+    parser.add_argument("section", help="section name, e.g. membrane, 32_membrane, 33_performance; 'all' with "
+                        "--sensitivity: every section with ranged ledger entries")
     parser.add_argument("--grid", action="append", default=[], metavar="NAME=START:STOP:N[:UNIT]",
                         help="a swept parameter (repeat for more); with --sample, START:STOP are bounds")
     parser.add_argument("--sample", nargs=2, metavar=("latin", "N"), help="a Latin-hypercube sample of N points")
     parser.add_argument("--scheduler", help="address of a running dask scheduler (default: a LocalCluster; "
                         "'synchronous': in this process)")
     parser.add_argument("--workers", type=int, help="workers of the LocalCluster (default: one per core)")
-    parser.add_argument("-o", "--output", help="NetCDF file to write (default: build/sweeps/SECTION.nc)")
+    parser.add_argument("-o", "--output", help="file to write: NetCDF (.nc, default build/sweeps/SECTION.nc) or, "
+                        "for sweeps larger than memory, Zarr (.zarr: chunked writes)")
     parser.add_argument("--allow-outside", action="store_true", help="allow values outside the ledger's ranges")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample")
     parser.add_argument("--list", action="store_true", help="list the section's parameters and ranges, run nothing")
     parser.add_argument("--sensitivity", choices=("morris", "sobol"),
                         help="assumption sensitivity of every number instead of a sweep")
+    parser.add_argument("--only-stale", action="store_true",
+                        help="with 'all --sensitivity': recompute only the sections whose cache is stale")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1244,7 +1248,62 @@ def main(argv: list[str] | None = None) -> int:
     return main_from_args(parser.parse_args(argv))
 
 
+def sections_with_ranges() -> list[str]:
+    """Every section module of :mod:`lpsrepro.sections` with at least one ranged ledger field (the ones
+    a sensitivity describes), by name."""
+    import pkgutil
+
+    import lpsrepro.sections as sections
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(sections.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"lpsrepro.sections.{info.name}")
+        if not all(hasattr(module, a) for a in ("Params", "run")) or not hasattr(module.Params, "from_ledger"):
+            continue
+        if any(k.ledger_key and k.range and k.range[0] < k.range[1] for k in knobs(module).values()):
+            found.append(info.name)
+    return found
+
+
+def refresh_all(*, method: str = "morris", only_stale: bool = False, scheduler: str | None = None,
+                n_workers: int | None = None, seed: int = 0, directory: Path | None = None,
+                sections: list[str] | None = None, out=None) -> dict[str, float]:
+    """Recompute the cached sensitivity of every section with ranged ledger fields (``make sensitivity``).
+
+    ``only_stale`` skips a section whose cache is fresh (:func:`cache_problems`, central values included).
+    Progress goes to ``out`` (default stderr): one line per section, a progress bar while it runs, and its
+    wall time. Returns ``{section: seconds}`` of the sections recomputed.
+    """
+    out = out or sys.stderr
+    folder = Path(directory or SENSITIVITY_DIR)
+    names = sections or sections_with_ranges()
+    times = {}
+    for n, name in enumerate(names, 1):
+        cached = folder / f"{name}.json"
+        if only_stale and cached.is_file():
+            problems = cache_problems(json.loads(cached.read_text(encoding="utf-8")), check_central=True)
+            if not problems:
+                print(f"[{n}/{len(names)}] {name}: cache fresh, skipped", file=out, flush=True)
+                continue
+            print(f"[{n}/{len(names)}] {name}: stale ({problems[0]})", file=out, flush=True)
+        print(f"[{n}/{len(names)}] {name}: computing its {method} sensitivity ...", file=out, flush=True)
+        start = time.perf_counter()
+        result = sensitivity(name, method=method, scheduler=scheduler, n_workers=n_workers, seed=seed,
+                             directory=folder)
+        times[name] = time.perf_counter() - start
+        print(f"[{n}/{len(names)}] {name}: {result['points']} points, {result['prepare_groups']} prepares, "
+              f"{result['failed_points']} failed, {times[name]:.0f} s → {folder / (name + '.json')}", file=out,
+              flush=True)
+    return times
+
+
 def main_from_args(args) -> int:
+    if args.section == "all":
+        if not args.sensitivity:
+            raise ParameterError("section", "all", "a single section for a sweep ('all' only with --sensitivity)")
+        refresh_all(method=args.sensitivity, only_stale=args.only_stale, scheduler=args.scheduler,
+                    n_workers=args.workers, seed=args.seed)
+        return 0
     if args.list:
         for k in knobs(args.section).values():
             rng = f"[{k.range[0]:g}, {k.range[1]:g}]" if k.range else "no range"

@@ -419,3 +419,29 @@ def test_when_every_assumption_is_analysis_stage_the_interval_is_the_one_at_a_ti
     assert asr["interval"] == "one-at-a-time span"
     ends = [v for d in asr["drivers"] for v in (d["value_at_low"], d["value_at_high"])]
     assert asr["p05"] == min(ends + [asr["central"]]) and asr["p95"] == max(ends + [asr["central"]])
+
+
+def test_refresh_all_recomputes_then_skips_fresh_caches(tmp_path, monkeypatch):
+    import io
+
+    fast = {"trajectories": 2, "interval_points": 8, "progress": False}
+    real = sweep.sensitivity
+    monkeypatch.setattr(sweep, "sensitivity", lambda name, **kw: real(name, **{**kw, **fast}))
+    log = io.StringIO()
+    times = sweep.refresh_all(sections=["fake_section"], scheduler=SYNC, directory=tmp_path, out=log)
+    assert set(times) == {"fake_section"} and (tmp_path / "fake_section.json").is_file()
+    assert "[1/1] fake_section: computing its morris sensitivity" in log.getvalue()
+    log = io.StringIO()
+    assert sweep.refresh_all(sections=["fake_section"], only_stale=True, scheduler=SYNC, directory=tmp_path,
+                             out=log) == {}
+    assert "[1/1] fake_section: cache fresh, skipped" in log.getvalue()
+
+
+def test_every_section_with_ranged_ledger_entries_is_refreshed_by_all():
+    names = sweep.sections_with_ranges()
+    assert {"membrane", "performance"} <= set(names)
+    for name in names:
+        module = sweep.resolve_section(name)
+        assert any(ledger.get(key).range for key in module.Params.LEDGER.values()), name
+    with pytest.raises(ParameterError, match="only with --sensitivity"):
+        sweep.main(["all", "--grid", "x=1:2:2"])
