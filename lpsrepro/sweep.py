@@ -532,18 +532,19 @@ def _signature(section: str, names: list[str], points: np.ndarray, base_repr: st
     return digest.hexdigest()
 
 
-def _write_part(path: Path, indices: list[int], results: list, units: dict[str, str]) -> None:
-    """One finished batch as a small NetCDF file (atomic: a killed write leaves no part)."""
-    n = len(indices)
-    data: dict[str, Any] = {"point_failed": ("point", np.zeros(n, dtype="i1"))}
+def _encode(results: list, units: dict[str, str]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """A finished batch as arrays: ``{cid, cid__u, cid__fq, point_failed}`` (one entry per point) and the
+    errors of its failed points."""
+    n = len(results)
+    data: dict[str, np.ndarray] = {"point_failed": np.zeros(n, dtype="i1")}
     errors = []
     for cid in units:
-        data[cid] = ("point", np.full(n, np.nan))
-        data[f"{cid}__u"] = ("point", np.full(n, np.nan))
-        data[f"{cid}__fq"] = ("point", np.zeros(n, dtype="i1"))
+        data[cid] = np.full(n, np.nan)
+        data[f"{cid}__u"] = np.full(n, np.nan)
+        data[f"{cid}__fq"] = np.zeros(n, dtype="i1")
     for i, (numbers, error) in enumerate(results):
         if numbers is None:
-            data["point_failed"][1][i] = 1
+            data["point_failed"][i] = 1
             errors.append(error)
             continue
         for cid, unit in units.items():
@@ -551,18 +552,175 @@ def _write_part(path: Path, indices: list[int], results: list, units: dict[str, 
                 continue
             value, got_unit, unc, failed = numbers[cid]
             if failed:
-                data[f"{cid}__fq"][1][i] = 1
+                data[f"{cid}__fq"][i] = 1
                 continue
             scale = 1.0 if got_unit == unit else None
-            data[cid][1][i] = value if scale else convert(value, got_unit, unit, what=cid)
+            data[cid][i] = value if scale else convert(value, got_unit, unit, what=cid)
             if unc is not None:
-                data[f"{cid}__u"][1][i] = unc if scale else abs(convert(unc, got_unit, unit, what=cid)
-                                                                  - convert(0.0, got_unit, unit))
-    ds = xr.Dataset(data, coords={"point": np.asarray(indices, dtype="i8")},
-                    attrs={"errors": json.dumps(errors)})
-    tmp = path.with_suffix(".tmp")
-    ds.to_netcdf(tmp, engine="h5netcdf")
-    os.replace(tmp, path)
+                data[f"{cid}__u"][i] = unc if scale else abs(convert(unc, got_unit, unit, what=cid)
+                                                             - convert(0.0, got_unit, unit))
+    return data, errors
+
+
+def _refuse_other_sweep(output: Path, where: Path) -> None:
+    raise ParameterError("output", str(output),
+                         f"a file name whose unfinished parts ({where}) belong to the same sweep; they belong to "
+                         "another sweep (other grid, section or ledger): remove them or choose another output")
+
+
+class _NetcdfParts:
+    """Finished batches as small NetCDF files in ``<output>.parts/`` (or a temporary folder), merged at
+    the end: the resume mechanism of a NetCDF output."""
+
+    def __init__(self, folder: Path, output: Path | None = None):
+        self.folder, self.output = folder, output
+
+    def begin(self, signature: str, batch_size: int, n_points: int) -> int:
+        """Create or reuse the folder → the batch size (a resumed sweep keeps its own)."""
+        manifest = self.folder / "sweep.json"
+        if manifest.is_file():
+            info = json.loads(manifest.read_text())
+            if info.get("signature") != signature:
+                _refuse_other_sweep(self.output or self.folder, self.folder)
+            return int(info["batch_size"])
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for stale in self.folder.glob("part-*"):
+            stale.unlink()
+        write_json(manifest, {"signature": signature, "batch_size": batch_size, "n_points": n_points,
+                              "format": PARTS_FORMAT})
+        return batch_size
+
+    def layout(self, batches: list[tuple[int, list[int]]], units: dict[str, str]) -> None:
+        pass
+
+    def done(self) -> set[int]:
+        return {int(p.stem.split("-")[1]) for p in self.folder.glob("part-*.nc")}
+
+    def write(self, index: int, indices: list[int], results: list, units: dict[str, str]) -> None:
+        """One finished batch as a NetCDF file (atomic: a killed write leaves no part)."""
+        data, errors = _encode(results, units)
+        ds = xr.Dataset({k: ("point", v) for k, v in data.items()},
+                        coords={"point": np.asarray(indices, dtype="i8")}, attrs={"errors": json.dumps(errors)})
+        path = self.folder / f"part-{index:06d}.nc"
+        tmp = path.with_suffix(".tmp")
+        ds.to_netcdf(tmp, engine="h5netcdf")
+        os.replace(tmp, path)
+
+    def flat(self) -> tuple[xr.Dataset, list[str]]:
+        """Every finished point, sorted by point index, and the errors."""
+        frames, errors = [], []
+        for path in sorted(self.folder.glob("part-*.nc")):
+            with xr.open_dataset(path, engine="h5netcdf") as one:
+                frames.append(one.load())
+                errors += json.loads(one.attrs.get("errors", "[]"))
+        flat = (xr.concat(frames, dim="point", combine_attrs="drop").sortby("point") if frames
+                else xr.Dataset(coords={"point": np.zeros(0, dtype="i8")}))
+        return flat, errors
+
+    def save(self, ds: xr.Dataset) -> xr.Dataset:
+        tmp = self.output.with_name(self.output.name + ".tmp")
+        ds.to_netcdf(tmp, engine="h5netcdf")
+        os.replace(tmp, self.output)
+        return ds
+
+    def finish(self) -> None:
+        for part in self.folder.glob("*"):
+            part.unlink()
+        self.folder.rmdir()
+
+
+class _ZarrParts:
+    """A Zarr output (``-o FILE.zarr``) for sweeps larger than memory.
+
+    While the sweep runs, ``<output>.partial.zarr`` holds every number along one ``point`` dimension in
+    the order of the batches (chunks of one batch), the original index of each point (``point_index``),
+    and which batches are finished (``batch_done``, written after the batch's values): each finished
+    task is one region write, and a killed sweep resumes from ``batch_done``. At the end the points are
+    put back in grid order chunk by chunk (dask, never all in memory) into ``output``.
+    """
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.path = output.with_name(output.name + ".partial.zarr")
+        self.group = None
+
+    def begin(self, signature: str, batch_size: int, n_points: int) -> int:
+        import zarr
+
+        if self.path.exists():
+            group = zarr.open_group(str(self.path), mode="a")
+            if group.attrs.get("signature") != signature:
+                _refuse_other_sweep(self.output, self.path)
+            self.group = group
+            return int(group.attrs["batch_size"])
+        self.group = zarr.open_group(str(self.path), mode="w")
+        self.group.attrs.update({"signature": signature, "batch_size": batch_size, "n_points": n_points,
+                                 "format": PARTS_FORMAT, "errors": []})
+        return batch_size
+
+    def layout(self, batches: list[tuple[int, list[int]]], units: dict[str, str]) -> None:
+        """Offsets of the batches along ``point``; the arrays are created on the first call."""
+        self.offsets, start = {}, 0
+        for i, indices in batches:
+            self.offsets[i] = start
+            start += len(indices)
+        if "batch_done" in self.group:
+            return
+        n, chunk = start, max(1, max((len(ix) for _, ix in batches), default=1))
+
+        def array(name, dtype, fill, dim="point", size=n, chunks=chunk):
+            return self.group.create_array(name, shape=(size,), chunks=(chunks,), dtype=dtype, fill_value=fill,
+                                           dimension_names=(dim,))
+        for cid in units:
+            array(cid, "f8", np.nan)
+            array(f"{cid}__u", "f8", np.nan)
+            array(f"{cid}__fq", "i1", 0)
+        array("point_failed", "i1", 0)
+        array("point_index", "i8", -1)[:] = np.concatenate([np.asarray(ix, dtype="i8") for _, ix in batches]) \
+            if batches else np.zeros(0, dtype="i8")
+        array("batch_done", "i1", 0, dim="batch", size=len(batches), chunks=max(1, min(len(batches), 4096)))
+
+    def done(self) -> set[int]:
+        return set(np.flatnonzero(self.group["batch_done"][:]).tolist()) if "batch_done" in self.group else set()
+
+    def write(self, index: int, indices: list[int], results: list, units: dict[str, str]) -> None:
+        data, errors = _encode(results, units)
+        region = slice(self.offsets[index], self.offsets[index] + len(indices))
+        for name, values in data.items():
+            self.group[name][region] = values
+        if errors:
+            self.group.attrs["errors"] = list(self.group.attrs.get("errors", [])) + errors[:10]
+        self.group["batch_done"][index] = 1       # last: a batch counts as done once its values are in
+
+    def flat(self) -> tuple[xr.Dataset, list[str]]:
+        """Every point, lazily (dask) and in point order."""
+        import dask.array as da
+
+        order = np.argsort(self.group["point_index"][:], kind="stable")
+        names = [k for k in self.group.array_keys() if k not in ("point_index", "batch_done")]
+        flat = xr.Dataset({k: ("point", da.from_zarr(self.group[k])[order]) for k in names},
+                          coords={"point": np.arange(len(order))})
+        return flat, list(self.group.attrs.get("errors", []))
+
+    def save(self, ds: xr.Dataset) -> xr.Dataset:
+        import shutil
+
+        tmp = self.output.with_name(self.output.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        # Zarr wants uniform chunks: about 2**20 values (8 MiB of float64) per chunk over the sweep's dims.
+        per_dim = max(1, int(round(2 ** (20 / max(1, len(ds.dims))))))
+        # Zarr format 2 with consolidated metadata: what xarray opens without a warning and every zarr reads.
+        ds.chunk({d: min(size, per_dim) for d, size in ds.sizes.items()}).to_zarr(
+            tmp, mode="w", zarr_format=2, consolidated=True)
+        if self.output.exists():
+            shutil.rmtree(self.output)
+        os.replace(tmp, self.output)
+        return xr.open_zarr(self.output)
+
+    def finish(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.path)
 
 
 def run_sweep(section: str | ModuleType, grid: dict[str, Any] | None = None, *,
@@ -648,20 +806,23 @@ def run_sweep(section: str | ModuleType, grid: dict[str, Any] | None = None, *,
             per_task = max(1, math.ceil(TARGET_TASK_S / seconds_per_point))
             batch_size = max(1, min(per_task, math.ceil(n_points / (4 * pool.n_workers))))
         if output:
-            parts_dir = Path(output).with_name(Path(output).name + ".parts")
+            output = Path(output)
+            store = (_ZarrParts(output) if output.suffix == ".zarr" else
+                     _NetcdfParts(output.with_name(output.name + ".parts"), output))
             signature = _signature(module.__name__, names, matrix, repr(base_params))
-            batch_size = _prepare_parts(parts_dir, signature, batch_size, n_points)
+            batch_size = store.begin(signature, batch_size, n_points)
         else:  # nothing to resume: the parts live only as long as the sweep
             import tempfile
 
-            parts_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lpsrepro-sweep-")))
+            store = _NetcdfParts(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lpsrepro-sweep-"))))
         # Batches never span two groups, so that each task needs one prepared object.
         batches, group_of = [], {}
         for key, indices in groups.items():
             for s in range(0, len(indices), batch_size):
                 group_of[len(batches)] = key
                 batches.append((len(batches), indices[s:s + batch_size]))
-        done = {int(p.stem.split("-")[1]) for p in parts_dir.glob("part-*.nc")}
+        store.layout(batches, units)
+        done = store.done()
         index_of = dict(batches)
         tracker = _Progress(progress, n_points, sum(len(index_of[i]) for i in done if i in index_of))
         pending = [(i, idx) for i, idx in batches if i not in done]
@@ -677,23 +838,20 @@ def run_sweep(section: str | ModuleType, grid: dict[str, Any] | None = None, *,
         work = ((i, (payload, names, kinds, matrix[idx].tolist()) + ((handles[group_of[i]],) if fast else ()))
                 for i, idx in pending)
         for i, out in pool.map_batches(run_batch, work):
-            _write_part(parts_dir / f"part-{i:06d}.nc", index_of[i], out, units)
+            store.write(i, index_of[i], out, units)
             tracker.update(len(out))
             if fast:
                 left[group_of[i]] -= 1
                 if not left[group_of[i]]:
                     handles.pop(group_of[i])  # the group is finished: its prepared object may go
         tracker.close()
-        ds = _assemble(module, chosen, matrix, axes, units, central, parts_dir, sample=sample, seed=seed)
-    ds.attrs["prepare_groups"] = len(groups) if fast else 0   # 0: no fast path (run whole per point)
-    ds.attrs["batch_size"] = batch_size
-    if output:
-        tmp = Path(output).with_name(Path(output).name + ".tmp")
-        ds.to_netcdf(tmp, engine="h5netcdf")
-        os.replace(tmp, output)
-        for part in parts_dir.glob("*"):
-            part.unlink()
-        parts_dir.rmdir()
+        flat, errors = store.flat()
+        ds = _assemble(module, chosen, matrix, axes, units, central, flat, errors, sample=sample, seed=seed)
+        ds.attrs["prepare_groups"] = len(groups) if fast else 0   # 0: no fast path (run whole per point)
+        ds.attrs["batch_size"] = batch_size
+        if output:
+            ds = store.save(ds)
+            store.finish()
     return ds
 
 
@@ -705,25 +863,6 @@ def _groups(matrix: np.ndarray, columns: list[int], names: list[str], kinds: lis
         key = tuple(_values(names, kinds, row[columns]).values()) if columns else ()
         groups.setdefault(key, []).append(i)
     return groups
-
-
-def _prepare_parts(parts_dir: Path, signature: str, batch_size: int, n_points: int) -> int:
-    """Create or reuse the parts folder; a folder of another sweep is refused, not mixed in."""
-    manifest = parts_dir / "sweep.json"
-    if manifest.is_file():
-        info = json.loads(manifest.read_text())
-        if info.get("signature") != signature:
-            raise ParameterError("output", str(parts_dir.parent / parts_dir.name[:-6]),
-                                 f"a file name whose unfinished parts ({parts_dir}) belong to the same sweep; "
-                                 "they belong to another sweep (other grid, section or ledger): remove that "
-                                 "folder or choose another output")
-        return int(info["batch_size"])
-    parts_dir.mkdir(parents=True, exist_ok=True)
-    for stale in parts_dir.glob("part-*"):
-        stale.unlink()
-    write_json(manifest, {"signature": signature, "batch_size": batch_size, "n_points": n_points,
-                          "format": PARTS_FORMAT})
-    return batch_size
 
 
 class _Progress:
@@ -753,41 +892,37 @@ class _Progress:
             self.bar.close()
 
 
-def _assemble(module, chosen, matrix, axes, units, central, parts_dir, *, sample, seed):
+def _assemble(module, chosen, matrix, axes, units, central, flat, errors, *, sample, seed):
+    """The sweep's Dataset from the flat table of finished points (numpy, or dask for a Zarr output:
+    then it stays lazy, and the grid is built chunk by chunk when it is written)."""
     n = len(matrix)
-    frames, errors = [], []
-    for path in sorted(parts_dir.glob("part-*.nc")):
-        with xr.open_dataset(path, engine="h5netcdf") as one:
-            frames.append(one.load())
-            errors += json.loads(one.attrs.get("errors", "[]"))
-    flat = (xr.concat(frames, dim="point", combine_attrs="drop").sortby("point") if frames
-            else xr.Dataset(coords={"point": np.zeros(0, dtype="i8")}))
     if flat.sizes.get("point", 0) != n:
         raise RuntimeError(f"sweep incomplete: {flat.sizes.get('point', 0)} of {n} points")
     data_vars: dict[str, Any] = {}
     if axes is not None:
         shape = tuple(len(v) for v in axes.values()) or (1,)
         dims = tuple(axes) or ("point",)
-        reshape = (lambda a: np.asarray(a).reshape(shape)) if axes else (lambda a: np.asarray(a))
+        reshape = (lambda a: a.reshape(shape)) if axes else (lambda a: a)
         coords = {k.name: (k.name, axes[k.name], _knob_attrs(k)) for k in chosen}
     else:
-        dims, reshape = ("sample",), (lambda a: np.asarray(a))
+        dims, reshape = ("sample",), (lambda a: a)
         coords = {"sample": np.arange(n)}
         for j, k in enumerate(chosen):
             data_vars[k.name] = (("sample",), matrix[:, j], _knob_attrs(k))
     for cid, unit in units.items():
-        data_vars[cid] = (dims, reshape(flat[cid].values), {"units": unit, "long_name": cid})
-        unc = flat[f"{cid}__u"].values
-        if np.any(np.isfinite(unc)):
+        # .data: a numpy array, or a dask array that stays lazy (the any() below reads it chunk by chunk)
+        data_vars[cid] = (dims, reshape(flat[cid].data), {"units": unit, "long_name": cid})
+        unc = flat[f"{cid}__u"].data
+        if bool(np.isfinite(unc).any()):
             data_vars[f"{cid}_uncertainty"] = (dims, reshape(unc), {"units": unit,
                                                                   "long_name": f"standard uncertainty of {cid}"})
-        fq = flat[f"{cid}__fq"].values
-        if np.any(fq):
+        fq = flat[f"{cid}__fq"].data
+        if bool(fq.any()):
             data_vars[f"{cid}_failed_quality"] = (dims, reshape(fq), {
                 "long_name": f"1 where {cid} failed its quality gate (value NaN)", "units": "1"})
-    data_vars["point_failed"] = (dims, reshape(flat["point_failed"].values),
+    data_vars["point_failed"] = (dims, reshape(flat["point_failed"].data),
                                  {"long_name": "1 where the section's run raised an error", "units": "1"})
-    failed = int(np.sum(flat["point_failed"].values))
+    failed = int(flat["point_failed"].sum())
     attrs = {"title": f"parameter sweep of {module.__name__}", "section": module.__name__,
              "ledger_sha256": ledger.digest(), "code_commit": code_commit(), "lpsrepro_version": __version__,
              "sample": "grid" if axes is not None else f"{sample[0]} hypercube, {n} points (SALib)"

@@ -445,3 +445,61 @@ def test_every_section_with_ranged_ledger_entries_is_refreshed_by_all():
         assert any(ledger.get(key).range for key in module.Params.LEDGER.values()), name
     with pytest.raises(ParameterError, match="only with --sensitivity"):
         sweep.main(["all", "--grid", "x=1:2:2"])
+
+
+# --------------------------------------------------------------------------- Zarr
+def test_a_zarr_sweep_is_written_in_chunks_and_reopens_with_units(tmp_path):
+    out = tmp_path / "s.zarr"
+    grid = {"recession_rate_nm_per_min": [2.0, 12.0], "interface_cpe_alpha": (0.5, 1.0, 5)}
+    ds = sweep.run_sweep(fake_section, grid, scheduler=SYNC, progress=False, output=out, batch_size=2)
+    assert out.is_dir() and not (tmp_path / "s.zarr.partial.zarr").exists()
+    reference = sweep.run_sweep(fake_section, grid, scheduler=SYNC, progress=False)
+    with xr.open_zarr(out) as back:
+        assert back["membrane_asr"].dims == ("recession_rate_nm_per_min", "interface_cpe_alpha")
+        assert back["membrane_asr"].attrs["units"] == "ohm*cm**2"
+        assert back["interface_cpe_alpha"].attrs["units"] == "dimensionless"
+        assert back["recession_rate_nm_per_min"].attrs["ledger_key"] == "kinetics.recession_rate"
+        assert back.attrs["ledger_sha256"] == ledger.digest() and back.attrs["n_points"] == 10
+        xr.testing.assert_identical(back.load().drop_attrs(), reference.drop_attrs())
+    xr.testing.assert_identical(ds.load().drop_attrs(), reference.drop_attrs())
+
+
+def test_a_killed_zarr_sweep_resumes_from_its_finished_batches(tmp_path, monkeypatch):
+    out = tmp_path / "k.zarr"
+    grid = {"interface_cpe_alpha": (0.5, 1.0, 12)}
+    real_write = sweep._ZarrParts.write
+    calls = []
+
+    def dying(self, index, indices, results, units):
+        if len(calls) == 3:
+            raise KeyboardInterrupt          # the sweep dies after three finished batches
+        calls.append(index)
+        real_write(self, index, indices, results, units)
+
+    monkeypatch.setattr(sweep._ZarrParts, "write", dying)
+    with pytest.raises(KeyboardInterrupt):
+        sweep.run_sweep(fake_section, grid, scheduler=SYNC, progress=False, output=out, batch_size=2)
+    assert (tmp_path / "k.zarr.partial.zarr").is_dir() and not out.exists()
+    monkeypatch.setattr(sweep._ZarrParts, "write", real_write)
+    computed = []
+    real_batch = sweep.run_batch
+    monkeypatch.setattr(sweep, "run_batch", lambda *a: computed.append(len(a[3])) or real_batch(*a))
+    ds = sweep.run_sweep(fake_section, grid, scheduler=SYNC, progress=False, output=out, batch_size=2)
+    assert sum(computed) == 12 - 3 * 2                       # no finished point computed again
+    fresh = sweep.run_sweep(fake_section, grid, scheduler=SYNC, progress=False)
+    np.testing.assert_array_equal(ds["membrane_asr"].values, fresh["membrane_asr"].values)
+    # a partial store of another sweep is refused, not mixed in
+    with pytest.raises(KeyboardInterrupt):
+        monkeypatch.setattr(sweep._ZarrParts, "write", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+        sweep.run_sweep(fake_section, grid, scheduler=SYNC, progress=False, output=out, batch_size=2)
+    with pytest.raises(ParameterError, match="belong to another sweep"):
+        sweep.run_sweep(fake_section, {"interface_cpe_alpha": (0.5, 1.0, 3)}, scheduler=SYNC, progress=False,
+                        output=out)
+
+
+def test_cli_writes_zarr(tmp_path):
+    out = tmp_path / "cli.zarr"
+    assert sweep.main(["fake_section", "--grid", "interface_cpe_alpha=0.5:1:3", "--scheduler", SYNC,
+                       "-o", str(out)]) == 0
+    with xr.open_zarr(out) as ds:
+        assert ds["membrane_asr"].sizes["interface_cpe_alpha"] == 3 and ds["membrane_asr"].attrs["units"] == "ohm*cm**2"
