@@ -8,18 +8,28 @@ A section module (:mod:`lpsrepro.sections`) turns ``Params`` into a ``Result`` w
     dimension), on a dask.distributed cluster — a :class:`~distributed.LocalCluster` sized to the
     machine by default, or an existing scheduler (``scheduler="tcp://host:8786"``, e.g. one started
     by dask-jobqueue on an HPC system). Cheap points are batched into tasks so that the scheduler's
-    per-task overhead (a few ms) stays far below 5 % of a task's time. Each finished task is written
+    per-task overhead (a few ms) stays far below 5 % of a task's time. A section with the fast path
+    (``prepare`` and ``Params.PREPARED_FROM``, see :mod:`lpsrepro.sections`) is prepared once per
+    distinct combination of the swept PREPARED_FROM values — a task on a worker whose result every
+    batch of that group takes as an input (the central point's, computed anyway, is scattered to all
+    workers) — and each point then costs only ``run(q, prepared=...)``. Each finished task is written
     as a NetCDF part next to the output, so that a killed sweep, run again with the same arguments,
     resumes without recomputing any finished point; the parts are merged into one NetCDF file at
     the end: one variable per number of ``Result.numbers()`` with its unit, the ledger's SHA-256 and
-    the code's commit in the attributes.
+    the code's commit in the attributes. With ``output="FILE.zarr"`` (a sweep larger than memory)
+    each finished task is one region write into a Zarr store instead, and the grid is assembled
+    chunk by chunk (dask).
 :func:`sensitivity`
     one-at-a-time over every ledger entry of ``Params.LEDGER`` that has a range, a global Morris
     screening (or Sobol indices) over all of them together (SALib: Herman & Usher, J. Open Source
     Softw. 2 (2017) 97, doi:10.21105/joss.00097; Iwanaga et al., Socio-Environ. Syst. Model. 4
     (2022) 18155, doi:10.18174/sesmo.18155), and each number's 5–95 % interval over a
-    Latin-hypercube sample of the ledger's ranges. The result is cached as JSON (and a tornado
-    figure) under ``figures/sensitivity/``, where :mod:`lpsrepro.report` finds it.
+    Latin-hypercube sample of the ledger's ranges (an analysis-stage assumption, read by ``prepare``,
+    gets the one-at-a-time ends only). The result is cached as JSON (and a tornado figure) under
+    ``figures/sensitivity/``, where :mod:`lpsrepro.report` finds it, keyed to what determines it
+    (:func:`cache_key`: the section's parameters, its ledger entries, its data files), so that a ledger
+    edit elsewhere leaves it valid. :func:`refresh_all` (``lpsrepro sweep all --sensitivity morris``,
+    ``make sensitivity``) recomputes every section that has ranged ledger entries.
 
 A bad grid — unknown parameter, value outside the ledger's range (unless ``allow_outside``), unit of
 the wrong dimension — is refused with one :class:`~lpsrepro.errors.ParameterError` before any work.
