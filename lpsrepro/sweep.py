@@ -534,9 +534,11 @@ def code_commit() -> str:
 
 
 # --------------------------------------------------------------------------- the sweep
-def _signature(section: str, names: list[str], points: np.ndarray, base_repr: str) -> str:
+def _signature(section: str, names: list[str], points: np.ndarray, base_repr: str,
+               grouped_by: list[str] = ()) -> str:
+    """Identity of a sweep's parts: a resume mixes in only parts of the same sweep (and batch layout)."""
     digest = hashlib.sha256()
-    digest.update(json.dumps({"section": section, "names": names, "base": base_repr,
+    digest.update(json.dumps({"section": section, "names": names, "base": base_repr, "grouped_by": list(grouped_by),
                               "ledger": ledger.digest(), "format": PARTS_FORMAT}).encode())
     digest.update(np.ascontiguousarray(points, dtype="<f8").tobytes())
     return digest.hexdigest()
@@ -819,7 +821,8 @@ def run_sweep(section: str | ModuleType, grid: dict[str, Any] | None = None, *,
             output = Path(output)
             store = (_ZarrParts(output) if output.suffix == ".zarr" else
                      _NetcdfParts(output.with_name(output.name + ".parts"), output))
-            signature = _signature(module.__name__, names, matrix, repr(base_params))
+            signature = _signature(module.__name__, names, matrix, repr(base_params),
+                                   group_names if fast else ["(no fast path)"])
             batch_size = store.begin(signature, batch_size, n_points)
         else:  # nothing to resume: the parts live only as long as the sweep
             import tempfile

@@ -11,7 +11,8 @@ import xarray as xr
 from lpsrepro import ledger, paths, sweep
 
 SYNC = "synchronous"
-SECTIONS = {"membrane": "32_membrane.ipynb", "performance": "33_performance.ipynb"}
+SECTIONS = {"nanoparticles": "31a_nanoparticles.ipynb", "reaction_kinetics": "31b_reaction_kinetics.ipynb",
+            "membrane": "32_membrane.ipynb", "performance": "33_performance.ipynb"}
 #: Every section with ranged ledger entries: each has a cached sensitivity (issue 13: Li–S, membrane,
 #: kinetics, particles), refreshed by `make sensitivity`.
 RANGED = sweep.sections_with_ranges()
