@@ -327,8 +327,9 @@ def _tornado_section(sensitivity: dict[str, Any], claims_doc: dict[str, Any] | N
             seen.add(name)
             unit = _unit(claim.get("unit") or "")
             central = f"{_fmt(claim.get('central'), 4)} {unit}".rstrip() if claim.get("central") is not None else ""
-            if claim.get("p05") is None:
-                interval = ""
+            if claim.get("p05") is None:   # every point NaN: the number failed its quality gate (or run failed)
+                interval = (f"no value at any of the {claim.get('failed_points', '?')} points (quality gate "
+                            "failed or run failed)")
             elif claim["p05"] == claim["p95"]:
                 interval = "not moved"
             else:
@@ -344,7 +345,8 @@ def _tornado_section(sensitivity: dict[str, Any], claims_doc: dict[str, Any] | N
                 except (LpsreproError, KeyError, TypeError):
                     inside = ""
             drivers = ", ".join(f"`{d['assumption']}`" + (" (1-at-a-time)" if d.get("analysis") else "")
-                                for d in (claim.get("drivers") or [])[:3]) or "nothing in the ledger's ranges"
+                                for d in (claim.get("drivers") or [])[:3])
+            drivers = drivers or ("—" if claim.get("p05") is None else "nothing in the ledger's ranges")
             lines.append(f"| `{name}` | {central} | {interval} | {inside} | {drivers} |")
         lines.append("")
         if info.get("figure"):

@@ -503,3 +503,14 @@ def test_cli_writes_zarr(tmp_path):
                        "-o", str(out)]) == 0
     with xr.open_zarr(out) as ds:
         assert ds["membrane_asr"].sizes["interface_cpe_alpha"] == 3 and ds["membrane_asr"].attrs["units"] == "ohm*cm**2"
+
+
+def test_a_number_without_any_value_is_said_so_in_the_section_table(tmp_path):
+    result = sweep.sensitivity(fake_section, scheduler=SYNC, trajectories=2, interval_points=8,
+                               directory=tmp_path, progress=False)
+    for cid in ("membrane_conductivity",):      # pretend its gate failed everywhere
+        result["claims"][cid].update(p05=None, p95=None, drivers=[], failed_points=result["points"])
+    (tmp_path / "fake_section.json").write_text(json.dumps(result))
+    text = report._tornado_section(sweep.load_sensitivity(tmp_path), {"claims": []})
+    row = next(line for line in text if line.startswith("| `membrane_conductivity` |"))
+    assert f"no value at any of the {result['points']} points" in row and row.endswith("| — |")
