@@ -128,7 +128,8 @@ def fast_path_report(section: str, points: int) -> None:
     for r in results:
         print(f"{r['workers']} worker(s), {points} points over {knob}: {r['wall_s']:.1f} s = {r['points_per_s']:.1f} "
               f"points/s ({r['points_per_s'] / r['workers']:.1f} per worker, start-up and the central prepare included); "
-              f"peak memory {r['max_rss_mb']:.0f} MB per worker; failed points {r['failed']}")
+              f"inside the tasks {r['batch'] / r['task_wall_s']:.1f} points/s per worker ({r['tasks']} tasks of "
+              f"{r['batch']} points); peak memory {r['max_rss_mb']:.0f} MB per worker; failed points {r['failed']}")
 
 
 def main(argv=None) -> int:
