@@ -73,3 +73,16 @@ EXPLORE_ARGS ?=
 explore: $(STAMP)
 	$(BIN)/python -m lpsrepro.explore --serve --no-browser $(EXPLORE_ARGS)
 .PHONY: explore
+
+# Assumption sensitivity of every section with ranged ledger entries (cached in figures/sensitivity/, read by
+# the report), with progress per section. SENSITIVITY_ARGS adds options: "--only-stale" recomputes only the
+# sections whose cache is stale, "--workers 4" sizes the LocalCluster, "--scheduler ADDRESS" uses a cluster.
+SENSITIVITY_ARGS ?=
+sensitivity: $(STAMP)
+	$(BIN)/lpsrepro sweep all --sensitivity morris $(SENSITIVITY_ARGS)
+.PHONY: sensitivity
+
+# Points per second of the sweep engine per section and worker count (issue 13's goals).
+bench-sweep: $(STAMP)
+	$(BIN)/python benchmarks/sweep.py
+.PHONY: bench-sweep

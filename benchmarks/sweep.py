@@ -10,6 +10,13 @@ for ≥ 200 points), the scheduler's overhead per task measured with empty tasks
 time (goal < 5 %), the projection to 64 workers from these two numbers, the peak memory (max RSS) per
 worker, and the largest sweep the 2-worker machine finishes in 10 minutes.
 
+For the §3.1 sections (``nanoparticles``, ``reaction_kinetics``: seconds to a minute per ``run``, spent
+reading and fitting measurements) it measures the fast path when the section has ``prepare``
+(``--fast-path``, on by default): the CPU time of ``prepare`` and of ``run(q, prepared=...)``, the points
+per second per worker with one prepare amortised over the sweep, and a LocalCluster sweep over a ranged
+parameter that ``prepare`` does not read (one prepare for the whole sweep), with 1 and 2 workers. A
+section without ``prepare`` is reported as such (its whole ``run`` per point is then the cost).
+
 On a shared, loaded machine wall times are noisy; the CPU time per point is printed beside them, so that
 a speed-up below the goal can be told apart from a machine whose other jobs took the second core.
 """
@@ -76,6 +83,55 @@ def measure(section: str, n_workers: int, points: int, work_ms: float, knob: str
             "failed": int(ds.attrs["failed_points"]), "values": ds[next(iter(ds.data_vars))].values}
 
 
+#: The §3.1 sections, whose run is slow: measured through their fast path (when they have one).
+FAST_PATH_SECTIONS = ("nanoparticles", "reaction_kinetics")
+
+
+def fast_path_knob(module) -> str | None:
+    """A ranged ledger parameter of the section that its ``prepare`` does not read (a sweep over it needs
+    one prepare), or ``None``."""
+    staged = sweep.prepared_from(module)
+    for k in sweep.knobs(module).values():
+        if k.ledger_key and k.range and k.range[0] < k.range[1] and k.name not in staged:
+            return k.name
+    return None
+
+
+def fast_path_report(section: str, points: int) -> None:
+    """CPU time of prepare and of run with the prepared object; points/s per worker with prepare
+    amortised over ``points``; a measured LocalCluster sweep with 1 and 2 workers."""
+    module = sweep.resolve_section(section)
+    print(f"\n== {section}: fast path")
+    if not hasattr(module, "prepare"):
+        print("no prepare(): the section runs whole per point (fast path not measured)")
+        return
+    params = module.Params.from_ledger()
+    start = time.thread_time()
+    prepared = module.prepare(params)
+    prepare_s = time.thread_time() - start
+    start = time.thread_time()
+    module.run(params, prepared=prepared)
+    run_s = max(time.thread_time() - start, 1e-6)
+    start = time.thread_time()
+    module.run(params)
+    whole_s = time.thread_time() - start
+    amortised = points / (prepare_s + points * run_s)
+    print(f"CPU: prepare {prepare_s:.2f} s, run with prepared {1e3 * run_s:.1f} ms, run whole {whole_s:.2f} s; "
+          f"PREPARED_FROM: {', '.join(sorted(sweep.prepared_from(module))) or '(none)'}")
+    print(f"one worker, {points} points with one prepare: {amortised:.1f} points/s "
+          f"(whole run per point: {1 / whole_s:.2f} points/s, {amortised * whole_s:.0f}× slower)")
+    knob = fast_path_knob(module)
+    if knob is None:
+        print("every ranged ledger parameter is read by prepare: no one-prepare sweep to measure")
+        return
+    results = [measure(section, n, points, 0.0, knob) for n in (1, 2)]
+    for r in results:
+        print(f"{r['workers']} worker(s), {points} points over {knob}: {r['wall_s']:.1f} s = {r['points_per_s']:.1f} "
+              f"points/s ({r['points_per_s'] / r['workers']:.1f} per worker, start-up and the central prepare included); "
+              f"inside the tasks {r['batch'] / r['task_wall_s']:.1f} points/s per worker ({r['tasks']} tasks of "
+              f"{r['batch']} points); peak memory {r['max_rss_mb']:.0f} MB per worker; failed points {r['failed']}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--section", action="append", help="a section (repeat for more); default: "
@@ -83,12 +139,18 @@ def main(argv=None) -> int:
     parser.add_argument("--knob", help="the parameter swept (default: per section, see DEFAULT_KNOBS)")
     parser.add_argument("--points", type=int, default=200)
     parser.add_argument("--work-ms", type=float, default=50.0, help="CPU time per point of the fake section")
+    parser.add_argument("--fast-path", action="append", metavar="SECTION",
+                        help="a section whose fast path (prepare) to measure (repeat; default: "
+                             + ", ".join(FAST_PATH_SECTIONS) + "; 'none' for none)")
     args = parser.parse_args(argv)
     for section in args.section or list(DEFAULT_KNOBS):
         knob = args.knob or DEFAULT_KNOBS.get(section)
         if knob is None:
             parser.error(f"--knob is needed for section {section}")
         report(section, knob, args.points, args.work_ms)
+    for section in args.fast_path or FAST_PATH_SECTIONS:
+        if section != "none":
+            fast_path_report(section, args.points)
     return 0
 
 

@@ -29,6 +29,8 @@ examples:
   lpsrepro build 31b_reaction_kinetics -p dual_times_min '[30, 90]' -f my-params.yaml
   lpsrepro sweep membrane --grid electrode_diameter_mm=1:4:7  a section over a parameter grid (dask)
   lpsrepro sweep performance --sensitivity morris             which assumptions move which numbers
+  lpsrepro sweep all --sensitivity morris --only-stale        refresh every stale cached sensitivity
+  lpsrepro sweep membrane --grid ... -o big.zarr              a sweep larger than memory (Zarr, chunked)
   lpsrepro explore                                            every section's widgets in one dashboard"""
 
 

@@ -247,8 +247,8 @@ def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
     if notes:
         lines += ["", "Notes of the registry:", ""] + [f"- `{e['id']}`: {e['note']}" for e in notes]
     lines += _predictions(claims_doc)
-    if intervals:
-        lines += _tornado_section(sensitivity)
+    if intervals or (sensitivity or {}).get("stale"):
+        lines += _tornado_section(sensitivity, claims_doc)
 
     lines += ["", "## Figures by paper panel", ""]
     for panel, entry in manifest_doc.items():
@@ -280,14 +280,41 @@ def _quality_text(quality: dict[str, float] | None) -> str:
 
 
 def _interval_cells(entry: dict[str, Any], interval: dict[str, Any] | None) -> list[str]:
+    """The two sensitivity cells of a claim's row: its interval under the ledger's ranges and whether the
+    published value lies inside. A cache whose central value is not the reproduced number (the code
+    changed since it was computed) is not shown as an interval."""
     if not interval or interval.get("p05") is None:
         return ["", ""]
-
+    mismatch = _central_mismatch(entry, interval)
+    if mismatch:
+        return [f"stale cache ({mismatch}): `make sensitivity`", ""]
     block = entry.get("sensitivity") or sensitivity_entry(entry, interval)
     if not block.get("moved_by_ledger", True):
         return ["not moved by the ledger", "yes" if block["published_inside"] else "no"]
     text = f"{_fmt(block['p05'], 3)} – {_fmt(block['p95'], 3)} {_unit(block['unit'])}".rstrip()
+    if interval.get("interval") == "one-at-a-time span":
+        text += " (one-at-a-time span)"
     return [text, "yes" if block["published_inside"] else "no"]
+
+
+def _central_mismatch(entry: dict[str, Any], interval: dict[str, Any]) -> str:
+    """Empty when the cached central value is the reproduced number (both rounded to 4 significant
+    digits, so they may differ by one unit of the 4th after a unit conversion), else what differs."""
+    import math
+
+    from lpsrepro.errors import LpsreproError
+    from lpsrepro.units import convert
+
+    reproduced = entry.get("reproduced") or {}
+    if reproduced.get("value") is None or interval.get("central") is None or interval.get("kind") == "independent_prediction":
+        return ""
+    try:
+        central = convert(interval["central"], interval["unit"], reproduced["unit"], what=entry["id"])
+    except LpsreproError:
+        return f"unit {interval['unit']} vs {reproduced['unit']}"
+    if math.isclose(central, reproduced["value"], rel_tol=1e-3, abs_tol=0.0):
+        return ""
+    return f"central {_fmt(central, 4)}, reproduced {_fmt(reproduced['value'], 4)} {_unit(reproduced['unit'])}".rstrip()
 
 
 def _predictions(claims_doc: dict[str, Any]) -> list[str]:
@@ -311,20 +338,68 @@ def _predictions(claims_doc: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _tornado_section(sensitivity: dict[str, Any]) -> list[str]:
+def _tornado_section(sensitivity: dict[str, Any], claims_doc: dict[str, Any] | None = None) -> list[str]:
+    """One sensitivity table (and tornado figure) per section of the cached sensitivity, whichever
+    sections it holds: each number's central value, its interval, whether the published value lies
+    inside, and the assumptions that move it most; then the stale caches that were left out."""
+    from lpsrepro.errors import LpsreproError
+
+    by_id = {e["id"]: e for e in (claims_doc or {}).get("claims", [])}
     lines = ["", "## Which assumptions move the numbers", "",
-             "One-at-a-time over each ledger entry's range, and a global Morris screening over all of them "
-             "together (SALib); the tornado figures show, per section, how far each assumption moves each "
-             "number. Computed by `lpsrepro.sweep.sensitivity` and cached; rerun it after changing the ledger.", ""]
+             "One-at-a-time over each ledger entry's range, and a global screening over all of them together "
+             "(SALib); the tornado figures show, per section, how far each assumption moves each number. An "
+             "assumption that the section's analysis stage reads (its fits: `Params.PREPARED_FROM`) is moved "
+             "one at a time only and is not in the interval. Computed by `lpsrepro.sweep.sensitivity`, cached in "
+             "`figures/sensitivity/`; `make sensitivity` refreshes every section.", ""]
+    numbers = {**{cid: c for cid, c in (sensitivity.get("claims") or {}).items()},
+               **{f"{cid}.predicted": c for cid, c in (sensitivity.get("predictions") or {}).items()}}
     for section, info in sorted((sensitivity.get("sections") or {}).items()):
         lines += [f"### {section}", ""]
+        method = {"morris": "Morris screening (μ*)", "sobol": "Sobol indices (total)"}.get(info.get("method"),
+                                                                                        info.get("method") or "")
+        ranked = "one-at-a-time swing" if info.get("ranked_by") == "swing" else method
+        lines += [f"{info.get('points', '?')} evaluations; drivers ranked by {ranked}."]
+        if info.get("one_at_a_time_only"):
+            lines[-1] += (" One at a time only (analysis stage, not in the interval): "
+                          + ", ".join(f"`{k}`" for k in info["one_at_a_time_only"]) + ".")
+        lines += ["", "| number | central | interval | published inside? | moved most by |", "|---|---|---|---|---|"]
+        rows = sorted((cid, c) for cid, c in numbers.items() if c.get("section") == section)
+        seen = set()
+        for cid, claim in rows:
+            name = cid if claim.get("kind") != "independent_prediction" else f"{claim.get('claim_id', cid)} (predicted)"
+            if name in seen:
+                continue
+            seen.add(name)
+            unit = _unit(claim.get("unit") or "")
+            central = f"{_fmt(claim.get('central'), 4)} {unit}".rstrip() if claim.get("central") is not None else ""
+            if claim.get("p05") is None:   # every point NaN: the number failed its quality gate (or run failed)
+                interval = (f"no value at any of the {claim.get('failed_points', '?')} points (quality gate "
+                            "failed or run failed)")
+            elif claim["p05"] == claim["p95"]:
+                interval = "not moved"
+            else:
+                interval = f"{_fmt(claim['p05'], 3)} – {_fmt(claim['p95'], 3)} {unit}".rstrip()
+                if claim.get("interval") == "one-at-a-time span":
+                    interval += " (one-at-a-time span)"
+            entry = by_id.get(claim.get("claim_id", cid))
+            inside = ""
+            if entry is not None and entry.get("published") and claim.get("p05") is not None:
+                try:
+                    block = sensitivity_entry(entry, claim)
+                    inside = "yes" if block["published_inside"] else "no"
+                except (LpsreproError, KeyError, TypeError):
+                    inside = ""
+            drivers = ", ".join(f"`{d['assumption']}`" + (" (1-at-a-time)" if d.get("analysis") else "")
+                                for d in (claim.get("drivers") or [])[:3])
+            drivers = drivers or ("—" if claim.get("p05") is None else "nothing in the ledger's ranges")
+            lines.append(f"| `{name}` | {central} | {interval} | {inside} | {drivers} |")
+        lines.append("")
         if info.get("figure"):
             lines += [f"![tornado {section}]({Path(info['figure']).name})", ""]
-        for cid, claim in sorted(sensitivity["claims"].items()):
-            if claim.get("section") == section and claim.get("drivers"):
-                drivers = ", ".join(f"`{d['assumption']}`" for d in claim["drivers"][:3])
-                lines.append(f"- `{cid}`: moved most by {drivers}")
-        lines.append("")
+    for section in sorted(sensitivity.get("stale") or []):
+        reasons = (sensitivity.get("stale_reasons") or {}).get(section) or ["computed from other inputs"]
+        lines += [f"### {section}", "", f"Cached sensitivity left out, stale: {'; '.join(reasons[:3])}. Refresh: "
+                  f"`lpsrepro sweep {section} --sensitivity morris` (or `make sensitivity`).", ""]
     return lines
 
 

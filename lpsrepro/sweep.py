@@ -8,18 +8,28 @@ A section module (:mod:`lpsrepro.sections`) turns ``Params`` into a ``Result`` w
     dimension), on a dask.distributed cluster — a :class:`~distributed.LocalCluster` sized to the
     machine by default, or an existing scheduler (``scheduler="tcp://host:8786"``, e.g. one started
     by dask-jobqueue on an HPC system). Cheap points are batched into tasks so that the scheduler's
-    per-task overhead (a few ms) stays far below 5 % of a task's time. Each finished task is written
+    per-task overhead (a few ms) stays far below 5 % of a task's time. A section with the fast path
+    (``prepare`` and ``Params.PREPARED_FROM``, see :mod:`lpsrepro.sections`) is prepared once per
+    distinct combination of the swept PREPARED_FROM values — a task on a worker whose result every
+    batch of that group takes as an input (the central point's, computed anyway, is scattered to all
+    workers) — and each point then costs only ``run(q, prepared=...)``. Each finished task is written
     as a NetCDF part next to the output, so that a killed sweep, run again with the same arguments,
     resumes without recomputing any finished point; the parts are merged into one NetCDF file at
     the end: one variable per number of ``Result.numbers()`` with its unit, the ledger's SHA-256 and
-    the code's commit in the attributes.
+    the code's commit in the attributes. With ``output="FILE.zarr"`` (a sweep larger than memory)
+    each finished task is one region write into a Zarr store instead, and the grid is assembled
+    chunk by chunk (dask).
 :func:`sensitivity`
     one-at-a-time over every ledger entry of ``Params.LEDGER`` that has a range, a global Morris
     screening (or Sobol indices) over all of them together (SALib: Herman & Usher, J. Open Source
     Softw. 2 (2017) 97, doi:10.21105/joss.00097; Iwanaga et al., Socio-Environ. Syst. Model. 4
     (2022) 18155, doi:10.18174/sesmo.18155), and each number's 5–95 % interval over a
-    Latin-hypercube sample of the ledger's ranges. The result is cached as JSON (and a tornado
-    figure) under ``figures/sensitivity/``, where :mod:`lpsrepro.report` finds it.
+    Latin-hypercube sample of the ledger's ranges (an analysis-stage assumption, read by ``prepare``,
+    gets the one-at-a-time ends only). The result is cached as JSON (and a tornado figure) under
+    ``figures/sensitivity/``, where :mod:`lpsrepro.report` finds it, keyed to what determines it
+    (:func:`cache_key`: the section's parameters, its ledger entries, its data files), so that a ledger
+    edit elsewhere leaves it valid. :func:`refresh_all` (``lpsrepro sweep all --sensitivity morris``,
+    ``make sensitivity``) recomputes every section that has ranged ledger entries.
 
 A bad grid — unknown parameter, value outside the ledger's range (unless ``allow_outside``), unit of
 the wrong dimension — is refused with one :class:`~lpsrepro.errors.ParameterError` before any work.
@@ -66,7 +76,7 @@ SENSITIVITY_DIR = paths.FIGURES / "sensitivity"
 #: A task should run about this long: the scheduler's few ms per task are then < 1 % of it.
 TARGET_TASK_S = 1.0
 #: Format of the parts folder; a resume refuses parts of another format.
-PARTS_FORMAT = 1
+PARTS_FORMAT = 2   # 2: batches never span two groups of the fast path
 
 
 # --------------------------------------------------------------------------- sections and parameters
@@ -352,24 +362,69 @@ def _numbers_of(result) -> dict[str, tuple[float, str, float | None, str]]:
     return out
 
 
-def run_batch(payload: bytes, names: list[str], kinds: list[type], rows: list[list[float]]) -> list:
+def _values(names: list[str], kinds: list[type], row) -> dict[str, Any]:
+    """One point's field values: an ``int`` field gets a whole number, every other one a float."""
+    return {n: (int(round(v)) if k is int else float(v)) for n, k, v in zip(names, kinds, row)}
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
+#: ``run_batch``'s ``prepared`` when the section has no fast path (``run(params)`` per point).
+NOT_PREPARED = None
+
+
+def prepare_group(payload: bytes, names: list[str], kinds: list[type], row: list[float]) -> tuple[Any, str]:
+    """The section's ``prepare`` for one group of points (one combination of ``PREPARED_FROM`` values),
+    on a worker → ``(prepared, "")``, or ``(None, "Type: message")`` when it raised: every point of the
+    group is then flagged as failed with that message, and the other groups go on."""
+    import cloudpickle
+
+    _run, prepare, base = cloudpickle.loads(payload)
+    try:
+        return prepare(base.replace(**_values(names, kinds, row))), ""
+    except Exception as exc:  # noqa: BLE001 - reported per point, never hidden
+        return None, _error_text(exc)
+
+
+def run_batch(payload: bytes, names: list[str], kinds: list[type], rows: list[list[float]],
+              prepared: tuple[Any, str] | None = NOT_PREPARED) -> list:
     """Evaluate a batch of points on a worker → per point ``(numbers, error)``.
 
-    ``payload`` is the cloudpickled ``(run, base_params)``. A point that fails (bad physics at an
-    extreme value, a refused input) gives ``(None, "Type: message")`` instead of killing the sweep;
+    ``payload`` is the cloudpickled ``(run, prepare, base_params)``. ``prepared`` is the result of
+    :func:`prepare_group` for the group these points belong to (the fast path: ``run(q,
+    prepared=...)``), or ``None`` for a section without ``prepare``. A point that fails (bad physics at
+    an extreme value, a refused input) gives ``(None, "Type: message")`` instead of killing the sweep;
     the Dataset flags it and its attributes say how many failed and why.
     """
     import cloudpickle
 
-    run, base = cloudpickle.loads(payload)
+    run, _prepare, base = cloudpickle.loads(payload)
+    if prepared is not NOT_PREPARED and prepared[1]:
+        return [(None, prepared[1]) for _ in rows]
     out = []
     for row in rows:
         try:
-            values = {n: (int(round(v)) if k is int else float(v)) for n, k, v in zip(names, kinds, row)}
-            out.append((_numbers_of(run(base.replace(**values))), ""))
+            params = base.replace(**_values(names, kinds, row))
+            result = run(params) if prepared is NOT_PREPARED else run(params, prepared=prepared[0])
+            out.append((_numbers_of(result), ""))
         except Exception as exc:  # noqa: BLE001 - reported per point, never hidden
-            out.append((None, f"{type(exc).__name__}: {' '.join(str(exc).split())}"))
+            out.append((None, _error_text(exc)))
     return out
+
+
+def has_fast_path(module: ModuleType) -> bool:
+    """Whether the section splits its slow part off into ``prepare`` (see :mod:`lpsrepro.sections`)."""
+    return callable(getattr(module, "prepare", None))
+
+
+def prepared_from(module: ModuleType) -> frozenset[str]:
+    """The fields whose values ``module.prepare`` depends on (``Params.PREPARED_FROM``); empty for a
+    section without the fast path (see :mod:`lpsrepro.sections`)."""
+    if not has_fast_path(module):
+        return frozenset()
+    return frozenset(getattr(module.Params, "PREPARED_FROM", frozenset()) or frozenset())
 
 
 def _payload(module: ModuleType, base) -> bytes:
@@ -380,7 +435,8 @@ def _payload(module: ModuleType, base) -> bytes:
         # workers: send its code along.
         cloudpickle.register_pickle_by_value(sys.modules[module.__name__])
     try:
-        return cloudpickle.dumps((module.run, base))
+        prepare = getattr(module, "prepare", None) if has_fast_path(module) else None
+        return cloudpickle.dumps((module.run, prepare, base))
     finally:
         if not module.__name__.startswith("lpsrepro."):
             cloudpickle.unregister_pickle_by_value(sys.modules[module.__name__])
@@ -390,6 +446,12 @@ class _InProcess:
     """The executor for ``scheduler="synchronous"``: same code path, no cluster (tests, debugging)."""
 
     n_workers = 1
+
+    def put(self, value):
+        return value
+
+    def submit(self, function, *args):
+        return function(*args)
 
     def map_batches(self, function, batches):
         for index, args in batches:
@@ -401,15 +463,29 @@ class _Dask:
         self.client = client
         self.n_workers = max(1, sum(client.nthreads().values()))  # task slots of the cluster
 
+    def put(self, value):
+        """``value`` (computed here) on every worker: a prepared object shared by many tasks."""
+        return self.client.scatter(value, broadcast=True, hash=False)
+
+    def submit(self, function, *args):
+        """``function(*args)`` as one task on a worker; its future, passed to later tasks, is fetched
+        once by each worker that runs one of them and kept there while the future is referenced."""
+        return self.client.submit(function, *args, pure=False, key=f"lpsrepro-prepare-" + _random_key())
+
     def map_batches(self, function, batches):
         from distributed import as_completed
 
         futures = {}
         for index, args in batches:
-            futures[self.client.submit(function, *args, pure=False, key=f"lpsrepro-sweep-{index}-"
-                                       + hashlib.sha1(os.urandom(8)).hexdigest()[:8])] = index
+            futures[self.client.submit(function, *args, pure=False,
+                                       key=f"lpsrepro-sweep-{index}-" + _random_key())] = index
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            index = futures.pop(future)
+            yield index, future.result()
+
+
+def _random_key() -> str:
+    return hashlib.sha1(os.urandom(8)).hexdigest()[:8]
 
 
 def default_workers() -> int:
@@ -458,26 +534,29 @@ def code_commit() -> str:
 
 
 # --------------------------------------------------------------------------- the sweep
-def _signature(section: str, names: list[str], points: np.ndarray, base_repr: str) -> str:
+def _signature(section: str, names: list[str], points: np.ndarray, base_repr: str,
+               grouped_by: list[str] = ()) -> str:
+    """Identity of a sweep's parts: a resume mixes in only parts of the same sweep (and batch layout)."""
     digest = hashlib.sha256()
-    digest.update(json.dumps({"section": section, "names": names, "base": base_repr,
+    digest.update(json.dumps({"section": section, "names": names, "base": base_repr, "grouped_by": list(grouped_by),
                               "ledger": ledger.digest(), "format": PARTS_FORMAT}).encode())
     digest.update(np.ascontiguousarray(points, dtype="<f8").tobytes())
     return digest.hexdigest()
 
 
-def _write_part(path: Path, indices: list[int], results: list, units: dict[str, str]) -> None:
-    """One finished batch as a small NetCDF file (atomic: a killed write leaves no part)."""
-    n = len(indices)
-    data: dict[str, Any] = {"point_failed": ("point", np.zeros(n, dtype="i1"))}
+def _encode(results: list, units: dict[str, str]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """A finished batch as arrays: ``{cid, cid__u, cid__fq, point_failed}`` (one entry per point) and the
+    errors of its failed points."""
+    n = len(results)
+    data: dict[str, np.ndarray] = {"point_failed": np.zeros(n, dtype="i1")}
     errors = []
     for cid in units:
-        data[cid] = ("point", np.full(n, np.nan))
-        data[f"{cid}__u"] = ("point", np.full(n, np.nan))
-        data[f"{cid}__fq"] = ("point", np.zeros(n, dtype="i1"))
+        data[cid] = np.full(n, np.nan)
+        data[f"{cid}__u"] = np.full(n, np.nan)
+        data[f"{cid}__fq"] = np.zeros(n, dtype="i1")
     for i, (numbers, error) in enumerate(results):
         if numbers is None:
-            data["point_failed"][1][i] = 1
+            data["point_failed"][i] = 1
             errors.append(error)
             continue
         for cid, unit in units.items():
@@ -485,18 +564,175 @@ def _write_part(path: Path, indices: list[int], results: list, units: dict[str, 
                 continue
             value, got_unit, unc, failed = numbers[cid]
             if failed:
-                data[f"{cid}__fq"][1][i] = 1
+                data[f"{cid}__fq"][i] = 1
                 continue
             scale = 1.0 if got_unit == unit else None
-            data[cid][1][i] = value if scale else convert(value, got_unit, unit, what=cid)
+            data[cid][i] = value if scale else convert(value, got_unit, unit, what=cid)
             if unc is not None:
-                data[f"{cid}__u"][1][i] = unc if scale else abs(convert(unc, got_unit, unit, what=cid)
-                                                                  - convert(0.0, got_unit, unit))
-    ds = xr.Dataset(data, coords={"point": np.asarray(indices, dtype="i8")},
-                    attrs={"errors": json.dumps(errors)})
-    tmp = path.with_suffix(".tmp")
-    ds.to_netcdf(tmp, engine="h5netcdf")
-    os.replace(tmp, path)
+                data[f"{cid}__u"][i] = unc if scale else abs(convert(unc, got_unit, unit, what=cid)
+                                                             - convert(0.0, got_unit, unit))
+    return data, errors
+
+
+def _refuse_other_sweep(output: Path, where: Path) -> None:
+    raise ParameterError("output", str(output),
+                         f"a file name whose unfinished parts ({where}) belong to the same sweep; they belong to "
+                         "another sweep (other grid, section or ledger): remove them or choose another output")
+
+
+class _NetcdfParts:
+    """Finished batches as small NetCDF files in ``<output>.parts/`` (or a temporary folder), merged at
+    the end: the resume mechanism of a NetCDF output."""
+
+    def __init__(self, folder: Path, output: Path | None = None):
+        self.folder, self.output = folder, output
+
+    def begin(self, signature: str, batch_size: int, n_points: int) -> int:
+        """Create or reuse the folder → the batch size (a resumed sweep keeps its own)."""
+        manifest = self.folder / "sweep.json"
+        if manifest.is_file():
+            info = json.loads(manifest.read_text())
+            if info.get("signature") != signature:
+                _refuse_other_sweep(self.output or self.folder, self.folder)
+            return int(info["batch_size"])
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for stale in self.folder.glob("part-*"):
+            stale.unlink()
+        write_json(manifest, {"signature": signature, "batch_size": batch_size, "n_points": n_points,
+                              "format": PARTS_FORMAT})
+        return batch_size
+
+    def layout(self, batches: list[tuple[int, list[int]]], units: dict[str, str]) -> None:
+        pass
+
+    def done(self) -> set[int]:
+        return {int(p.stem.split("-")[1]) for p in self.folder.glob("part-*.nc")}
+
+    def write(self, index: int, indices: list[int], results: list, units: dict[str, str]) -> None:
+        """One finished batch as a NetCDF file (atomic: a killed write leaves no part)."""
+        data, errors = _encode(results, units)
+        ds = xr.Dataset({k: ("point", v) for k, v in data.items()},
+                        coords={"point": np.asarray(indices, dtype="i8")}, attrs={"errors": json.dumps(errors)})
+        path = self.folder / f"part-{index:06d}.nc"
+        tmp = path.with_suffix(".tmp")
+        ds.to_netcdf(tmp, engine="h5netcdf")
+        os.replace(tmp, path)
+
+    def flat(self) -> tuple[xr.Dataset, list[str]]:
+        """Every finished point, sorted by point index, and the errors."""
+        frames, errors = [], []
+        for path in sorted(self.folder.glob("part-*.nc")):
+            with xr.open_dataset(path, engine="h5netcdf") as one:
+                frames.append(one.load())
+                errors += json.loads(one.attrs.get("errors", "[]"))
+        flat = (xr.concat(frames, dim="point", combine_attrs="drop").sortby("point") if frames
+                else xr.Dataset(coords={"point": np.zeros(0, dtype="i8")}))
+        return flat, errors
+
+    def save(self, ds: xr.Dataset) -> xr.Dataset:
+        tmp = self.output.with_name(self.output.name + ".tmp")
+        ds.to_netcdf(tmp, engine="h5netcdf")
+        os.replace(tmp, self.output)
+        return ds
+
+    def finish(self) -> None:
+        for part in self.folder.glob("*"):
+            part.unlink()
+        self.folder.rmdir()
+
+
+class _ZarrParts:
+    """A Zarr output (``-o FILE.zarr``) for sweeps larger than memory.
+
+    While the sweep runs, ``<output>.partial.zarr`` holds every number along one ``point`` dimension in
+    the order of the batches (chunks of one batch), the original index of each point (``point_index``),
+    and which batches are finished (``batch_done``, written after the batch's values): each finished
+    task is one region write, and a killed sweep resumes from ``batch_done``. At the end the points are
+    put back in grid order chunk by chunk (dask, never all in memory) into ``output``.
+    """
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.path = output.with_name(output.name + ".partial.zarr")
+        self.group = None
+
+    def begin(self, signature: str, batch_size: int, n_points: int) -> int:
+        import zarr
+
+        if self.path.exists():
+            group = zarr.open_group(str(self.path), mode="a")
+            if group.attrs.get("signature") != signature:
+                _refuse_other_sweep(self.output, self.path)
+            self.group = group
+            return int(group.attrs["batch_size"])
+        self.group = zarr.open_group(str(self.path), mode="w")
+        self.group.attrs.update({"signature": signature, "batch_size": batch_size, "n_points": n_points,
+                                 "format": PARTS_FORMAT, "errors": []})
+        return batch_size
+
+    def layout(self, batches: list[tuple[int, list[int]]], units: dict[str, str]) -> None:
+        """Offsets of the batches along ``point``; the arrays are created on the first call."""
+        self.offsets, start = {}, 0
+        for i, indices in batches:
+            self.offsets[i] = start
+            start += len(indices)
+        if "batch_done" in self.group:
+            return
+        n, chunk = start, max(1, max((len(ix) for _, ix in batches), default=1))
+
+        def array(name, dtype, fill, dim="point", size=n, chunks=chunk):
+            return self.group.create_array(name, shape=(size,), chunks=(chunks,), dtype=dtype, fill_value=fill,
+                                           dimension_names=(dim,))
+        for cid in units:
+            array(cid, "f8", np.nan)
+            array(f"{cid}__u", "f8", np.nan)
+            array(f"{cid}__fq", "i1", 0)
+        array("point_failed", "i1", 0)
+        array("point_index", "i8", -1)[:] = np.concatenate([np.asarray(ix, dtype="i8") for _, ix in batches]) \
+            if batches else np.zeros(0, dtype="i8")
+        array("batch_done", "i1", 0, dim="batch", size=len(batches), chunks=max(1, min(len(batches), 4096)))
+
+    def done(self) -> set[int]:
+        return set(np.flatnonzero(self.group["batch_done"][:]).tolist()) if "batch_done" in self.group else set()
+
+    def write(self, index: int, indices: list[int], results: list, units: dict[str, str]) -> None:
+        data, errors = _encode(results, units)
+        region = slice(self.offsets[index], self.offsets[index] + len(indices))
+        for name, values in data.items():
+            self.group[name][region] = values
+        if errors:
+            self.group.attrs["errors"] = list(self.group.attrs.get("errors", [])) + errors[:10]
+        self.group["batch_done"][index] = 1       # last: a batch counts as done once its values are in
+
+    def flat(self) -> tuple[xr.Dataset, list[str]]:
+        """Every point, lazily (dask) and in point order."""
+        import dask.array as da
+
+        order = np.argsort(self.group["point_index"][:], kind="stable")
+        names = [k for k in self.group.array_keys() if k not in ("point_index", "batch_done")]
+        flat = xr.Dataset({k: ("point", da.from_zarr(self.group[k])[order]) for k in names},
+                          coords={"point": np.arange(len(order))})
+        return flat, list(self.group.attrs.get("errors", []))
+
+    def save(self, ds: xr.Dataset) -> xr.Dataset:
+        import shutil
+
+        tmp = self.output.with_name(self.output.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        # Zarr wants uniform chunks: about 2**20 values (8 MiB of float64) per chunk over the sweep's dims.
+        per_dim = max(1, int(round(2 ** (20 / max(1, len(ds.dims))))))
+        # Zarr format 2 with consolidated metadata: what xarray opens without a warning and every zarr reads.
+        ds.chunk({d: min(size, per_dim) for d, size in ds.sizes.items()}).to_zarr(
+            tmp, mode="w", zarr_format=2, consolidated=True)
+        if self.output.exists():
+            shutil.rmtree(self.output)
+        os.replace(tmp, self.output)
+        return xr.open_zarr(self.output)
+
+    def finish(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.path)
 
 
 def run_sweep(section: str | ModuleType, grid: dict[str, Any] | None = None, *,
@@ -557,68 +793,89 @@ def run_sweep(section: str | ModuleType, grid: dict[str, Any] | None = None, *,
     defaults = module.Params.from_ledger()
     base_params = defaults.replace(**(base or {}))
     kinds = [type(getattr(defaults, n)) for n in names]
+    fast = has_fast_path(module)
+    # The fast path: points that agree on the swept PREPARED_FROM fields share one prepare.
+    group_columns = [j for j, n in enumerate(names) if n in prepared_from(module)] if fast else []
+    group_names = [names[j] for j in group_columns]
+    group_kinds = [kinds[j] for j in group_columns]
 
     # The central point: names and units of the numbers, and the time of one point (for batching).
     # CPU time, not wall time: on a loaded machine the wall time of one point overstates its work and
-    # would make the batches too small.
+    # would make the batches too small. With the fast path only run's time counts (prepare is amortised).
+    central_prepared = module.prepare(base_params) if fast else None
     start = time.thread_time()
-    central = _numbers_of(module.run(base_params))
+    central = _numbers_of(module.run(base_params, prepared=central_prepared) if fast else module.run(base_params))
     seconds_per_point = max(time.thread_time() - start, 1e-4)
     units = {cid: unit for cid, (_, unit, _, _) in central.items()}
+    central_group = tuple(_values(group_names, group_kinds,
+                                  [getattr(base_params, n) for n in group_names]).values())
 
     n_points = len(matrix)
+    groups = _groups(matrix, group_columns, group_names, group_kinds)
     payload = _payload(module, base_params)
     with executor(scheduler, n_workers) as pool, contextlib.ExitStack() as stack:
         if batch_size is None:
             per_task = max(1, math.ceil(TARGET_TASK_S / seconds_per_point))
             batch_size = max(1, min(per_task, math.ceil(n_points / (4 * pool.n_workers))))
         if output:
-            parts_dir = Path(output).with_name(Path(output).name + ".parts")
-            signature = _signature(module.__name__, names, matrix, repr(base_params))
-            batch_size = _prepare_parts(parts_dir, signature, batch_size, n_points)
+            output = Path(output)
+            store = (_ZarrParts(output) if output.suffix == ".zarr" else
+                     _NetcdfParts(output.with_name(output.name + ".parts"), output))
+            signature = _signature(module.__name__, names, matrix, repr(base_params),
+                                   group_names if fast else ["(no fast path)"])
+            batch_size = store.begin(signature, batch_size, n_points)
         else:  # nothing to resume: the parts live only as long as the sweep
             import tempfile
 
-            parts_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lpsrepro-sweep-")))
-        batches = [(i, list(range(s, min(s + batch_size, n_points))))
-                   for i, s in enumerate(range(0, n_points, batch_size))]
-        done = {int(p.stem.split("-")[1]) for p in parts_dir.glob("part-*.nc")}
+            store = _NetcdfParts(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lpsrepro-sweep-"))))
+        # Batches never span two groups, so that each task needs one prepared object.
+        batches, group_of = [], {}
+        for key, indices in groups.items():
+            for s in range(0, len(indices), batch_size):
+                group_of[len(batches)] = key
+                batches.append((len(batches), indices[s:s + batch_size]))
+        store.layout(batches, units)
+        done = store.done()
         index_of = dict(batches)
         tracker = _Progress(progress, n_points, sum(len(index_of[i]) for i in done if i in index_of))
-        work = ((i, (payload, names, kinds, matrix[idx].tolist())) for i, idx in batches if i not in done)
+        pending = [(i, idx) for i, idx in batches if i not in done]
+        handles: dict[tuple, Any] = {}
+        left: dict[tuple, int] = {}
+        if fast:  # one prepare per group that still has work: the central one is reused, the others are tasks
+            for i, _idx in pending:
+                key = group_of[i]
+                left[key] = left.get(key, 0) + 1
+                if key not in handles:
+                    handles[key] = (pool.put((central_prepared, "")) if key == central_group else
+                                    pool.submit(prepare_group, payload, group_names, group_kinds, list(key)))
+        work = ((i, (payload, names, kinds, matrix[idx].tolist()) + ((handles[group_of[i]],) if fast else ()))
+                for i, idx in pending)
         for i, out in pool.map_batches(run_batch, work):
-            _write_part(parts_dir / f"part-{i:06d}.nc", index_of[i], out, units)
+            store.write(i, index_of[i], out, units)
             tracker.update(len(out))
+            if fast:
+                left[group_of[i]] -= 1
+                if not left[group_of[i]]:
+                    handles.pop(group_of[i])  # the group is finished: its prepared object may go
         tracker.close()
-        ds = _assemble(module, chosen, matrix, axes, units, central, parts_dir, sample=sample, seed=seed)
-    ds.attrs["batch_size"] = batch_size
-    if output:
-        tmp = Path(output).with_name(Path(output).name + ".tmp")
-        ds.to_netcdf(tmp, engine="h5netcdf")
-        os.replace(tmp, output)
-        for part in parts_dir.glob("*"):
-            part.unlink()
-        parts_dir.rmdir()
+        flat, errors = store.flat()
+        ds = _assemble(module, chosen, matrix, axes, units, central, flat, errors, sample=sample, seed=seed)
+        ds.attrs["prepare_groups"] = len(groups) if fast else 0   # 0: no fast path (run whole per point)
+        ds.attrs["batch_size"] = batch_size
+        if output:
+            ds = store.save(ds)
+            store.finish()
     return ds
 
 
-def _prepare_parts(parts_dir: Path, signature: str, batch_size: int, n_points: int) -> int:
-    """Create or reuse the parts folder; a folder of another sweep is refused, not mixed in."""
-    manifest = parts_dir / "sweep.json"
-    if manifest.is_file():
-        info = json.loads(manifest.read_text())
-        if info.get("signature") != signature:
-            raise ParameterError("output", str(parts_dir.parent / parts_dir.name[:-6]),
-                                 f"a file name whose unfinished parts ({parts_dir}) belong to the same sweep; "
-                                 "they belong to another sweep (other grid, section or ledger): remove that "
-                                 "folder or choose another output")
-        return int(info["batch_size"])
-    parts_dir.mkdir(parents=True, exist_ok=True)
-    for stale in parts_dir.glob("part-*"):
-        stale.unlink()
-    write_json(manifest, {"signature": signature, "batch_size": batch_size, "n_points": n_points,
-                          "format": PARTS_FORMAT})
-    return batch_size
+def _groups(matrix: np.ndarray, columns: list[int], names: list[str], kinds: list[type]) -> dict[tuple, list[int]]:
+    """Point indices by their values of the ``columns`` (the swept PREPARED_FROM fields), in order of first
+    appearance; one group of every point when there are none."""
+    groups: dict[tuple, list[int]] = {}
+    for i, row in enumerate(matrix):
+        key = tuple(_values(names, kinds, row[columns]).values()) if columns else ()
+        groups.setdefault(key, []).append(i)
+    return groups
 
 
 class _Progress:
@@ -648,41 +905,37 @@ class _Progress:
             self.bar.close()
 
 
-def _assemble(module, chosen, matrix, axes, units, central, parts_dir, *, sample, seed):
+def _assemble(module, chosen, matrix, axes, units, central, flat, errors, *, sample, seed):
+    """The sweep's Dataset from the flat table of finished points (numpy, or dask for a Zarr output:
+    then it stays lazy, and the grid is built chunk by chunk when it is written)."""
     n = len(matrix)
-    frames, errors = [], []
-    for path in sorted(parts_dir.glob("part-*.nc")):
-        with xr.open_dataset(path, engine="h5netcdf") as one:
-            frames.append(one.load())
-            errors += json.loads(one.attrs.get("errors", "[]"))
-    flat = (xr.concat(frames, dim="point", combine_attrs="drop").sortby("point") if frames
-            else xr.Dataset(coords={"point": np.zeros(0, dtype="i8")}))
     if flat.sizes.get("point", 0) != n:
         raise RuntimeError(f"sweep incomplete: {flat.sizes.get('point', 0)} of {n} points")
     data_vars: dict[str, Any] = {}
     if axes is not None:
         shape = tuple(len(v) for v in axes.values()) or (1,)
         dims = tuple(axes) or ("point",)
-        reshape = (lambda a: np.asarray(a).reshape(shape)) if axes else (lambda a: np.asarray(a))
+        reshape = (lambda a: a.reshape(shape)) if axes else (lambda a: a)
         coords = {k.name: (k.name, axes[k.name], _knob_attrs(k)) for k in chosen}
     else:
-        dims, reshape = ("sample",), (lambda a: np.asarray(a))
+        dims, reshape = ("sample",), (lambda a: a)
         coords = {"sample": np.arange(n)}
         for j, k in enumerate(chosen):
             data_vars[k.name] = (("sample",), matrix[:, j], _knob_attrs(k))
     for cid, unit in units.items():
-        data_vars[cid] = (dims, reshape(flat[cid].values), {"units": unit, "long_name": cid})
-        unc = flat[f"{cid}__u"].values
-        if np.any(np.isfinite(unc)):
+        # .data: a numpy array, or a dask array that stays lazy (the any() below reads it chunk by chunk)
+        data_vars[cid] = (dims, reshape(flat[cid].data), {"units": unit, "long_name": cid})
+        unc = flat[f"{cid}__u"].data
+        if bool(np.isfinite(unc).any()):
             data_vars[f"{cid}_uncertainty"] = (dims, reshape(unc), {"units": unit,
                                                                   "long_name": f"standard uncertainty of {cid}"})
-        fq = flat[f"{cid}__fq"].values
-        if np.any(fq):
+        fq = flat[f"{cid}__fq"].data
+        if bool(fq.any()):
             data_vars[f"{cid}_failed_quality"] = (dims, reshape(fq), {
                 "long_name": f"1 where {cid} failed its quality gate (value NaN)", "units": "1"})
-    data_vars["point_failed"] = (dims, reshape(flat["point_failed"].values),
+    data_vars["point_failed"] = (dims, reshape(flat["point_failed"].data),
                                  {"long_name": "1 where the section's run raised an error", "units": "1"})
-    failed = int(np.sum(flat["point_failed"].values))
+    failed = int(flat["point_failed"].sum())
     attrs = {"title": f"parameter sweep of {module.__name__}", "section": module.__name__,
              "ledger_sha256": ledger.digest(), "code_commit": code_commit(), "lpsrepro_version": __version__,
              "sample": "grid" if axes is not None else f"{sample[0]} hypercube, {n} points (SALib)"
@@ -704,6 +957,112 @@ def _knob_attrs(k: Knob) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- sensitivity
+# The cache of a sensitivity result is keyed to what determines it — not to the whole ledger, so that an
+# edit of another section's entry leaves it fresh:
+#   the section's Params.from_ledger() values (file names relative to the repository),
+#   the ledger entries of its LEDGER fields (value, unit, range),
+#   the contents (SHA-256) of the data files its params name;
+# and, checked apart because it needs a run (cache_problems(check_central=True), the committed-cache test),
+# the cached central values against the section's current numbers: a code change that moves a number.
+def _jsonable(value: Any) -> Any:
+    """A field value as JSON: paths inside the repository relative to it (the same on every checkout)."""
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, str):
+        try:
+            return Path(value).resolve().relative_to(paths.ROOT.resolve()).as_posix()
+        except ValueError:
+            return value
+    if isinstance(value, float):
+        return float(repr(value)) if math.isfinite(value) else repr(value)
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    return repr(value)
+
+
+def _data_files(params) -> dict[str, str]:
+    """``{field (or field[i]): path}`` of every existing file named by a string field of ``params``."""
+    found = {}
+    for field in dataclasses.fields(params):
+        value = getattr(params, field.name)
+        items = list(enumerate(value)) if isinstance(value, (tuple, list)) else [(None, value)]
+        for i, item in items:
+            if isinstance(item, (str, Path)) and str(item) and Path(item).is_file():
+                found[field.name if i is None else f"{field.name}[{i}]"] = str(item)
+    return found
+
+
+def cache_key(section: str | ModuleType) -> dict[str, Any]:
+    """What a section's sensitivity is computed from → ``{"params", "ledger", "files"}`` (JSON)."""
+    from lpsrepro import buildcache
+
+    module = resolve_section(section)
+    params = module.Params.from_ledger()
+    entries = {}
+    for field, key in sorted((getattr(module.Params, "LEDGER", {}) or {}).items()):
+        entry = ledger.get(key)
+        entries[key] = {"value": _jsonable(entry.value), "unit": entry.unit,
+                        "range": _jsonable(list(entry.range)) if entry.range else None}
+    files = {field: {"path": _jsonable(path), "sha256": buildcache.file_hash(Path(path))}
+             for field, path in sorted(_data_files(params).items())}
+    return {"params": {f.name: _jsonable(getattr(params, f.name)) for f in dataclasses.fields(params)},
+            "ledger": entries, "files": files}
+
+
+def _digest(key: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def refresh_command(section: str) -> str:
+    """The one command that recomputes a section's cached sensitivity."""
+    return f"lpsrepro sweep {section} --sensitivity morris"
+
+
+def cache_problems(doc: dict[str, Any], *, check_central: bool = False) -> list[str]:
+    """Why a cached sensitivity result no longer describes its section (empty: it does).
+
+    Compares the cache's key with the section's current one (:func:`cache_key`, cheap) and names what
+    changed; with ``check_central``, also runs the section once at the ledger's central values and
+    compares its numbers with the cached central values (to their 4 cached digits).
+    """
+    section = doc.get("section", "?")
+    if "cache_key" not in doc:
+        return [f"{section}: cached without a cache key (an older format)"]
+    try:
+        module = resolve_section(doc.get("module") or section)
+        now = cache_key(module)
+    except Exception as exc:  # noqa: BLE001 - a cache of a section that no longer loads is stale, with the reason
+        return [f"{section}: the section does not load ({_error_text(exc)})"]
+    old = doc["cache_key"]
+    problems = []
+    for part, what in (("params", "parameter default"), ("ledger", "ledger entry"), ("files", "data file")):
+        before, after = old.get(part, {}), now[part]
+        for name in sorted(set(before) | set(after)):
+            if before.get(name) != after.get(name):
+                problems.append(f"{section}: {what} {name} changed "
+                                f"({_short(before.get(name))} → {_short(after.get(name))})")
+    if check_central and not problems:
+        base = module.Params.from_ledger()
+        result = module.run(base, prepared=module.prepare(base)) if has_fast_path(module) else module.run(base)
+        for cid, (value, unit, _, _) in _numbers_of(result).items():
+            cached = doc["claims"].get(cid)
+            if cached is None:
+                problems.append(f"{section}: {cid} is a number of the section but not in the cache")
+            elif cached["unit"] != unit or cached["central"] != _r(value):
+                problems.append(f"{section}: {cid} is {_r(value)} {unit} at the central values, the cache says "
+                                f"{cached['central']} {cached['unit']} (the code changed)")
+        gone = set(doc["claims"]) - set(_numbers_of(result))
+        problems += [f"{section}: {cid} is in the cache but no longer a number of the section" for cid in sorted(gone)]
+    return problems
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True) if value is not None else "absent"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def sensitivity(section: str | ModuleType, *, method: str = "morris", trajectories: int = 8, levels: int = 4,
                 sobol_n: int = 64, interval_points: int = 64, scheduler: str | None = None, seed: int = 0,
                 n_workers: int | None = None, write: bool = True, directory: Path | None = None,
@@ -720,10 +1079,20 @@ def sensitivity(section: str | ModuleType, *, method: str = "morris", trajectori
     - each number's 5–95 % interval over ``interval_points`` Latin-hypercube points of the ranges
       (uniform inside each range: the ledger gives ranges, not distributions).
 
+    A ranged field that the section's ``prepare`` reads (``Params.PREPARED_FROM``: an analysis-stage
+    assumption, e.g. a fit setting) costs one ``prepare`` per value: it gets the one-at-a-time ends only
+    (two prepares) and is left out of the global design and the interval, which then cover the other
+    assumptions (``"interval_over"``); its entry in ``"assumptions"`` and its drivers say
+    ``"analysis-stage assumption: one-at-a-time only"``, and the drivers are then ranked by their
+    one-at-a-time swing (``"ranked_by"``). When every ranged field is of that kind, the interval is the
+    span of the one-at-a-time ends (``"interval": "one-at-a-time span"``).
+
     Returns (and with ``write`` caches as ``<directory>/<section>.json`` plus
-    ``tornado_<section>.png``) ``{"section", "ledger_sha256", "assumptions": {...}, "claims": {id:
-    {"unit", "central", "p05", "p95", "n", "drivers": [...]}}}``; ``drivers`` lists the assumptions by
-    decreasing global effect, each with its one-at-a-time low/high values.
+    ``tornado_<section>.png``) ``{"section", "cache_key", "assumptions": {...}, "claims": {id:
+    {"unit", "central", "p05", "p95", "interval", "n", "drivers": [...]}}}``; ``drivers`` lists the
+    assumptions by decreasing global effect, each with its one-at-a-time low/high values. The cache is
+    fresh while :func:`cache_problems` finds nothing (:func:`cache_key`: the section's parameters, its
+    ledger entries and its data files).
     """
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
@@ -735,56 +1104,93 @@ def sensitivity(section: str | ModuleType, *, method: str = "morris", trajectori
     ranged = [k for k in knobs(module).values() if k.ledger_key and k.range and k.range[0] < k.range[1]]
     if not ranged:
         raise ParameterError("section", module.__name__, "a section with ledger parameters that have ranges")
+    key = cache_key(module)   # before the work: what the result is computed from
     names = [k.name for k in ranged]
     centre = np.array([k.default for k in ranged])
-    problem = {"num_vars": len(ranged), "names": names, "bounds": [list(k.range) for k in ranged]}
+    # An assumption that the section's prepare reads (its analysis stage: fits, image thresholds) costs a
+    # prepare per value: two (its range's ends) one at a time, but one per point in a global design.
+    # Those get the one-at-a-time ends only; the global analysis and the interval cover the others.
+    staged = prepared_from(module)
+    oat_only = [k for k in ranged if k.name in staged]
+    varied = [k for k in ranged if k.name not in staged]
+    columns = [names.index(k.name) for k in varied]
     oat = []
     for j, k in enumerate(ranged):
         for end in k.range:
             row = centre.copy()
             row[j] = end
             oat.append(row)
-    if method == "morris":
-        glob = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
-    elif method == "sobol":
-        glob = sobol_sample.sample(problem, sobol_n, calc_second_order=False, seed=seed)
-    else:
+
+    def full(rows: np.ndarray) -> np.ndarray:
+        """Rows over the varied assumptions → rows over all (the one-at-a-time-only ones central)."""
+        out = np.tile(centre, (len(rows), 1))
+        out[:, columns] = rows
+        return out
+
+    problem = {"num_vars": len(varied), "names": [k.name for k in varied], "bounds": [list(k.range) for k in varied]}
+    if method not in ("morris", "sobol"):
         raise ParameterError("method", method, "morris or sobol")
-    lhs = latin_points([k.range for k in ranged], interval_points, seed=seed)
-    matrix = np.vstack([np.array(oat), glob, lhs])
+    if not varied:
+        glob, lhs = np.zeros((0, 0)), np.zeros((0, 0))
+    elif method == "morris":
+        glob = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
+    else:
+        glob = sobol_sample.sample(problem, sobol_n, calc_second_order=False, seed=seed)
+    if varied:
+        lhs = latin_points([k.range for k in varied], interval_points, seed=seed)
+    matrix = np.vstack([np.array(oat)] + ([full(glob), full(lhs)] if varied else []))
     ds = run_sweep(module, points=(names, matrix), scheduler=scheduler, n_workers=n_workers, progress=progress)
     n_oat, n_glob = len(oat), len(glob)
     central = json.loads(ds.attrs["central_values"])
+    only_text = "analysis-stage assumption: one-at-a-time only"
+    # The global measure ranks the drivers when every assumption has one; with one-at-a-time-only
+    # assumptions in the section, the one-at-a-time swing (which all have) ranks them.
+    rank_key = "swing" if oat_only else ("mu_star" if method == "morris" else "ST")
     out_claims: dict[str, Any] = {}
     for cid in central:
         y = ds[cid].values
         unit = ds[cid].attrs["units"]
         y_glob, y_lhs = y[n_oat:n_oat + n_glob], y[n_oat + n_glob:]
-        finite = y_lhs[np.isfinite(y_lhs)]
-        effects = _global_effects(method, problem, glob, y_glob, morris_analyze, sobol_analyze, levels)
+        effects = (_global_effects(method, problem, glob, y_glob, morris_analyze, sobol_analyze, levels)
+                   if varied else {})
         drivers = []
         for j, k in enumerate(ranged):
             low, high = y[2 * j], y[2 * j + 1]
             drivers.append({"assumption": k.ledger_key, "parameter": k.name, "range": list(k.range),
                             "unit": k.unit, "value_at_low": _r(low), "value_at_high": _r(high),
                             "swing": _r(abs(high - low)) if np.isfinite(high - low) else None,
+                            **({"analysis": only_text} if k in oat_only else {}),
                             **effects.get(k.name, {})})
-        rank_key = "mu_star" if method == "morris" else "ST"
         drivers.sort(key=lambda d: (-(d.get(rank_key) or 0.0), -(d["swing"] or 0.0), d["parameter"]))
+        if varied:
+            finite = y_lhs[np.isfinite(y_lhs)]
+            low, high = (np.percentile(finite, 5), np.percentile(finite, 95)) if finite.size else (None, None)
+            interval = "5-95 % of a Latin-hypercube sample"
+        else:  # nothing varies together: the span of the one-at-a-time ends (and the central value)
+            finite = np.append(y[:n_oat], central[cid])
+            finite = finite[np.isfinite(finite)]
+            low, high = (finite.min(), finite.max()) if finite.size else (None, None)
+            interval = "one-at-a-time span"
         predicted = cid.endswith(PREDICTED)
         out_claims[cid] = {"section": short, "claim_id": cid[:-len(PREDICTED)] if predicted else cid,
                            "kind": "independent_prediction" if predicted else "reproduction",
                            "unit": unit, "central": _r(central[cid]),
-                           "p05": _r(np.percentile(finite, 5)) if finite.size else None,
-                           "p95": _r(np.percentile(finite, 95)) if finite.size else None,
+                           "p05": _r(low) if low is not None else None,
+                           "p95": _r(high) if high is not None else None,
+                           "interval": interval,
                            "n": int(finite.size), "failed_points": int(np.sum(~np.isfinite(y))),
-                           "drivers": [d for d in drivers
-                                                              if (d.get(rank_key) or d["swing"])]}
+                           "drivers": [d for d in drivers if (d.get(rank_key) or d["swing"])]}
     result = {"section": short, "module": module.__name__, "method": method, "seed": seed,
               "ledger_sha256": ds.attrs["ledger_sha256"], "code_commit": ds.attrs["code_commit"],
+              "cache_key": key, "cache_sha256": _digest(key),
               "points": int(len(matrix)), "failed_points": int(ds.attrs["failed_points"]),
+              "prepare_groups": int(ds.attrs.get("prepare_groups", 0)), "ranked_by": rank_key,
+              "interval_over": [k.ledger_key for k in varied],
               "assumptions": {k.name: {"ledger_key": k.ledger_key, "range": list(k.range), "unit": k.unit,
-                                       "central": k.default} for k in ranged},
+                                       "central": k.default,
+                                       "analysis": only_text if k in oat_only else
+                                       f"one-at-a-time and global ({method}), in the interval"}
+                              for k in ranged},
               "claims": out_claims}
     if write:
         folder = Path(directory or SENSITIVITY_DIR)
@@ -851,23 +1257,29 @@ def load_sensitivity(directory: Path | None = None) -> dict[str, Any] | None:
     """The cached sensitivity results (all sections), or ``None`` when none was computed.
 
     → ``{"claims": {id: {..., "section"}}, "sections": {name: {"figure": "sensitivity/…png", ...}}}``.
-    A cache computed with another ledger is skipped (its intervals would describe other assumptions).
+    A stale cache — its section's parameters, ledger entries or data files changed since
+    (:func:`cache_problems`) — is skipped (its intervals would describe other inputs) and listed under
+    ``"stale"`` with the reasons under ``"stale_reasons"``.
     """
     folder = Path(directory or SENSITIVITY_DIR)
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     if not files:
         return None
-    current = ledger.digest()
-    merged: dict[str, Any] = {"claims": {}, "predictions": {}, "sections": {}, "stale": []}
+    merged: dict[str, Any] = {"claims": {}, "predictions": {}, "sections": {}, "stale": [], "stale_reasons": {}}
     predictions: dict[str, Any] = {}
     for path in files:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        if doc.get("ledger_sha256") != current:
+        problems = cache_problems(doc)
+        if problems:
             merged["stale"].append(doc.get("section", path.stem))
+            merged["stale_reasons"][doc.get("section", path.stem)] = problems
             continue
         merged["sections"][doc["section"]] = {
             "figure": f"{folder.name}/{doc['figure']}" if doc.get("figure") else None,
-            "method": doc.get("method"), "points": doc.get("points")}
+            "method": doc.get("method"), "points": doc.get("points"),
+            "interval_over": doc.get("interval_over"), "ranked_by": doc.get("ranked_by"),
+            "one_at_a_time_only": sorted(a["ledger_key"] for a in doc.get("assumptions", {}).values()
+                                         if a.get("analysis", "").endswith("one-at-a-time only"))}
         for cid, claim in doc["claims"].items():
             if claim.get("kind") == "independent_prediction" or cid.endswith(PREDICTED):
                 predictions[claim.get("claim_id", cid.removesuffix(PREDICTED))] = claim
@@ -892,11 +1304,12 @@ def sensitivity_summary(section: str, *, directory: Path | None = None) -> tuple
     short = re.sub(r"^\d+[a-z]?_", "", Path(str(section)).stem).rsplit(".", 1)[-1]
     path = folder / f"{short}.json"
     if not path.is_file():
-        return (f"no cached sensitivity for {short}: run `lpsrepro sweep {short} --sensitivity morris`", None)
+        return (f"no cached sensitivity for {short}: run `{refresh_command(short)}`", None)
     doc = json.loads(path.read_text(encoding="utf-8"))
-    if doc.get("ledger_sha256") != ledger.digest():
-        return (f"the cached sensitivity of {short} was computed with another assumptions ledger: rerun "
-                f"`lpsrepro sweep {short} --sensitivity morris`", None)
+    problems = cache_problems(doc)
+    if problems:
+        return (f"the cached sensitivity of {short} is stale ({'; '.join(problems[:3])}): rerun "
+                f"`{refresh_command(short)}`", None)
     lines = [f"{'number':<44} {'central':>9} {'5 %':>9} {'95 %':>9}  unit  moved most by"]
     reached = []
     for cid, claim in sorted(doc["claims"].items()):
@@ -906,6 +1319,11 @@ def sensitivity_summary(section: str, *, directory: Path | None = None) -> tuple
         lines.append(f"{cid:<44} {claim['central']:>9.3g} {claim['p05']:>9.3g} {claim['p95']:>9.3g}  "
                      f"{claim['unit']}  {drivers}")
         reached += _published_reached(cid, claim)
+    staged = sorted(a["ledger_key"] for a in doc.get("assumptions", {}).values()
+                    if a.get("analysis", "").endswith("one-at-a-time only"))
+    if staged:
+        lines += ["", "analysis-stage assumptions (read by the section's fits: one at a time only, not in the "
+                  "interval): " + ", ".join(staged)]
     if reached:
         lines += ["", "published value reached when one assumption moves within its range (one at a time):"]
         lines += reached
@@ -950,19 +1368,23 @@ def add_parser(subparsers) -> None:
 
 
 def _arguments(parser) -> None:
-    parser.add_argument("section", help="section name, e.g. membrane, 32_membrane, 33_performance")
+    parser.add_argument("section", help="section name, e.g. membrane, 32_membrane, 33_performance; 'all' with "
+                        "--sensitivity: every section with ranged ledger entries")
     parser.add_argument("--grid", action="append", default=[], metavar="NAME=START:STOP:N[:UNIT]",
                         help="a swept parameter (repeat for more); with --sample, START:STOP are bounds")
     parser.add_argument("--sample", nargs=2, metavar=("latin", "N"), help="a Latin-hypercube sample of N points")
     parser.add_argument("--scheduler", help="address of a running dask scheduler (default: a LocalCluster; "
                         "'synchronous': in this process)")
     parser.add_argument("--workers", type=int, help="workers of the LocalCluster (default: one per core)")
-    parser.add_argument("-o", "--output", help="NetCDF file to write (default: build/sweeps/SECTION.nc)")
+    parser.add_argument("-o", "--output", help="file to write: NetCDF (.nc, default build/sweeps/SECTION.nc) or, "
+                        "for sweeps larger than memory, Zarr (.zarr: chunked writes)")
     parser.add_argument("--allow-outside", action="store_true", help="allow values outside the ledger's ranges")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample")
     parser.add_argument("--list", action="store_true", help="list the section's parameters and ranges, run nothing")
     parser.add_argument("--sensitivity", choices=("morris", "sobol"),
                         help="assumption sensitivity of every number instead of a sweep")
+    parser.add_argument("--only-stale", action="store_true",
+                        help="with 'all --sensitivity': recompute only the sections whose cache is stale")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -974,7 +1396,62 @@ def main(argv: list[str] | None = None) -> int:
     return main_from_args(parser.parse_args(argv))
 
 
+def sections_with_ranges() -> list[str]:
+    """Every section module of :mod:`lpsrepro.sections` with at least one ranged ledger field (the ones
+    a sensitivity describes), by name."""
+    import pkgutil
+
+    import lpsrepro.sections as sections
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(sections.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"lpsrepro.sections.{info.name}")
+        if not all(hasattr(module, a) for a in ("Params", "run")) or not hasattr(module.Params, "from_ledger"):
+            continue
+        if any(k.ledger_key and k.range and k.range[0] < k.range[1] for k in knobs(module).values()):
+            found.append(info.name)
+    return found
+
+
+def refresh_all(*, method: str = "morris", only_stale: bool = False, scheduler: str | None = None,
+                n_workers: int | None = None, seed: int = 0, directory: Path | None = None,
+                sections: list[str] | None = None, out=None) -> dict[str, float]:
+    """Recompute the cached sensitivity of every section with ranged ledger fields (``make sensitivity``).
+
+    ``only_stale`` skips a section whose cache is fresh (:func:`cache_problems`, central values included).
+    Progress goes to ``out`` (default stderr): one line per section, a progress bar while it runs, and its
+    wall time. Returns ``{section: seconds}`` of the sections recomputed.
+    """
+    out = out or sys.stderr
+    folder = Path(directory or SENSITIVITY_DIR)
+    names = sections or sections_with_ranges()
+    times = {}
+    for n, name in enumerate(names, 1):
+        cached = folder / f"{name}.json"
+        if only_stale and cached.is_file():
+            problems = cache_problems(json.loads(cached.read_text(encoding="utf-8")), check_central=True)
+            if not problems:
+                print(f"[{n}/{len(names)}] {name}: cache fresh, skipped", file=out, flush=True)
+                continue
+            print(f"[{n}/{len(names)}] {name}: stale ({problems[0]})", file=out, flush=True)
+        print(f"[{n}/{len(names)}] {name}: computing its {method} sensitivity ...", file=out, flush=True)
+        start = time.perf_counter()
+        result = sensitivity(name, method=method, scheduler=scheduler, n_workers=n_workers, seed=seed,
+                             directory=folder)
+        times[name] = time.perf_counter() - start
+        print(f"[{n}/{len(names)}] {name}: {result['points']} points, {result['prepare_groups']} prepares, "
+              f"{result['failed_points']} failed, {times[name]:.0f} s → {folder / (name + '.json')}", file=out,
+              flush=True)
+    return times
+
+
 def main_from_args(args) -> int:
+    if args.section == "all":
+        if not args.sensitivity:
+            raise ParameterError("section", "all", "a single section for a sweep ('all' only with --sensitivity)")
+        refresh_all(method=args.sensitivity, only_stale=args.only_stale, scheduler=args.scheduler,
+                    n_workers=args.workers, seed=args.seed)
+        return 0
     if args.list:
         for k in knobs(args.section).values():
             rng = f"[{k.range[0]:g}, {k.range[1]:g}]" if k.range else "no range"
