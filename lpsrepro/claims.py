@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from lpsrepro import paths
-from lpsrepro.errors import InputFileError, ParameterError
+from lpsrepro.errors import InputFileError, LpsreproError, ParameterError
 from lpsrepro.registry import ProgrammingError, lookup, require_known
 from lpsrepro.registry import loader as registry_loader
 from lpsrepro.units import convert, parse_unit
@@ -434,7 +434,11 @@ def claims_document(records: list[dict[str, Any]], *, calibrated: dict[str, str]
         if user_data and item["status"] != "not_attempted":
             item["comparison"] = "your sample vs the paper's"
         if cid in intervals and intervals[cid].get("p05") is not None:
-            item["sensitivity"] = sensitivity_entry(item, intervals[cid])
+            mismatch = sensitivity_mismatch(item, intervals[cid])
+            if mismatch:     # the cached sweep is of other code or data: its interval is not this number's
+                item["sensitivity_withheld"] = f"stale cache ({mismatch}): make sensitivity"
+            else:
+                item["sensitivity"] = sensitivity_entry(item, intervals[cid])
         if cid in by_kind["independent_prediction"]:
             item["independent_prediction"] = _prediction_entry(claim, by_kind["independent_prediction"][cid])
         items.append(item)
@@ -466,6 +470,25 @@ def published_inside(published: dict[str, Any], low: float, high: float, slack: 
     if rel in (">", ">="):
         return high >= published["value"]
     return low <= published["value"] <= high
+
+
+def sensitivity_mismatch(item: dict[str, Any], interval: dict[str, Any]) -> str:
+    """Empty when a cached sensitivity's central value is the claim's reproduced number, else what differs.
+
+    Both are rounded to 4 significant digits (:data:`VALUE_DIGITS`), so they may differ by one unit of
+    the 4th after a unit conversion; a larger difference means the sweep ran on other code or data.
+    """
+    reproduced = item.get("reproduced") or {}
+    if reproduced.get("value") is None or interval.get("central") is None \
+            or interval.get("kind") == "independent_prediction":
+        return ""
+    try:
+        central = convert(interval["central"], interval["unit"], reproduced["unit"], what=item["id"])
+    except LpsreproError:
+        return f"unit {interval['unit']} vs {reproduced['unit']}"
+    if math.isclose(central, reproduced["value"], rel_tol=1e-3, abs_tol=0.0):
+        return ""
+    return f"central {central:.4g}, reproduced {reproduced['value']:.4g} {reproduced['unit']}"
 
 
 def sensitivity_entry(item: dict[str, Any], interval: dict[str, Any]) -> dict[str, Any]:

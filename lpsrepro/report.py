@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from lpsrepro import consistency, paths
-from lpsrepro.claims import sensitivity_entry, summary_text
+from lpsrepro.claims import sensitivity_entry, sensitivity_mismatch, summary_text
 from lpsrepro.fileio import write_text
 
 _STATUS_MARK = {"reproduced": "✅ reproduced", "deviates": "⚠️ deviates",
@@ -285,7 +285,7 @@ def _interval_cells(entry: dict[str, Any], interval: dict[str, Any] | None) -> l
     changed since it was computed) is not shown as an interval."""
     if not interval or interval.get("p05") is None:
         return ["", ""]
-    mismatch = _central_mismatch(entry, interval)
+    mismatch = sensitivity_mismatch(entry, interval)
     if mismatch:
         return [f"stale cache ({mismatch}): `make sensitivity`", ""]
     block = entry.get("sensitivity") or sensitivity_entry(entry, interval)
@@ -295,26 +295,6 @@ def _interval_cells(entry: dict[str, Any], interval: dict[str, Any] | None) -> l
     if interval.get("interval") == "one-at-a-time span":
         text += " (one-at-a-time span)"
     return [text, "yes" if block["published_inside"] else "no"]
-
-
-def _central_mismatch(entry: dict[str, Any], interval: dict[str, Any]) -> str:
-    """Empty when the cached central value is the reproduced number (both rounded to 4 significant
-    digits, so they may differ by one unit of the 4th after a unit conversion), else what differs."""
-    import math
-
-    from lpsrepro.errors import LpsreproError
-    from lpsrepro.units import convert
-
-    reproduced = entry.get("reproduced") or {}
-    if reproduced.get("value") is None or interval.get("central") is None or interval.get("kind") == "independent_prediction":
-        return ""
-    try:
-        central = convert(interval["central"], interval["unit"], reproduced["unit"], what=entry["id"])
-    except LpsreproError:
-        return f"unit {interval['unit']} vs {reproduced['unit']}"
-    if math.isclose(central, reproduced["value"], rel_tol=1e-3, abs_tol=0.0):
-        return ""
-    return f"central {_fmt(central, 4)}, reproduced {_fmt(reproduced['value'], 4)} {_unit(reproduced['unit'])}".rstrip()
 
 
 def _predictions(claims_doc: dict[str, Any]) -> list[str]:

@@ -223,3 +223,14 @@ def test_a_number_the_ledger_does_not_move_is_inside_when_it_is_reproduced():
         block = {e["id"]: e for e in claims.claims_document([], sensitivity=sens)["claims"]}["membrane_thickness"]["sensitivity"]
         assert block["moved_by_ledger"] is False and block["moved_most_by"] == []
         assert block["published_inside"] is inside
+
+
+def test_a_sensitivity_interval_of_another_number_is_withheld():
+    """A cached sweep whose central value is not the reproduced number ran on other code or data."""
+    item = {"id": "membrane_asr", "reproduced": {"value": 0.82, "unit": "ohm*cm**2"}}
+    same = {"central": 0.8201, "unit": "ohm*cm**2"}
+    other = {"central": 0.91, "unit": "ohm*cm**2"}
+    assert claims.sensitivity_mismatch(item, same) == ""
+    assert "central 0.91, reproduced 0.82" in claims.sensitivity_mismatch(item, other)
+    assert claims.sensitivity_mismatch(item, {"central": 820.0, "unit": "mohm*cm**2"}) == ""
+    assert "unit" in claims.sensitivity_mismatch(item, {"central": 1.0, "unit": "V"})
