@@ -32,7 +32,7 @@ import xarray as xr
 from lpsrepro import ledger, params as checks, paths
 from lpsrepro.analysis import impedance as eis
 from lpsrepro.analysis.cross_section import FilmThickness, film_thickness_nm
-from lpsrepro.errors import ParameterError
+from lpsrepro.errors import InputFileError, ParameterError
 from lpsrepro.io.images import read_sem_image
 from lpsrepro.io.impedance import read_impedance
 from lpsrepro.io import SIMULATED
@@ -51,6 +51,10 @@ class Params(SectionParams):
     eis_spectrum : int or None
         0-based index of the sweep to analyse in a file that holds several (a BioLogic PEIS loop);
         None for a file with one sweep (a file with several is then refused with the list of sweeps).
+    eis_allow_incomplete : bool
+        Accept a ZPlot sweep that holds fewer points than its header announces (a sweep stopped
+        early on purpose); False refuses it as a file cut short. The spectrum's attribute
+        ``incomplete_sweep`` records what was accepted.
     cross_section_file : str
         Cross-sectional SEM TIFF with its pixel size in the metadata (unused when ``thickness_nm`` is given).
     thickness_nm, thickness_uncertainty_nm : float or None
@@ -81,6 +85,7 @@ class Params(SectionParams):
     eis_file: str = str(paths.RAW / "membrane_550nm_eis.z")
     eis_instrument: str | None = None
     eis_spectrum: int | None = None
+    eis_allow_incomplete: bool = False
     cross_section_file: str = str(paths.RAW / "membrane_550nm_cross_section.tif")
     thickness_nm: float | None = None
     thickness_uncertainty_nm: float | None = None
@@ -120,6 +125,9 @@ class Params(SectionParams):
                                                   and self.eis_spectrum >= 0):
             raise ParameterError("eis_spectrum", self.eis_spectrum,
                                  "the 0-based number of a sweep in the file (0, 1, ...), or None for a single sweep")
+        if not isinstance(self.eis_allow_incomplete, bool):
+            raise ParameterError("eis_allow_incomplete", self.eis_allow_incomplete,
+                                 "True (accept a sweep stopped before its last announced point) or False")
         checks.optional_positive("thickness_nm", self.thickness_nm, "nm", 550)
         checks.optional_positive("thickness_uncertainty_nm", self.thickness_uncertainty_nm, "nm", 10)
         checks.in_range("sem_scale_uncertainty", self.sem_scale_uncertainty, 0.0, 0.5, "(fraction)")
@@ -298,6 +306,30 @@ class Result:
         return "\n".join(lines)
 
 
+def read_spectrum(path, *, instrument: str | None, spectrum: int | None, allow_incomplete: bool,
+                  spectrum_parameter: str = "eis_spectrum",
+                  incomplete_parameter: str = "eis_allow_incomplete") -> xr.Dataset:
+    """:func:`lpsrepro.io.impedance.read_impedance`, its refusals worded with the notebook's parameters.
+
+    The reader names its own keywords (``spectrum=``, ``allow_incomplete=``); a notebook user sets
+    ``spectrum_parameter`` and ``incomplete_parameter`` instead, so a refused sweep index or an
+    incomplete ZPlot sweep is reported with the parameter that changes it (same file, line, field).
+    """
+    try:
+        return read_impedance(path, instrument=instrument, spectrum=spectrum, allow_incomplete=allow_incomplete)
+    except InputFileError as exc:
+        if exc.field == "spectrum":
+            raise InputFileError(exc.path, exc.problem.replace("spectrum=", f"{spectrum_parameter} = ", 1),
+                                 line=exc.line, field=spectrum_parameter,
+                                 expected=f"{spectrum_parameter} = an index from 0 to the count minus 1, "
+                                          f"or None for a file with one sweep") from exc
+        if exc.field == "Data Points" and exc.expected and "allow_incomplete" in exc.expected:
+            raise InputFileError(exc.path, exc.problem, line=exc.line, field=exc.field,
+                                 expected=f"the complete export; for a sweep stopped early on purpose, set "
+                                          f"{incomplete_parameter} = True") from exc
+        raise
+
+
 def _thickness(p: Params):
     if p.thickness_nm is not None:
         std = p.thickness_uncertainty_nm if p.thickness_uncertainty_nm is not None else p.sem_scale_uncertainty * p.thickness_nm
@@ -309,8 +341,8 @@ def _thickness(p: Params):
 
 def run(p: Params) -> Result:
     """Measure §3.2 from the files named in ``p`` (pure: reads those files only)."""
-    spectrum = read_impedance(checks.existing_file("eis_file", p.eis_file), instrument=p.eis_instrument,
-                              spectrum=p.eis_spectrum)
+    spectrum = read_spectrum(checks.existing_file("eis_file", p.eis_file), instrument=p.eis_instrument,
+                             spectrum=p.eis_spectrum, allow_incomplete=p.eis_allow_incomplete)
     image, film, thickness, thickness_std = _thickness(p)
     accuracy = eis.AnalyserAccuracy(p.analyser_magnitude_accuracy, p.analyser_phase_accuracy_deg)
     intercept = eis.blocking_film_intercept(spectrum, p.circuit, accuracy=accuracy)
