@@ -391,6 +391,7 @@ class ModelView:
     asr_ohm_cm2: float
     resistance_ohm: float
     capacitance_f: float
+    area_cm2: float = math.nan
 
     @property
     def arc_in_sweep(self) -> bool:
@@ -399,15 +400,28 @@ class ModelView:
     def status(self) -> str:
         """One line for the widget, from the same numbers the figure draws."""
         where = "inside" if self.arc_in_sweep else "above"
-        return (f"R = {self.resistance_ohm:.3g} Ω and C = {self.capacitance_f * 1e9:.3g} nF for this area; "
+        return (f"R = {self.resistance_ohm:.3g} Ω and C = {self.capacitance_f * 1e9:.3g} nF for "
+                f"A = {self.area_cm2:.3g} cm²; "
                 f"ASR {self.asr_ohm_cm2:.3g} Ω cm²; arc apex {self.apex_frequency_hz / 1e6:.3g} MHz: "
                 f"{where} the sweep (top {self.f_max_hz / 1e6:.3g} MHz)")
 
 
 def model_view(*, thickness_nm: float, conductivity_s_per_cm: float, relative_permittivity: float,
-               area_cm2: float, f_max_hz: float, interface_q_f_per_cm2: float, interface_alpha: float,
+               f_max_hz: float, interface_q_f_per_cm2: float, interface_alpha: float,
+               electrode_diameter_mm: float | None = None, area_cm2: float | None = None,
                f_min_hz: float = 0.1) -> ModelView:
-    """Evaluate :func:`lpsrepro.models.impedance.blocking_film_cell_impedance_ohm` for the widget."""
+    """Evaluate :func:`lpsrepro.models.impedance.blocking_film_cell_impedance_ohm` for the widget.
+
+    The electrode is given as ``electrode_diameter_mm`` (the field of :class:`Params` and ledger
+    entry ``membrane.electrode_diameter`` the Explore slider is bound to; its area is
+    :func:`lpsrepro.models.impedance.disc_area_cm2`) or directly as ``area_cm2``, one of the two.
+    """
+    if (electrode_diameter_mm is None) == (area_cm2 is None):
+        raise ParameterError("electrode_diameter_mm", electrode_diameter_mm,
+                             "either the top electrode's diameter in mm or area_cm2, exactly one of the two")
+    if electrode_diameter_mm is not None:
+        area_cm2 = float(relations.disc_area_cm2(checks.positive("electrode_diameter_mm", electrode_diameter_mm,
+                                                                 "mm", 2.0)))
     f_all = np.logspace(9, np.log10(f_min_hz), 500)
     f_seen = np.logspace(np.log10(f_max_hz), np.log10(f_min_hz), int(10 * np.log10(f_max_hz / f_min_hz)) + 1)
     kwargs = dict(thickness_nm=thickness_nm, area_cm2=area_cm2, conductivity_s_per_cm=conductivity_s_per_cm,
@@ -420,17 +434,18 @@ def model_view(*, thickness_nm: float, conductivity_s_per_cm: float, relative_pe
                      z_apex_ohm_cm2=complex(z(np.array([f_apex]), **kwargs)[0] * area_cm2), f_max_hz=float(f_max_hz),
                      apex_frequency_hz=f_apex,
                      asr_ohm_cm2=float(relations.area_specific_resistance_ohm_cm2(r, area_cm2)), resistance_ohm=r,
-                     capacitance_f=float(relations.geometric_capacitance_f(thickness_nm, area_cm2, relative_permittivity)))
+                     capacitance_f=float(relations.geometric_capacitance_f(thickness_nm, area_cm2, relative_permittivity)),
+                     area_cm2=float(area_cm2))
 
 
 def explore_defaults(result: Result) -> dict[str, float]:
     """Start values of the Explore sliders, all from the measurement: the film's thickness, σ, the
     apparent εr of the fitted film capacitance (the ledger's ``membrane.relative_permittivity``
-    when the circuit has none), the electrode area, the sweep's top, and the fitted interface CPE
+    when the circuit has none), the electrode diameter (mm, the field ``electrode_diameter_mm``), the sweep's top, and the fitted interface CPE
     (per electrode area, F s^(α−1) cm⁻², and its exponent)."""
     fit = result.intercept.fit
     eps = result.relative_permittivity
     return {"thickness_nm": float(result.thickness_nm), "conductivity_s_per_cm": float(result.conductivity_s_per_cm),
             "relative_permittivity": float(eps) if np.isfinite(eps) else ledger.value("membrane.relative_permittivity", ""),
-            "area_cm2": float(result.area_cm2), "f_max_hz": float(fit.frequency_hz.max()),
+            "electrode_diameter_mm": float(result.params.electrode_diameter_mm), "f_max_hz": float(fit.frequency_hz.max()),
             "interface_q_f_per_cm2": fit["CPE1_0"][0] / result.area_cm2, "interface_alpha": fit["CPE1_1"][0]}
