@@ -162,8 +162,11 @@ def membrane_model_explorer(defaults: dict[str, float], model_view):
 
     ``defaults`` from :func:`lpsrepro.sections.membrane.explore_defaults`; ``model_view`` is
     :func:`lpsrepro.sections.membrane.model_view` (the plot draws what it returns, and the status
-    line is that same result's :meth:`status`). The electrode-area slider moves the raw R and C
-    in the title and the status (the area-normalised curve does not depend on it).
+    line is that same result's :meth:`status`). The electrode-diameter slider is the section's
+    field ``electrode_diameter_mm`` (ledger ``membrane.electrode_diameter``), so the explorer shows
+    its ledger range and the claims it moves beside it (:mod:`lpsrepro.slider_sensitivity`); in the
+    model it moves the raw R and C in the title and the status (the area-normalised curve does not
+    depend on it), in the measurement the ASR and σ computed from the fitted R.
     """
     from lpsrepro.widgets import explorer, linear_slider, log_slider
 
@@ -171,7 +174,7 @@ def membrane_model_explorer(defaults: dict[str, float], model_view):
         "thickness_nm": linear_slider("thickness (nm)", round(defaults["thickness_nm"]), 100, 5000, 10),
         "conductivity_s_per_cm": log_slider("σ (S/cm)", defaults["conductivity_s_per_cm"], 1e-7, 1e-2),
         "relative_permittivity": log_slider("ε_r", defaults["relative_permittivity"], 3, 300),
-        "area_cm2": log_slider("electrode area (cm²)", defaults["area_cm2"], 1e-3, 1.0, readout_format=".3f"),
+        "electrode_diameter_mm": log_slider("electrode diameter (mm)", defaults["electrode_diameter_mm"], 0.3, 12.0),
         "f_max_hz": log_slider("highest frequency (Hz)", defaults["f_max_hz"], 1e4, 1e9),
     }
     for control in controls.values():
@@ -183,7 +186,7 @@ def membrane_model_explorer(defaults: dict[str, float], model_view):
         draw_membrane_model_nyquist(ax, view)
         return view.status()
 
-    return explorer(controls, draw)
+    return explorer(controls, draw, section="membrane")
 
 
 @styled

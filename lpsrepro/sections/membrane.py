@@ -32,7 +32,7 @@ import xarray as xr
 from lpsrepro import ledger, params as checks, paths
 from lpsrepro.analysis import impedance as eis
 from lpsrepro.analysis.cross_section import FilmThickness, film_thickness_nm
-from lpsrepro.errors import ParameterError
+from lpsrepro.errors import InputFileError, ParameterError
 from lpsrepro.io.images import read_sem_image
 from lpsrepro.io.impedance import read_impedance
 from lpsrepro.io import SIMULATED
@@ -51,6 +51,10 @@ class Params(SectionParams):
     eis_spectrum : int or None
         0-based index of the sweep to analyse in a file that holds several (a BioLogic PEIS loop);
         None for a file with one sweep (a file with several is then refused with the list of sweeps).
+    eis_allow_incomplete : bool
+        Accept a ZPlot sweep that holds fewer points than its header announces (a sweep stopped
+        early on purpose); False refuses it as a file cut short. The spectrum's attribute
+        ``incomplete_sweep`` records what was accepted.
     cross_section_file : str
         Cross-sectional SEM TIFF with its pixel size in the metadata (unused when ``thickness_nm`` is given).
     thickness_nm, thickness_uncertainty_nm : float or None
@@ -81,6 +85,7 @@ class Params(SectionParams):
     eis_file: str = str(paths.RAW / "membrane_550nm_eis.z")
     eis_instrument: str | None = None
     eis_spectrum: int | None = None
+    eis_allow_incomplete: bool = False
     cross_section_file: str = str(paths.RAW / "membrane_550nm_cross_section.tif")
     thickness_nm: float | None = None
     thickness_uncertainty_nm: float | None = None
@@ -120,6 +125,9 @@ class Params(SectionParams):
                                                   and self.eis_spectrum >= 0):
             raise ParameterError("eis_spectrum", self.eis_spectrum,
                                  "the 0-based number of a sweep in the file (0, 1, ...), or None for a single sweep")
+        if not isinstance(self.eis_allow_incomplete, bool):
+            raise ParameterError("eis_allow_incomplete", self.eis_allow_incomplete,
+                                 "True (accept a sweep stopped before its last announced point) or False")
         checks.optional_positive("thickness_nm", self.thickness_nm, "nm", 550)
         checks.optional_positive("thickness_uncertainty_nm", self.thickness_uncertainty_nm, "nm", 10)
         checks.in_range("sem_scale_uncertainty", self.sem_scale_uncertainty, 0.0, 0.5, "(fraction)")
@@ -298,6 +306,30 @@ class Result:
         return "\n".join(lines)
 
 
+def read_spectrum(path, *, instrument: str | None, spectrum: int | None, allow_incomplete: bool,
+                  spectrum_parameter: str = "eis_spectrum",
+                  incomplete_parameter: str = "eis_allow_incomplete") -> xr.Dataset:
+    """:func:`lpsrepro.io.impedance.read_impedance`, its refusals worded with the notebook's parameters.
+
+    The reader names its own keywords (``spectrum=``, ``allow_incomplete=``); a notebook user sets
+    ``spectrum_parameter`` and ``incomplete_parameter`` instead, so a refused sweep index or an
+    incomplete ZPlot sweep is reported with the parameter that changes it (same file, line, field).
+    """
+    try:
+        return read_impedance(path, instrument=instrument, spectrum=spectrum, allow_incomplete=allow_incomplete)
+    except InputFileError as exc:
+        if exc.field == "spectrum":
+            raise InputFileError(exc.path, exc.problem.replace("spectrum=", f"{spectrum_parameter} = ", 1),
+                                 line=exc.line, field=spectrum_parameter,
+                                 expected=f"{spectrum_parameter} = an index from 0 to the count minus 1, "
+                                          f"or None for a file with one sweep") from exc
+        if exc.field == "Data Points" and exc.expected and "allow_incomplete" in exc.expected:
+            raise InputFileError(exc.path, exc.problem, line=exc.line, field=exc.field,
+                                 expected=f"the complete export; for a sweep stopped early on purpose, set "
+                                          f"{incomplete_parameter} = True") from exc
+        raise
+
+
 def _thickness(p: Params):
     if p.thickness_nm is not None:
         std = p.thickness_uncertainty_nm if p.thickness_uncertainty_nm is not None else p.sem_scale_uncertainty * p.thickness_nm
@@ -309,8 +341,8 @@ def _thickness(p: Params):
 
 def run(p: Params) -> Result:
     """Measure §3.2 from the files named in ``p`` (pure: reads those files only)."""
-    spectrum = read_impedance(checks.existing_file("eis_file", p.eis_file), instrument=p.eis_instrument,
-                              spectrum=p.eis_spectrum)
+    spectrum = read_spectrum(checks.existing_file("eis_file", p.eis_file), instrument=p.eis_instrument,
+                             spectrum=p.eis_spectrum, allow_incomplete=p.eis_allow_incomplete)
     image, film, thickness, thickness_std = _thickness(p)
     accuracy = eis.AnalyserAccuracy(p.analyser_magnitude_accuracy, p.analyser_phase_accuracy_deg)
     intercept = eis.blocking_film_intercept(spectrum, p.circuit, accuracy=accuracy)
@@ -359,6 +391,7 @@ class ModelView:
     asr_ohm_cm2: float
     resistance_ohm: float
     capacitance_f: float
+    area_cm2: float = math.nan
 
     @property
     def arc_in_sweep(self) -> bool:
@@ -367,15 +400,28 @@ class ModelView:
     def status(self) -> str:
         """One line for the widget, from the same numbers the figure draws."""
         where = "inside" if self.arc_in_sweep else "above"
-        return (f"R = {self.resistance_ohm:.3g} Ω and C = {self.capacitance_f * 1e9:.3g} nF for this area; "
+        return (f"R = {self.resistance_ohm:.3g} Ω and C = {self.capacitance_f * 1e9:.3g} nF for "
+                f"A = {self.area_cm2:.3g} cm²; "
                 f"ASR {self.asr_ohm_cm2:.3g} Ω cm²; arc apex {self.apex_frequency_hz / 1e6:.3g} MHz: "
                 f"{where} the sweep (top {self.f_max_hz / 1e6:.3g} MHz)")
 
 
 def model_view(*, thickness_nm: float, conductivity_s_per_cm: float, relative_permittivity: float,
-               area_cm2: float, f_max_hz: float, interface_q_f_per_cm2: float, interface_alpha: float,
+               f_max_hz: float, interface_q_f_per_cm2: float, interface_alpha: float,
+               electrode_diameter_mm: float | None = None, area_cm2: float | None = None,
                f_min_hz: float = 0.1) -> ModelView:
-    """Evaluate :func:`lpsrepro.models.impedance.blocking_film_cell_impedance_ohm` for the widget."""
+    """Evaluate :func:`lpsrepro.models.impedance.blocking_film_cell_impedance_ohm` for the widget.
+
+    The electrode is given as ``electrode_diameter_mm`` (the field of :class:`Params` and ledger
+    entry ``membrane.electrode_diameter`` the Explore slider is bound to; its area is
+    :func:`lpsrepro.models.impedance.disc_area_cm2`) or directly as ``area_cm2``, one of the two.
+    """
+    if (electrode_diameter_mm is None) == (area_cm2 is None):
+        raise ParameterError("electrode_diameter_mm", electrode_diameter_mm,
+                             "either the top electrode's diameter in mm or area_cm2, exactly one of the two")
+    if electrode_diameter_mm is not None:
+        area_cm2 = float(relations.disc_area_cm2(checks.positive("electrode_diameter_mm", electrode_diameter_mm,
+                                                                 "mm", 2.0)))
     f_all = np.logspace(9, np.log10(f_min_hz), 500)
     f_seen = np.logspace(np.log10(f_max_hz), np.log10(f_min_hz), int(10 * np.log10(f_max_hz / f_min_hz)) + 1)
     kwargs = dict(thickness_nm=thickness_nm, area_cm2=area_cm2, conductivity_s_per_cm=conductivity_s_per_cm,
@@ -388,17 +434,18 @@ def model_view(*, thickness_nm: float, conductivity_s_per_cm: float, relative_pe
                      z_apex_ohm_cm2=complex(z(np.array([f_apex]), **kwargs)[0] * area_cm2), f_max_hz=float(f_max_hz),
                      apex_frequency_hz=f_apex,
                      asr_ohm_cm2=float(relations.area_specific_resistance_ohm_cm2(r, area_cm2)), resistance_ohm=r,
-                     capacitance_f=float(relations.geometric_capacitance_f(thickness_nm, area_cm2, relative_permittivity)))
+                     capacitance_f=float(relations.geometric_capacitance_f(thickness_nm, area_cm2, relative_permittivity)),
+                     area_cm2=float(area_cm2))
 
 
 def explore_defaults(result: Result) -> dict[str, float]:
     """Start values of the Explore sliders, all from the measurement: the film's thickness, σ, the
     apparent εr of the fitted film capacitance (the ledger's ``membrane.relative_permittivity``
-    when the circuit has none), the electrode area, the sweep's top, and the fitted interface CPE
+    when the circuit has none), the electrode diameter (mm, the field ``electrode_diameter_mm``), the sweep's top, and the fitted interface CPE
     (per electrode area, F s^(α−1) cm⁻², and its exponent)."""
     fit = result.intercept.fit
     eps = result.relative_permittivity
     return {"thickness_nm": float(result.thickness_nm), "conductivity_s_per_cm": float(result.conductivity_s_per_cm),
             "relative_permittivity": float(eps) if np.isfinite(eps) else ledger.value("membrane.relative_permittivity", ""),
-            "area_cm2": float(result.area_cm2), "f_max_hz": float(fit.frequency_hz.max()),
+            "electrode_diameter_mm": float(result.params.electrode_diameter_mm), "f_max_hz": float(fit.frequency_hz.max()),
             "interface_q_f_per_cm2": fit["CPE1_0"][0] / result.area_cm2, "interface_alpha": fit["CPE1_1"][0]}

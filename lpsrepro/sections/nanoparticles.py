@@ -30,7 +30,7 @@ from lpsrepro.analysis import impedance as eis
 from lpsrepro.analysis import particles
 from lpsrepro.errors import LpsreproError, ParameterError
 from lpsrepro.io.images import read_sem_image
-from lpsrepro.io.impedance import INSTRUMENTS, read_impedance
+from lpsrepro.io.impedance import INSTRUMENTS
 from lpsrepro.models import impedance as relations
 from lpsrepro.models import effective_medium, kinetics, nucleation
 from lpsrepro.models.impedance import disc_area_cm2, pellet_thickness_cm
@@ -79,7 +79,11 @@ class Params(SectionParams):
     of :data:`lpsrepro.io.impedance.INSTRUMENTS`; spectra from different analysers may be mixed);
     ``eis_instrument`` is the format of every pellet spectrum whose own one is None (kept for
     notebooks written before the per-spectrum fields); both None: from the file's content or
-    extension. Membrane: ``membrane_eis_instrument``
+    extension. ``pellet_250c_spectrum``, ``pellet_300c_spectrum``, ``pellet_naph_spectrum``: 0-based
+    index of the sweep to analyse in a pellet file that holds several (a BioLogic PEIS loop; None
+    for a file with one sweep, as ``eis_spectrum`` of notebook 32). ``eis_allow_incomplete``: accept
+    a ZPlot sweep with fewer points than its header announces (stopped early on purpose), for every
+    pellet spectrum and the membrane's. Membrane: ``membrane_eis_instrument``
     (its own file format), ``membrane_electrode_diameter_mm`` and its uncertainty
     ``membrane_electrode_diameter_uncertainty_mm``, ``membrane_gold_resistivity_ohm_m``,
     ``membrane_gold_thickness_nm``, ``membrane_lead_squares`` (the Au lead's resistance, as notebook 32),
@@ -129,6 +133,10 @@ class Params(SectionParams):
     pellet_250c_instrument: str | None = None
     pellet_300c_instrument: str | None = None
     pellet_naph_instrument: str | None = None
+    pellet_250c_spectrum: int | None = None
+    pellet_300c_spectrum: int | None = None
+    pellet_naph_spectrum: int | None = None
+    eis_allow_incomplete: bool = False
     membrane_eis_instrument: str | None = None
     pellet_thickness_mm: float | None = None
     pellet_thickness_uncertainty_mm: float = 0.0
@@ -171,7 +179,9 @@ class Params(SectionParams):
     PREPARED_FROM = frozenset({"li2s_image_file", "lps_image_file", "naph_image_file", "pixel_size_nm",
                                "data_bar_rows", "li2s_min_diameter_nm", "lps_min_diameter_nm",
                                "pellet_250c_file", "pellet_300c_file", "pellet_naph_file", "eis_instrument",
-                               "pellet_250c_instrument", "pellet_300c_instrument", "pellet_naph_instrument"})
+                               "pellet_250c_instrument", "pellet_300c_instrument", "pellet_naph_instrument",
+                               "pellet_250c_spectrum", "pellet_300c_spectrum", "pellet_naph_spectrum",
+                               "eis_allow_incomplete"})
     #: the unit each ledger-fed field is converted to (its name's suffix)
     _UNITS = {"solubility_mol_per_m3": "mol/m**3", "diffusion_m2_per_s": "m**2/s", "surface_rate_m_per_s": "m/s",
               "temperature_k": "K", "li2s_precursor_mol_per_m3": "mol/m**3", "li2s_molar_volume_m3_per_mol": "m**3/mol",
@@ -227,6 +237,14 @@ class Params(SectionParams):
             if value is not None and value not in INSTRUMENTS:
                 raise ParameterError(name, value, "the file format of the spectrum, one of " + ", ".join(INSTRUMENTS)
                                      + "; or None to tell it from the file")
+        for name in (f"pellet_{p}_spectrum" for p in PELLETS):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+                raise ParameterError(name, value, "the 0-based number of a sweep in the file (0, 1, ...), "
+                                                  "or None for a single sweep")
+        if not isinstance(self.eis_allow_incomplete, bool):
+            raise ParameterError("eis_allow_incomplete", self.eis_allow_incomplete,
+                                 "True (accept a sweep stopped before its last announced point) or False")
         checks.in_range("min_coverage", self.min_coverage, 0.0, 1.0, "(fraction)")
         checks.in_range("min_foreground_measured", self.min_foreground_measured, 0.0, 1.0, "(fraction)")
         checks.in_range("pellet_porosity", self.pellet_porosity, 0.0, 0.9, "(fraction)")
@@ -574,7 +592,9 @@ def prepare(p: Params) -> Prepared:
     for name in PELLETS:
         path, instrument = p.pellet_file(name), p.pellet_instrument(name)
         try:
-            spectra[name] = read_impedance(path, instrument=instrument)
+            spectra[name] = membrane_section.read_spectrum(
+                path, instrument=instrument, spectrum=getattr(p, f"pellet_{name}_spectrum"),
+                allow_incomplete=p.eis_allow_incomplete, spectrum_parameter=f"pellet_{name}_spectrum")
             fits[name] = eis.pellet_conductivity(spectra[name], **_UNIT_GEOMETRY)
         except LpsreproError as exc:
             failures[name] = str(exc)
@@ -748,7 +768,7 @@ def run(p: Params, prepared: Prepared | None = None) -> Result:
         # The membrane's σ exactly as §3.2 measures it (one computation, with its quality gate).
         membrane = membrane_section.run(membrane_section.Params(
             eis_file=p.membrane_eis_file, eis_instrument=p.membrane_eis_instrument,
-            cross_section_file=p.membrane_cross_section_file,
+            eis_allow_incomplete=p.eis_allow_incomplete, cross_section_file=p.membrane_cross_section_file,
             electrode_diameter_mm=p.membrane_electrode_diameter_mm,
             sem_scale_uncertainty=p.sem_scale_uncertainty,
             electrode_diameter_uncertainty_mm=p.membrane_electrode_diameter_uncertainty_mm,

@@ -38,3 +38,33 @@ def test_stand_in_is_labelled_as_such_and_its_intercept_is_in_view():
     assert "data (simulated stand-in)" in [t.get_text() for t in ax.get_legend().get_texts()]
     assert ax.get_xlim()[1] == pytest.approx(4 * result.asr.asr_ohm_cm2)
     assert ax.get_title(loc="left") == ""
+
+
+def test_membrane_explorer_binds_the_electrode_diameter_to_the_ledger(tmp_path, monkeypatch):
+    """Issue 13: the diameter slider is the section's ledger-bound field, so its gauge shows; the
+    figure is redrawn from the section's model view at the slider's value."""
+    import ipywidgets
+
+    from lpsrepro import slider_sensitivity
+    from lpsrepro.plots.impedance import membrane_model_explorer
+
+    monkeypatch.setattr(slider_sensitivity, "sensitivity_directory", lambda: tmp_path)   # no cache: says so
+    result = membrane.run(membrane.Params.from_ledger())
+    calls = []
+
+    def view(**values):
+        calls.append(values)
+        return membrane.model_view(**values)
+
+    panel = membrane_model_explorer(membrane.explore_defaults(result), view)
+    rows = [c for c in panel.children if isinstance(c, ipywidgets.HBox)]
+    assert len(rows) == 1                                             # only the diameter is a ledger field
+    slider, beside = rows[0].children
+    assert slider.description == "electrode diameter (mm)" and slider.value == pytest.approx(2.0)
+    assert beside.value                                               # the gauge's text (here: no cache)
+    status = panel.children[-1]
+    before = status.value
+    slider.value = 4.0
+    assert calls[-1]["electrode_diameter_mm"] == pytest.approx(4.0) and "area_cm2" not in calls[-1]
+    expected = membrane.model_view(**calls[-1]).status()
+    assert status.value == f"<small>{expected}</small>" and status.value != before

@@ -80,12 +80,23 @@ def test_line_band_without_points_does_not_stop_the_section():
 
 def test_explore_area_changes_raw_resistance_not_asr(default_result):
     d = membrane.explore_defaults(default_result)
+    # the slider is the section's field (ledger membrane.electrode_diameter), at the measured value
+    assert d["electrode_diameter_mm"] == default_result.params.electrode_diameter_mm
     small = membrane.model_view(**d)
-    big = membrane.model_view(**{**d, "area_cm2": 2 * d["area_cm2"]})
+    assert small.area_cm2 == pytest.approx(default_result.area_cm2)
+    big = membrane.model_view(**{**d, "electrode_diameter_mm": 2 * d["electrode_diameter_mm"]})   # 4 × the area
     assert big.asr_ohm_cm2 == pytest.approx(small.asr_ohm_cm2)
-    assert big.resistance_ohm == pytest.approx(small.resistance_ohm / 2)
+    assert big.resistance_ohm == pytest.approx(small.resistance_ohm / 4)
     assert big.status() != small.status()
     np.testing.assert_allclose(big.z_seen_ohm_cm2, small.z_seen_ohm_cm2, rtol=1e-9)
+    # the area itself (the earlier call form) gives the same view; both or neither is refused
+    fixed = {k: v for k, v in d.items() if k != "electrode_diameter_mm"}
+    same = membrane.model_view(**fixed, area_cm2=small.area_cm2)
+    assert same.resistance_ohm == pytest.approx(small.resistance_ohm)
+    with pytest.raises(ParameterError, match="electrode_diameter_mm"):
+        membrane.model_view(**d, area_cm2=small.area_cm2)
+    with pytest.raises(ParameterError, match="electrode_diameter_mm"):
+        membrane.model_view(**fixed)
 
 
 @pytest.mark.parametrize("value,std,text", [(6.741375148e-05, 3.6e-06, "6.74e-05 ± 3.6e-06"),
