@@ -65,10 +65,12 @@ def test_membrane_widget_from_cached_defaults_has_no_static_image(monkeypatch):
     shown = []
     monkeypatch.setattr(lpsrepro.widgets, "display", lambda *objs: shown.append(objs))
     defaults = {"thickness_nm": 550.0, "conductivity_s_per_cm": 7e-5, "relative_permittivity": 30.0,
-                "area_cm2": 0.0314, "f_max_hz": 1e6, "interface_q_f_per_cm2": 1e-5, "interface_alpha": 0.9}
+                "electrode_diameter_mm": 2.0, "f_max_hz": 1e6, "interface_q_f_per_cm2": 1e-5, "interface_alpha": 0.9}
     panel = explore.section_widget("membrane", {"defaults": defaults})
     *sliders, _out, status = panel.children
-    assert [s.description for s in sliders][0] == "thickness (nm)" and len(sliders) == 5
+    # a ledger-bound slider sits in an HBox beside its sensitivity gauge
+    descriptions = [(s.children[0] if hasattr(s, "children") else s).description for s in sliders]
+    assert descriptions[0] == "thickness (nm)" and len(sliders) == 5
     assert "ASR" in status.value
     assert len(shown) == 1                     # the live figure only, no static image beside it
     shown.clear()
@@ -82,7 +84,7 @@ def test_first_views_are_stored_once_and_replayed_without_drawing(monkeypatch):
     from lpsrepro.widgets import FirstViews, explorer, first_views, linear_slider
 
     defaults = {"thickness_nm": 550.0, "conductivity_s_per_cm": 7e-5, "relative_permittivity": 30.0,
-                "area_cm2": 0.0314, "f_max_hz": 1e6, "interface_q_f_per_cm2": 1e-5, "interface_alpha": 0.9}
+                "electrode_diameter_mm": 2.0, "f_max_hz": 1e6, "interface_q_f_per_cm2": 1e-5, "interface_alpha": 0.9}
     stored = explore.first_views_of("membrane", {"defaults": defaults})
     ((key, (bundle, status)),) = stored.items()
     assert bundle["image/png"].startswith("iVBORw0KGgo") and "ASR" in status      # a base64 PNG, the status line
