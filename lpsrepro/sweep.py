@@ -1179,7 +1179,11 @@ def sensitivity(section: str | ModuleType, *, method: str = "morris", trajectori
                            "p95": _r(high) if high is not None else None,
                            "interval": interval,
                            "n": int(finite.size), "failed_points": int(np.sum(~np.isfinite(y))),
-                           "drivers": [d for d in drivers if (d.get(rank_key) or d["swing"])]}
+                           # a driver that moves the number, or at one of whose ends the number has no value
+                           # (e.g. a target that cannot be reached): both are worth telling the reader
+                           "drivers": [d for d in drivers if (d.get(rank_key) or d["swing"]
+                                                              or d["value_at_low"] is None
+                                                              or d["value_at_high"] is None)]}
     result = {"section": short, "module": module.__name__, "method": method, "seed": seed,
               "ledger_sha256": ds.attrs["ledger_sha256"], "code_commit": ds.attrs["code_commit"],
               "cache_key": key, "cache_sha256": _digest(key),

@@ -268,6 +268,11 @@ def test_sensitivity_ranks_assumptions_and_feeds_the_report(tmp_path):
     assert 0.4 < asr["p05"] < asr["p95"] < 0.9
     time_drivers = result["claims"]["dual_route_completion_time"]["drivers"]
     assert [d["parameter"] for d in time_drivers] == ["recession_rate_nm_per_min"]
+    # α at its low end (0.5) fails the conductivity's gate: the number has no value there, and the
+    # driver stays listed with that end empty (a reader should learn which end breaks it)
+    sigma_drivers = {d["parameter"]: d for d in result["claims"]["membrane_conductivity"]["drivers"]}
+    assert sigma_drivers["interface_cpe_alpha"]["value_at_low"] is None
+    assert sigma_drivers["interface_cpe_alpha"]["value_at_high"] is not None
     assert (tmp_path / "fake_section.json").is_file() and (tmp_path / "tornado_fake_section.png").is_file()
 
     cached = sweep.load_sensitivity(tmp_path)
