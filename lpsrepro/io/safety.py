@@ -124,6 +124,24 @@ FORMAT_NAMES = {
 }
 
 
+#: Format → the bytes its files start with (after a UTF-8 byte-order mark, which only text formats carry).
+_MAGIC = (
+    ("netcdf4", (b"\x89HDF\r\n\x1a\n",)),
+    ("netcdf3", (b"CDF\x01", b"CDF\x02")),
+    ("bruker-raw", (b"RAW4.00", b"RAW1.01", b"RAW_1.01", b"RAW ")),
+    ("renishaw-wdf", (b"WDF1",)),
+    ("biologic-mpr", (b"BIO-LOGIC MODULAR FILE",)),
+    ("biologic-mpt", (b"EC-Lab ASCII FILE", b"BT-Lab ASCII FILE")),
+    ("neware-nda", (b"NEWARE",)),
+    ("tiff", (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")),
+    ("excel", (b"\xd0\xcf\x11\xe0",)),
+    ("pdf", (b"%PDF",)),
+    ("gzip", (b"\x1f\x8b",)),
+    ("zplot", (b"ZPLOT2 ASCII",)),
+    ("gamry", (b"EXPLAIN",)),
+)
+
+
 def sniff_format(path: Path, head: bytes | None = None) -> str:
     """Name the format of a file from its content (see :data:`FORMAT_NAMES`); ``"text"`` when plain text.
 
@@ -132,37 +150,15 @@ def sniff_format(path: Path, head: bytes | None = None) -> str:
     if head is None:
         with open(path, "rb") as handle:
             head = handle.read(4096)
-    if head.startswith(b"\x89HDF\r\n\x1a\n"):
-        return "netcdf4"
-    if head.startswith((b"CDF\x01", b"CDF\x02")):
-        return "netcdf3"
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(path)
-    if head.startswith((b"RAW4.00", b"RAW1.01", b"RAW_1.01", b"RAW ")):
-        return "bruker-raw"
-    if head.startswith(b"WDF1"):
-        return "renishaw-wdf"
-    if head.startswith(b"BIO-LOGIC MODULAR FILE"):
-        return "biologic-mpr"
-    if head.lstrip(b"\xef\xbb\xbf").startswith((b"EC-Lab ASCII FILE", b"BT-Lab ASCII FILE")):
-        return "biologic-mpt"
-    if head.startswith(b"NEWARE"):
-        return "neware-nda"
-    if head[4:19] == b"Standard Jet DB" or head[4:19] == b"Standard ACE DB":
+    if head[4:19] in (b"Standard Jet DB", b"Standard ACE DB"):     # the MS Access header sits after 4 bytes
         return "arbin-res"
-    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
-        return "tiff"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "excel"
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"\x1f\x8b"):
-        return "gzip"
-    text_head = head.lstrip(b"\xef\xbb\xbf")
-    if text_head.startswith(b"ZPLOT2 ASCII"):
-        return "zplot"
-    if text_head.startswith(b"EXPLAIN"):
-        return "gamry"
+    bom_free = head.lstrip(b"\xef\xbb\xbf")
+    for name, prefixes in _MAGIC:
+        if bom_free.startswith(prefixes):
+            return name
+    text_head = bom_free
     if text_head.lstrip().startswith(b"<?xml") or text_head.lstrip().startswith(b"<"):
         lower = text_head.lower()
         if b"xrdmeasurements" in lower or b"xrdml" in lower:
