@@ -88,6 +88,10 @@ GATE_FALSE_POSITIVE_RATE = 0.05
 #: peaks are reported but do not fail the gate: a misfit of a known line's shape leaves a small
 #: structured residual that is not a phase. 2 % is about the detection limit of a minor phase.
 GATE_MAX_UNEXPLAINED_FRACTION = 0.02
+#: How far (fraction of a pattern's largest count) a fitted background may dip below zero, or a phase's
+#: calculated pattern rise above the measured counts, before the fit is called unphysical: a few % is
+#: the noise of the strongest line plus the freedom of a Chebyshev background at the pattern's ends.
+GATE_UNPHYSICAL_TOLERANCE = 0.05
 #: Polyimide window humps (centre, FWHM) in degrees: "two broad peaks around 12° and 20°" (paper §2.2);
 #: widths read as ~5° and ~7°. Only their heights are fitted (a Chebyshev background takes up the rest);
 #: with a blank scan of your own film, pass its hump shapes instead.
@@ -382,7 +386,9 @@ def unexplained_peaks(fit: PatternFit, *, false_positive_rate: float = GATE_FALS
     windows = max(len(x) / n, 1.0)
     per_window = 1.0 - (1.0 - false_positive_rate) ** (1.0 / windows)       # Šidák
     threshold = float(norm.isf(per_window))
-    diffracted = float(np.sum(np.clip(y - fit.components["background"] - fit.components["polyimide"], 0, None)))
+    # above a physical (non-negative) background: a fit that cancels a huge phase against a negative
+    # background must not inflate the denominator and so hide the unexplained peaks
+    diffracted = float(np.sum(np.clip(y - np.clip(background_counts(fit), 0, None), 0, None)))
     peaks, net_total = [], 0.0
     for a, b in _groups(z > threshold):
         lo, hi = max(a - n // 2, 0), min(b + n // 2, len(x))
@@ -392,6 +398,33 @@ def unexplained_peaks(fit: PatternFit, *, false_positive_rate: float = GATE_FALS
         net_total += max(net, 0.0)
     fraction = net_total / diffracted if diffracted > 0 else (1.0 if peaks else 0.0)
     return tuple(peaks), float(fraction), threshold, scale
+
+
+def background_counts(fit: PatternFit) -> np.ndarray:
+    """The fitted background of a pattern: the smooth background plus the sample holder's humps (counts)."""
+    return fit.components["background"] + fit.components["polyimide"]
+
+
+def unphysical_components(fit: PatternFit, *, tolerance: float = GATE_UNPHYSICAL_TOLERANCE) -> list[str]:
+    """What of a fit no measurement can be: a background below zero, a phase above the measured counts.
+
+    A whole-pattern fit of phases that are not in the sample may find a "solution" in which a large
+    phase contribution is cancelled by an equally large negative background. Counts are never
+    negative, and no component can exceed what was measured by more than the noise; ``tolerance`` is
+    the allowance as a fraction of the pattern's largest count (noise and the background's freedom).
+    """
+    y = np.asarray(fit.observed_counts, dtype=float)
+    allowance = tolerance * max(float(np.max(y)), 1.0)
+    out = []
+    lowest = float(np.min(background_counts(fit)))
+    if lowest < -allowance:
+        out.append(f"the fitted background goes below zero ({lowest:.3g} counts): the fit cancels a phase against it")
+    for name in fit.phases:
+        largest = float(np.max(fit.components.get(name, np.zeros(1))))
+        if largest > float(np.max(y)) + allowance:
+            out.append(f"{name}'s calculated pattern ({largest:.3g} counts) exceeds every measured count "
+                       f"({float(np.max(y)):.3g})")
+    return out
 
 
 def pattern_gate(fit: PatternFit, *, max_unexplained_fraction: float = GATE_MAX_UNEXPLAINED_FRACTION,
@@ -424,6 +457,7 @@ def pattern_gate(fit: PatternFit, *, max_unexplained_fraction: float = GATE_MAX_
         where = ", ".join(f"{p.two_theta_deg:.2f}" for p in sorted(positive[:8], key=lambda p: p.two_theta_deg))
         reasons.append(f"unidentified phase(s) at 2θ = {where}° ({100 * fraction:.0f} % of the diffracted "
                        f"intensity is not explained by {', '.join(fit.phases)})")
+    reasons += unphysical_components(fit)
     if at_bound:
         reasons.append(f"the zero shift sits at its bound ({fit.zero_shift_deg:+.2f}°): the reference lines do "
                        "not line up with the pattern's")

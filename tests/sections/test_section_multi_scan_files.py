@@ -54,13 +54,6 @@ def test_unchosen_or_wrong_scan_of_a_real_multi_scan_file_is_reported_naming_fil
     assert "spectrum=3 does not exist; the file holds 3 spectra" in wrong.raman_nano.error
 
 
-@pytest.mark.xfail(strict=True, reason="scan 50 of a Ga2O3 (-4 2 0) film mesh (67.45-69.95 deg 2theta, no Li2S or "
-                   "beta-Li3PS4 reflection centre inside) passes the pattern gate as 100 wt% Li2S (Li2S column length "
-                   "at its 8 nm bound, 4 unexplained residual peaks): a Li2S component of ~1.7e7 counts is cancelled by a "
-                   "background of ~-1.7e7, so unexplained_peaks' denominator (y - background) is ~2e9 for 36 523 "
-                   "measured counts and the unexplained fraction 4.5e-7; the gate should refuse a negative "
-                   "background / components larger than the measured counts, sizes at their bound, and a range "
-                   "holding no reflection centre of a fitted phase")
 def test_a_foreign_pattern_is_not_a_usable_kinetics_sample():
     p = sk.Params.from_ledger().replace(conventional_xrd_files=(str(MESH), *sk.Params.from_ledger()
                                                                 .conventional_xrd_files[1:]),
