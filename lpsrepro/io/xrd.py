@@ -371,7 +371,7 @@ def read_xrd_pattern(path: str | Path, *, wavelength_angstrom: float = CU_KA1_AN
 def _pick(path: Path, index: int | None, labels: list[str], *, what: str) -> int:
     """The chosen entry of a multi-scan file; refuse a missing or invalid choice listing what the file holds."""
     listing = "; ".join(labels[:20]) + (" ..." if len(labels) > 20 else "")
-    plural = {"spectrum": "spectra"}.get(what, what + "s")
+    plural = what if len(labels) == 1 else {"spectrum": "spectra"}.get(what, what + "s")
     if index is None:
         if len(labels) == 1:
             return 0
@@ -450,8 +450,18 @@ def _xrdml_scans(path: Path) -> list[dict]:
             lo, hi = _floats(start.text, path, "startPosition")[0], _floats(end.text, path, "endPosition")[0]
             two_theta = np.linspace(lo, hi, counts.size)
         unit = counts_element.get("unit", "counts")
+        fixed = {}                       # the other axes' positions during this scan (omega, phi, x, y, …)
+        for e in points:
+            common = next((c for c in e if _local(c.tag) == "commonPosition"), None)
+            if _local(e.tag) == "positions" and e.get("axis") != "2Theta" and common is not None and common.text:
+                fixed[f"{e.get('axis')} ({e.get('unit', '')})".replace(" ()", "")] = common.text.strip()
         scans.append({"two_theta": two_theta, "counts": counts, "wavelength": wavelength, "unit": unit,
-                      "label": f"{number}: 2theta {two_theta[0]:.2f}-{two_theta[-1]:.2f} deg"})
+                      "label": f"{number}: 2theta {two_theta[0]:.2f}-{two_theta[-1]:.2f} deg", "fixed": fixed})
+    # a mesh or a series repeats the 2θ range: the label then also names the axes that differ between scans
+    varying = [axis for axis in dict.fromkeys(a for scan in scans for a in scan["fixed"])
+               if len({scan["fixed"].get(axis) for scan in scans}) > 1]
+    for scan in scans:
+        scan["label"] += "".join(f", {axis} {scan['fixed'].get(axis, '?')}" for axis in varying)
     return scans
 
 

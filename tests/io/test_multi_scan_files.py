@@ -102,9 +102,6 @@ def test_xrdml_wrong_scan_names_the_file_and_the_count(scan):
     assert info.value.path.name == MESH.name and info.value.expected == "an index from 0 to 100"
 
 
-@pytest.mark.xfail(strict=True, reason="the scan labels give only the 2theta range, identical for all 101 scans of "
-                   "a mesh; they should also name what changes between scans (the <scan>'s non-scanned axes, "
-                   "e.g. Omega/Phi/X/Y), so that a researcher can tell which index to choose")
 def test_xrdml_mesh_listing_tells_the_scans_apart():
     with pytest.raises(InputFileError) as info:
         read_xrd_pattern(MESH)

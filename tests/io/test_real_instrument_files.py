@@ -67,7 +67,7 @@ def test_a_pattern_measured_at_another_wavelength_is_refused():
 def test_a_binary_file_given_as_xy_names_its_format(tmp_path):
     fake = tmp_path / "pattern.xy"
     fake.write_bytes((DATA / "xrd/TwoTheta_scan_powder.rasx").read_bytes())
-    with pytest.raises(InputFileError, match="holds 1 scans"):
+    with pytest.raises(InputFileError, match="holds 1 scan "):
         read_xrd_pattern(tmp_path / "pattern.xy", scan=5)
     from lpsrepro.io.xrd import read_xy
     with pytest.raises(InputFileError, match="looks like a Rigaku SmartLab .rasx file.*read_xrd_pattern"):
