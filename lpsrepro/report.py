@@ -21,6 +21,7 @@ the claims computed from it.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,15 @@ def input_files(parameters: dict[str, Any], *, base: Path | None = None) -> list
             found.append({"parameter": name, "file": path.name, "sha256": sha256_of(path),
                           **({"index": index} if listed else {})})
     return found
+
+
+def _made_by(notebook: str | None) -> str:
+    """Where a claim is computed: its notebook (a link from figures/) and the section module it calls."""
+    if not notebook:
+        return ""
+    stem = Path(notebook).stem
+    module = re.sub(r"^\d+[a-z]?_", "", stem)
+    return f"<br>[{stem.split('_')[0]}](../{notebook}) · `sections/{module}.py`"
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:
@@ -225,7 +235,8 @@ def render(claims_doc: dict[str, Any], manifest_doc: dict[str, Any],
         dev = "" if entry["deviation"] is None else f"{100 * entry['deviation']:+.2g} %"
         mark = " ◆" if entry.get("stand_in_calibrated_to_it") else " ◇" if entry.get("stand_in_implies_it") else ""
         entry_marks = (_USER_MARK if entry.get("data") == "your data" else _STATUS_MARK) if per_claim else marks
-        row = [f"`{entry['id']}`{mark} — {_cell(entry['statement'])}", _cell(entry["source"]), _published(entry),
+        row = [f"`{entry['id']}`{mark} — {_cell(entry['statement'])}",
+               _cell(entry["source"]) + _made_by(entry.get("notebook")), _published(entry),
                _reproduced(entry), _tolerance(entry), dev, entry_marks[entry["status"]]]
         if per_claim:
             row.append(_cell(_provenance(entry)))

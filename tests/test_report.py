@@ -73,3 +73,14 @@ def test_quality_figures_that_could_not_be_computed_are_left_out():
                              quality={"delta_aicc_jander": 21.2, "size_range_low_min": float("nan")})
     text = report.render(doc_with([rec]), {}, sensitivity={})
     assert "- `dual_route_completion_time`: no nano-Li2S size (delta_aicc_jander = 21.2)" in text
+
+
+def test_each_claim_row_names_its_notebook_and_the_section_module_that_computes_it():
+    """Issue 11's newcomer walk: from a REPORT.md row to the code in one hop, for every section notebook."""
+    from lpsrepro import paths
+
+    for nb in sorted(paths.NOTEBOOKS.glob("3*.ipynb")):
+        cell = report._made_by(f"notebooks/{nb.name}")
+        module = cell.split("`")[1]
+        assert f"(../notebooks/{nb.name})" in cell and (paths.ROOT / "lpsrepro" / module).is_file(), cell
+    assert report._made_by(None) == ""
