@@ -21,7 +21,6 @@ the claims computed from it.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +76,9 @@ def _made_by(notebook: str | None) -> str:
     """Where a claim is computed: its notebook (a link from figures/) and the section module it calls."""
     if not notebook:
         return ""
-    stem = Path(notebook).stem
-    module = re.sub(r"^\d+[a-z]?_", "", stem)
-    return f"<br>[{stem.split('_')[0]}](../{notebook}) · `sections/{module}.py`"
+    from lpsrepro.sections import module_stem
+
+    return f"<br>[{Path(notebook).stem.split('_')[0]}](../{notebook}) · `sections/{module_stem(notebook)}.py`"
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:

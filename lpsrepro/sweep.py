@@ -69,6 +69,7 @@ import xarray as xr
 from lpsrepro import __version__, ledger, paths
 from lpsrepro.errors import LpsreproError, ParameterError
 from lpsrepro.fileio import write_json, write_text
+from lpsrepro.sections import module_stem
 from lpsrepro.units import convert, parse_unit
 
 #: Where :func:`sensitivity` caches its results and tornado figures (read by the report).
@@ -94,7 +95,7 @@ def resolve_section(section: str | ModuleType) -> ModuleType:
         if "." in text and "/" not in text and not text.endswith(".ipynb"):
             candidates = [text]
         else:
-            stem = re.sub(r"^\d+[a-z]?_", "", Path(text).stem)
+            stem = module_stem(text)
             candidates = [f"lpsrepro.sections.{stem}", f"lpsrepro.sections.{stem.split('_')[-1]}"]
             if text.isidentifier():  # last: a module of that name on the path (a user's own section)
                 candidates.append(text)
@@ -1305,7 +1306,7 @@ def sensitivity_summary(section: str, *, directory: Path | None = None) -> tuple
     was computed with another ledger. Numbers are printed to 3 significant digits (deterministic).
     """
     folder = Path(directory or SENSITIVITY_DIR)
-    short = re.sub(r"^\d+[a-z]?_", "", Path(str(section)).stem).rsplit(".", 1)[-1]
+    short = module_stem(str(section)).rsplit(".", 1)[-1]
     path = folder / f"{short}.json"
     if not path.is_file():
         return (f"no cached sensitivity for {short}: run `{refresh_command(short)}`", None)

@@ -75,6 +75,15 @@ class Number:
                 "quality": dict(self.quality) or None}
 
 
+def module_stem(notebook: str) -> str:
+    """The section module's name for a notebook: ``"notebooks/31b_reaction_kinetics.ipynb"`` →
+    ``"reaction_kinetics"`` (the notebook's stem without its paper-section number)."""
+    import re
+    from pathlib import Path
+
+    return re.sub(r"^\d+[a-z]?_", "", Path(str(notebook)).stem)
+
+
 class SectionParams:
     """Mixin for the ``Params`` dataclass of a section: a checked ``replace``."""
 
