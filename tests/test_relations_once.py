@@ -41,10 +41,6 @@ RELATIONS = {
 #: Files that still type a relation, with the owner's fix. Strict: the test fails once they are fixed,
 #: so that the entry is removed.
 PENDING = {
-    ("sections/nanoparticles.py", "pellet thickness from its mass, u(L)/L = u(φ)/(1 − φ)"):
-        "run (lines 486-492) composes the pellet's geometry and types the thickness uncertainty: "
-        "geometry = analysis.impedance.pellet_geometry(thickness_mm=..., thickness_std_mm=..., area_cm2=..., "
-        "diameter_mm=..., mass_mg=..., density_g_per_cm3=..., porosity=..., porosity_std=...)",
 }
 #: Notebooks being rewritten onto sections/ by their owners right now (not strict).
 NOTEBOOKS_PENDING = {

@@ -33,10 +33,10 @@ gate) → :func:`membrane_asr` (R1·A, area and lead budget) →
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+import dataclasses
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
@@ -531,6 +531,15 @@ class PelletConductivity:
     #: why the split into grains and grain boundaries should not be trusted ("" when it can)
     split_warning: str = ""
 
+    def with_geometry(self, *, thickness_cm: float, area_cm2: float, thickness_std_cm: float = 0.0
+                      ) -> "PelletConductivity":
+        """This fit with a pellet's geometry: σ = L / ((R0 + R1) A) in S/cm, with the relative
+        uncertainties of R and L added in quadrature (L and its uncertainty in cm, A in cm²)."""
+        sigma = float(relations.conductivity_from_resistance_s_per_cm(thickness_cm, self.resistance_ohm, area_cm2))
+        rel = np.hypot(self.resistance_std_ohm / self.resistance_ohm, thickness_std_cm / thickness_cm)
+        return dataclasses.replace(self, thickness_cm=thickness_cm, area_cm2=area_cm2, conductivity_s_per_cm=sigma,
+                                   conductivity_std_s_per_cm=float(sigma * rel))
+
 
 @dataclass(frozen=True)
 class PelletGeometry:
@@ -649,13 +658,12 @@ def pellet_conductivity(spectrum: xr.Dataset, *, thickness_cm: float | None = No
         fit, r0_cpe, warning = _bulk_split_check(spectrum, fit)
     r0, r1 = fit["R0"][0], fit["R1"][0]
     r_total, r_std = fit.sum_of("R0", "R1")
-    sigma = float(relations.conductivity_from_resistance_s_per_cm(thickness_cm, r_total, area_cm2))
-    rel = np.hypot(r_std / r_total, thickness_std_cm / thickness_cm)
-    return PelletConductivity(resistance_ohm=r_total, resistance_std_ohm=r_std, bulk_ohm=r0, grain_boundary_ohm=r1,
-                              thickness_cm=thickness_cm, area_cm2=area_cm2, conductivity_s_per_cm=sigma,
-                              conductivity_std_s_per_cm=float(sigma * rel), fit=fit,
-                              quality=fit_quality(fit, key_parameters=("R0", "R1"), accuracy=accuracy),
-                              bulk_ohm_cpe_circuit=r0_cpe, split_warning=warning)
+    fitted = PelletConductivity(resistance_ohm=r_total, resistance_std_ohm=r_std, bulk_ohm=r0, grain_boundary_ohm=r1,
+                                thickness_cm=np.nan, area_cm2=np.nan, conductivity_s_per_cm=np.nan,
+                                conductivity_std_s_per_cm=np.nan, fit=fit,
+                                quality=fit_quality(fit, key_parameters=("R0", "R1"), accuracy=accuracy),
+                                bulk_ohm_cpe_circuit=r0_cpe, split_warning=warning)
+    return fitted.with_geometry(thickness_cm=thickness_cm, area_cm2=area_cm2, thickness_std_cm=thickness_std_cm)
 
 
 def _sum_of_squares(fit: CircuitFit) -> float:

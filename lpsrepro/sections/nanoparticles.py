@@ -31,9 +31,7 @@ from lpsrepro.analysis import particles
 from lpsrepro.errors import LpsreproError, ParameterError
 from lpsrepro.io.images import read_sem_image
 from lpsrepro.io.impedance import INSTRUMENTS
-from lpsrepro.models import impedance as relations
 from lpsrepro.models import effective_medium, kinetics, nucleation
-from lpsrepro.models.impedance import disc_area_cm2, pellet_thickness_cm
 from lpsrepro.paths import RAW
 from lpsrepro.sections import Number, SectionParams
 from lpsrepro.sections import membrane as membrane_section
@@ -534,20 +532,8 @@ def size_sample(name: str, path: str, *, min_diameter_nm: float, pixel_size_nm: 
 
 
 #: Placeholder geometry of the prepared pellet fits (1 cm thick, 1 cm² face, no uncertainty): the
-#: circuit fit does not depend on it, and :func:`pellet_with_geometry` puts in the real one.
+#: circuit fit does not depend on it, and :meth:`~lpsrepro.analysis.impedance.PelletConductivity.with_geometry` puts in the real one.
 _UNIT_GEOMETRY = {"thickness_cm": 1.0, "area_cm2": 1.0, "thickness_std_cm": 0.0}
-
-
-def pellet_with_geometry(fitted: eis.PelletConductivity, *, thickness_cm: float, area_cm2: float,
-                         thickness_std_cm: float = 0.0) -> eis.PelletConductivity:
-    """A fitted pellet (:func:`lpsrepro.analysis.impedance.pellet_conductivity`) with its geometry:
-    σ = L / ((R0 + R1) A) in S/cm, with the relative uncertainties of R and L in quadrature, exactly
-    as ``pellet_conductivity`` computes them (L, its uncertainty in cm; A in cm²)."""
-    r_total, r_std = fitted.resistance_ohm, fitted.resistance_std_ohm
-    sigma = float(relations.conductivity_from_resistance_s_per_cm(thickness_cm, r_total, area_cm2))
-    rel = np.hypot(r_std / r_total, thickness_std_cm / thickness_cm)
-    return dataclasses.replace(fitted, thickness_cm=thickness_cm, area_cm2=area_cm2, conductivity_s_per_cm=sigma,
-                               conductivity_std_s_per_cm=float(sigma * rel))
 
 
 @dataclass(frozen=True)
@@ -753,15 +739,13 @@ def run(p: Params, prepared: Prepared | None = None) -> Result:
             sizings["lps"].fit.mean_nm, sizings["li2s"].fit.mean_nm, product_mean_se_nm=sizings["lps"].fit.mean_se_nm,
             template_mean_se_nm=sizings["li2s"].fit.mean_se_nm)
 
-    area_cm2 = float(disc_area_cm2(p.pellet_diameter_mm)) if p.pellet_area_cm2 is None else float(p.pellet_area_cm2)
-    if p.pellet_thickness_mm is None:   # from the powder mass, the density and the porosity
-        thickness_cm = float(pellet_thickness_cm(p.pellet_mass_mg, p.pellet_diameter_mm, p.pellet_density_g_per_cm3,
-                                                 p.pellet_porosity))
-        thickness_std_cm = thickness_cm * p.pellet_porosity_uncertainty / (1.0 - p.pellet_porosity)  # dL/L = dφ/(1-φ)
-    else:                               # measured (e.g. with a micrometer)
-        thickness_cm, thickness_std_cm = p.pellet_thickness_mm / 10.0, p.pellet_thickness_uncertainty_mm / 10.0
-    pellets = {name: pellet_with_geometry(fit, thickness_cm=thickness_cm, area_cm2=area_cm2,
-                                          thickness_std_cm=thickness_std_cm)
+    geometry = eis.pellet_geometry(          # measured thickness when given, else from mass, density and porosity
+        thickness_mm=p.pellet_thickness_mm, thickness_std_mm=p.pellet_thickness_uncertainty_mm,
+        area_cm2=p.pellet_area_cm2, diameter_mm=p.pellet_diameter_mm, mass_mg=p.pellet_mass_mg,
+        density_g_per_cm3=p.pellet_density_g_per_cm3, porosity=p.pellet_porosity,
+        porosity_std=p.pellet_porosity_uncertainty)
+    pellets = {name: fit.with_geometry(thickness_cm=geometry.thickness_cm, area_cm2=geometry.area_cm2,
+                                       thickness_std_cm=geometry.thickness_std_cm)
                for name, fit in prepared.pellet_fits.items()}
     membrane, membrane_failure = None, ""
     try:
@@ -785,7 +769,8 @@ def run(p: Params, prepared: Prepared | None = None) -> Result:
         dense = effective_medium.porosity_corrected_ratio(**comparison_inputs(p, membrane, pellets["250c"]))
     return Result(params=p, sizings=sizings, model_fits=model_fits, model_failures=model_failures, routes=routes,
                   routes_failure=routes_failure, regimes=regimes, templating=templating,
-                  pellet_thickness_cm=thickness_cm, pellet_thickness_std_cm=thickness_std_cm, pellet_area_cm2=area_cm2,
+                  pellet_thickness_cm=geometry.thickness_cm, pellet_thickness_std_cm=geometry.thickness_std_cm,
+                  pellet_area_cm2=geometry.area_cm2,
                   pellets=pellets, spectra=dict(prepared.spectra), pellet_failures=dict(prepared.pellet_failures),
                   membrane=membrane, membrane_failure=membrane_failure, dense=dense)
 
