@@ -105,7 +105,7 @@ def _panel_state(panel):
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_every_slider_redraws_the_figure(lab, browser, notebook):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = _new_page(browser)
     console_errors = _watch_console(page)
     page.goto(f"{lab}/lab/tree/notebooks/{notebook}?reset")
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
@@ -162,6 +162,20 @@ def voila(tmp_path_factory):
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path_factory.mktemp("voila-runtime")))
     cmd = explore.voila_command(port=port, extra_args=["--show_tracebacks=True"])   # the options `make explore` uses
     yield from _serve(cmd, port, "Voilà", cwd=ROOT, env=env)
+
+
+def _new_page(browser):
+    """A page that reaches loopback only: a request to any other host is aborted at once.
+
+    Voilà's page links stylesheets from a CDN (Font Awesome on cdn.jsdelivr.net). Where the network
+    drops packets instead of refusing them (CI runners, clusters behind a firewall), such a load hangs
+    until the TCP timeout and holds the page's ``load`` event past any test timeout, although nothing
+    of the dashboard needs it. Aborting them makes the tests the same on every network; the aborted
+    loads are listed on stdout by :func:`_watch_console`, not counted as errors.
+    """
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+    return page
 
 
 def _watch_console(page) -> list[str]:
@@ -221,10 +235,10 @@ def _move_every_slider(page, where: str) -> list[tuple[str, float]]:
 def test_voila_dashboard_every_slider_redraws(voila, browser):
     from lpsrepro import explore
 
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = _new_page(browser)
     console_errors = _watch_console(page)
     start = time.monotonic()
-    page.goto(f"{voila}/", timeout=60_000)
+    page.goto(f"{voila}/", wait_until="commit", timeout=60_000)   # Voilà streams the page: readiness below
     # ready when every section shows its block (the dashboard's <h3> headers) and its sliders
     page.wait_for_function(f"() => document.querySelectorAll('h3').length >= {len(explore.SECTIONS)} && "
                            "document.querySelectorAll('.widget-slider').length > 0", timeout=60_000)
@@ -242,9 +256,9 @@ def test_voila_dashboard_every_slider_redraws(voila, browser):
 def test_voila_dashboard_ledger_slider_shows_the_claims_it_moves(voila, browser):
     """Issue 13: beside a slider bound to the ledger (§3.3's mean voltage, ``energy.average_voltage``)
     the range gauge and the claims it moves; one step of the slider changes the "moves:" estimate."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = _new_page(browser)
     console_errors = _watch_console(page)
-    page.goto(f"{voila}/", timeout=60_000)
+    page.goto(f"{voila}/", wait_until="commit", timeout=60_000)   # Voilà streams the page: readiness below
     page.wait_for_selector(".widget-slider", timeout=60_000)
     slider = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="mean voltage (V)"))
     assert slider.count() == 1, "no 'mean voltage (V)' slider on the dashboard"
