@@ -172,6 +172,9 @@ class _Bundle:
     def _repr_mimebundle_(self, include=None, exclude=None):
         return dict(self.bundle)
 
+    def __repr__(self) -> str:            # what display() prints outside a kernel: the figure's own text
+        return self.bundle.get("text/plain", "<figure>")
+
 
 class FirstViews:
     """The first view (PNG bundle and status line) of each explorer built under :func:`first_views`.
