@@ -50,6 +50,16 @@ SULFUR_CAPACITY_MAH_PER_G = 1672.0
 LITHIUM_CAPACITY_MAH_PER_G = 3861.0
 
 
+def layer_areal_mass_mg_cm2(density_g_cm3, thickness_um):
+    """Areal mass of a uniform layer, mg/cm²: ``ρ · L`` (1 µm of 1 g/cm³ is 0.1 mg/cm²)."""
+    return density_g_cm3 * thickness_um * 1e-4 * 1e3          # g/cm³ · cm → g/cm² → mg/cm²
+
+
+def layer_thickness_um(areal_mass_mg_cm2, density_g_cm3):
+    """Thickness of a uniform layer from its areal mass, µm: ``m / ρ``, the inverse of :func:`layer_areal_mass_mg_cm2`."""
+    return 10.0 * areal_mass_mg_cm2 / density_g_cm3           # (mg/cm²)/(g/cm³) = 10 µm
+
+
 @dataclass(frozen=True)
 class LiSStack:
     """Inputs of the stack model, with units in the names.
@@ -106,7 +116,7 @@ class LiSStack:
     def fixed_mass_mg_cm2(self, membrane_thickness_um):
         """C: membrane + collectors, mg/cm² (array over thickness)."""
         thickness = _non_negative("membrane_thickness_um", membrane_thickness_um)
-        return (self.electrolyte_density_g_cm3 * thickness * 1e-4 * 1e3
+        return (layer_areal_mass_mg_cm2(self.electrolyte_density_g_cm3, thickness)
                 + self.cathode_collector_mg_cm2 + self.anode_collector_mg_cm2)
 
     @property
@@ -175,7 +185,7 @@ def implied_lumped_constants(loading_1_mg_cm2: float, thickness_1_um: float, loa
     paper's two numbers require.
     """
     e = target_wh_kg / 1000.0
-    rho_mg_per_cm2_um = electrolyte_density_g_cm3 * 1e-4 * 1e3
+    rho_mg_per_cm2_um = layer_areal_mass_mg_cm2(electrolyte_density_g_cm3, 1.0)   # per µm of membrane
     net = e * rho_mg_per_cm2_um * (thickness_2_um - thickness_1_um) / (loading_2_mg_cm2 - loading_1_mg_cm2)
     fixed = net * loading_1_mg_cm2 / e - rho_mg_per_cm2_um * thickness_1_um
     return {"net_energy_per_cathode_mass_mwh_per_mg": net, "fixed_mass_mg_cm2": fixed}
@@ -187,6 +197,12 @@ def areal_capacity_mah_cm2(cathode_loading_mg_cm2, stack: LiSStack):
     return m * 1e-3 * stack.sulfur_fraction * stack.sulfur_utilisation * SULFUR_CAPACITY_MAH_PER_G
 
 
+def lithium_anode_mg_cm2(cathode_loading_mg_cm2, stack: LiSStack):
+    """Areal mass of the Li metal anode, mg/cm²: it holds ``Q · (1 + excess)`` at 3861 mAh/g."""
+    return areal_capacity_mah_cm2(cathode_loading_mg_cm2, stack) * (1.0 + stack.lithium_excess) \
+        / LITHIUM_CAPACITY_MAH_PER_G * 1e3
+
+
 def stack_thickness_um(cathode_loading_mg_cm2, membrane_thickness_um, stack: LiSStack, *,
                        cathode_density_g_cm3: float, collector_density_g_cm3: float,
                        lithium_density_g_cm3: float = 0.534):
@@ -195,11 +211,10 @@ def stack_thickness_um(cathode_loading_mg_cm2, membrane_thickness_um, stack: LiS
         raise ParameterError("cathode_density_g_cm3", cathode_density_g_cm3, "positive densities in g/cm³")
     m = _non_negative("cathode_loading_mg_cm2", cathode_loading_mg_cm2)
     thickness = _non_negative("membrane_thickness_um", membrane_thickness_um)
-    li_mg = areal_capacity_mah_cm2(m, stack) * (1.0 + stack.lithium_excess) / LITHIUM_CAPACITY_MAH_PER_G * 1e3
+    li_mg = lithium_anode_mg_cm2(m, stack)
     collectors_mg = stack.cathode_collector_mg_cm2 + stack.anode_collector_mg_cm2
-    # mg/cm² / (g/cm³) = 10 µm per (mg/cm²)/(g/cm³)
-    return (10.0 * m / cathode_density_g_cm3 + 10.0 * li_mg / lithium_density_g_cm3 + thickness
-            + 10.0 * collectors_mg / collector_density_g_cm3)
+    return (layer_thickness_um(m, cathode_density_g_cm3) + layer_thickness_um(li_mg, lithium_density_g_cm3)
+            + thickness + layer_thickness_um(collectors_mg, collector_density_g_cm3))
 
 
 def volumetric_energy_wh_l(cathode_loading_mg_cm2, membrane_thickness_um, stack: LiSStack, *,
@@ -217,9 +232,9 @@ def mass_breakdown_mg_cm2(cathode_loading_mg_cm2: float, membrane_thickness_um: 
                           stack: LiSStack) -> dict[str, float]:
     """Areal mass of each part of the stack, mg/cm² (packaging as its share of the total)."""
     m = float(cathode_loading_mg_cm2)
-    li_mg = float(areal_capacity_mah_cm2(m, stack)) * (1.0 + stack.lithium_excess) / LITHIUM_CAPACITY_MAH_PER_G * 1e3
+    li_mg = float(lithium_anode_mg_cm2(m, stack))
     parts = {"composite cathode": m, "Li anode": li_mg,
-             "LPS membrane": stack.electrolyte_density_g_cm3 * membrane_thickness_um * 0.1,
+             "LPS membrane": layer_areal_mass_mg_cm2(stack.electrolyte_density_g_cm3, membrane_thickness_um),
              "cathode collector": stack.cathode_collector_mg_cm2, "anode collector": stack.anode_collector_mg_cm2}
     stack_mass = sum(parts.values())
     parts["packaging"] = stack_mass * stack.packaging_fraction / (1.0 - stack.packaging_fraction)

@@ -95,3 +95,18 @@ def test_negative_thickness_or_loading_is_refused():
         energy.specific_energy_wh_kg(2.0, -1.0, STACK)
     with pytest.raises(ParameterError, match="cathode_loading_mg_cm2"):
         energy.specific_energy_wh_kg([1.0, -2.0], 1.0, STACK)
+
+
+def test_layer_areal_mass_and_thickness_are_inverse_and_in_stated_units():
+    # 1 µm of a 1.85 g/cm³ electrolyte: 1.85 g/cm³ × 1e-4 cm = 1.85e-4 g/cm² = 0.185 mg/cm²
+    assert energy.layer_areal_mass_mg_cm2(1.85, 1.0) == pytest.approx(0.185)
+    assert energy.layer_thickness_um(0.185, 1.85) == pytest.approx(1.0)
+    # a 6-µm Cu foil (8.96 g/cm³) is 5.38 mg/cm²
+    assert energy.layer_areal_mass_mg_cm2(8.96, 6.0) == pytest.approx(5.376)
+
+
+def test_lithium_anode_holds_the_cathode_capacity_times_the_excess():
+    capacity = float(energy.areal_capacity_mah_cm2(3.0, STACK))
+    li = float(energy.lithium_anode_mg_cm2(3.0, STACK))
+    assert li == pytest.approx(capacity * (1 + STACK.lithium_excess) / 3861.0 * 1e3)
+    assert energy.mass_breakdown_mg_cm2(3.0, 1.0, STACK)["Li anode"] == pytest.approx(li)
