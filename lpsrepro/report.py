@@ -78,7 +78,8 @@ def _made_by(notebook: str | None) -> str:
         return ""
     from lpsrepro.sections import module_stem
 
-    return f"<br>[{Path(notebook).stem.split('_')[0]}](../{notebook}) · `sections/{module_stem(notebook)}.py`"
+    module = f"sections/{module_stem(notebook)}.py"
+    return f"<br>[{Path(notebook).stem.split('_')[0]}](../{notebook}) · [`{module}`](../lpsrepro/{module})"
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:

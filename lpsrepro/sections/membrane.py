@@ -205,7 +205,17 @@ class Result:
         return self.intercept.quality.passed
 
     def numbers(self) -> dict[str, Number]:
-        """Every number §3.2 records (the thickness only when measured from the image)."""
+        """Every number §3.2 records (the thickness only when measured from the image).
+
+        Where each is made (all in :func:`run`): ``membrane_thickness`` by
+        :func:`lpsrepro.analysis.cross_section.film_thickness_nm` on :func:`lpsrepro.io.images.read_sem_image`;
+        ``membrane_asr`` by :func:`lpsrepro.analysis.impedance.membrane_asr` (R1 of
+        :func:`~lpsrepro.analysis.impedance.blocking_film_intercept` × the disc of
+        :func:`lpsrepro.models.impedance.disc_area_cm2`); ``membrane_conductivity`` by
+        :func:`lpsrepro.analysis.impedance.conductivity_s_per_cm` (σ = L / ASR). The files each is computed
+        from: :attr:`Params.FILES_OF`; the ledger inputs: :attr:`Params.LEDGER`; rounding, unit and the
+        comparison with the paper: :func:`lpsrepro.claims.record` and :func:`lpsrepro.claims.claims_document`.
+        """
         gate = self.intercept.quality
         failed = "" if gate.passed else gate.reason()
         quality = tuple(sorted(gate.figures().items()))
