@@ -173,7 +173,8 @@ def format_number(value: float | None, uncertainty: float | None = None, *, digi
 
     Notation: ``"auto"`` writes 1e-2 ≤ |value| < 1e4 (and 0) in plain decimals and other values in
     scientific notation (``"6.74e-05 ± 4.3e-06"``, mantissa and uncertainty sharing the decimal place);
-    ``"plain"`` always writes plain decimals (``"12000"``).
+    ``"plain"`` always writes plain decimals (``"12000"``); ``"compact"`` (tables) writes plain decimals
+    for 1e-2 ≤ |value| < 1e5 and a short exponent otherwise (``"6.741e-5"``).
 
     Parameters
     ----------
@@ -183,7 +184,7 @@ def format_number(value: float | None, uncertainty: float | None = None, *, digi
         Its standard uncertainty in the same unit; None: no uncertainty is printed.
     digits : int
         Significant digits of the uncertainty (or of the value without one).
-    notation : {"auto", "plain"}
+    notation : {"auto", "plain", "compact"}
         See above.
     trim : bool
         Drop trailing zeros of a value printed without an uncertainty.
@@ -199,32 +200,46 @@ def format_number(value: float | None, uncertainty: float | None = None, *, digi
     >>> format_number(10.2797, 0.34, digits=1), format_number(0.12), format_number(1.0, trim=True)
     ('10.3 ± 0.3', '0.12', '1')
     """
-    if notation not in ("auto", "plain"):
-        raise ValueError(f"notation must be 'auto' or 'plain', not {notation!r}")
+    if notation not in _PLAIN_BELOW:
+        raise ValueError(f"notation must be one of {', '.join(map(repr, _PLAIN_BELOW))}, not {notation!r}")
     if value is None or math.isnan(value):
         return missing
     if math.isinf(value):
         return infinite if infinite is not None else ("inf" if value > 0 else "-inf")
-    plain = notation == "plain" or value == 0 or 1e-2 <= abs(value) < 1e4
+    plain = notation == "plain" or value == 0 or 1e-2 <= abs(value) < _PLAIN_BELOW[notation]
     if uncertainty is not None and math.isfinite(uncertainty) and uncertainty > 0:
         last = math.floor(math.log10(uncertainty)) - digits + 1     # decimal place of the last kept digit
         if plain:
             decimals = max(0, -last)
             return f"{round(value, -last):.{decimals}f} ± {round(uncertainty, -last):.{decimals}f}"
         mantissa_digits = max(0, math.floor(math.log10(abs(value))) - last)
-        return f"{value:.{mantissa_digits}e} ± {uncertainty:.{digits - 1}e}"
+        return (f"{_exponent(f'{value:.{mantissa_digits}e}', notation)} ± "
+                f"{_exponent(f'{uncertainty:.{digits - 1}e}', notation)}")
     if uncertainty is not None:                       # given but unknown: the value alone, a little more precise
         digits, trim = digits + 2, True
-    return _significant(value, digits, plain=plain, trim=trim)
+    return _significant(value, digits, plain=plain, trim=trim, notation=notation)
 
 
-def _significant(value: float, digits: int, *, plain: bool, trim: bool) -> str:
+#: Per notation, the |value| from which scientific notation is used (plain decimals from 1e-2 up to it;
+#: ``"plain"``: always plain).
+_PLAIN_BELOW = {"auto": 1e4, "plain": math.inf, "compact": 1e5}
+
+
+def _exponent(text: str, notation: str) -> str:
+    """Python's ``"6.74e-05"``, or in ``"compact"`` notation ``"6.74e-5"``."""
+    if notation != "compact":
+        return text
+    mantissa, exponent = text.split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def _significant(value: float, digits: int, *, plain: bool, trim: bool, notation: str) -> str:
     """``value`` to ``digits`` significant digits, in plain or scientific notation."""
     if not plain:
         mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
         if trim and "." in mantissa:
             mantissa = mantissa.rstrip("0").rstrip(".")
-        return f"{mantissa}e{exponent}"
+        return _exponent(f"{mantissa}e{exponent}", notation)
     rounded = float(f"{value:.{digits}g}")
     decimals = max(0, digits - 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
     text = f"{rounded:.{decimals}f}"

@@ -95,3 +95,12 @@ def test_numbers_without_an_uncertainty():
                                           (4330, "72 h 10 min")])
 def test_durations_are_written_as_the_paper_writes_them(minutes, text):
     assert format_duration(60 * minutes) == text
+
+
+def test_compact_notation_of_the_report_tables():
+    def table(v, digits=4):
+        return format_number(v, digits=digits, notation="compact", trim=True, missing="")
+    assert [table(v) for v in (0.82, 550.0, 6.741375e-05, 1.69e-4, 12346.0, 123456.0, 0.0)] == [
+        "0.82", "550", "6.741e-5", "1.69e-4", "12350", "1.235e5", "0"]
+    assert table(None) == "" and table(3.6e-6, digits=2) == "3.6e-6"
+    assert format_number(6.741375148e-05, 4.3e-06, notation="compact") == "6.74e-5 ± 4.3e-6"
