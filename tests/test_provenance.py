@@ -22,6 +22,8 @@ def _file_parameters(values):
 def test_every_claim_is_declared_with_parameters_of_its_own_notebook():
     declared, registry = provenance.claim_inputs(), claims.registry()
     assert set(declared) == set(registry)
+    for notebook in {c.notebook for c in registry.values()}:   # each in its own notebook's section
+        assert set(provenance.files_of(notebook)) == {cid for cid, c in registry.items() if c.notebook == notebook}
     by_notebook: dict[str, set[str]] = {}
     for cid, groups in declared.items():
         values = provenance.notebook_values(paths.ROOT / registry[cid].notebook, {})
