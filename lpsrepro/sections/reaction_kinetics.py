@@ -450,14 +450,13 @@ class Result:
         """Every number §3.1 records: {claim id: Number}."""
         out: dict[str, Number] = {}
         first_dual, last_conv = self.dual[0], self.conventional[-1]
-        out["li2s_observed_dual_50min"] = observed(first_dual, "Li2S", f"{format_duration(60 * first_dual.time_min)} dual-route")
-        out["li2s_observed_conventional_72h"] = observed(last_conv, "Li2S",
-                                                         f"{format_duration(60 * last_conv.time_min)} conventional")
+        dual_what = f"{format_duration(60 * first_dual.time_min)} dual-route"
+        conv_what = f"{format_duration(60 * last_conv.time_min)} conventional"
+        out["li2s_observed_dual_50min"] = observed(first_dual, "Li2S", dual_what)
+        out["li2s_observed_conventional_72h"] = observed(last_conv, "Li2S", conv_what)
         if "Li4P2S6" in self.params.phases:
-            out["li4p2s6_observed_dual"] = observed(first_dual, "Li4P2S6",
-                                                    f"{format_duration(60 * first_dual.time_min)} dual-route")
-            out["li4p2s6_observed_conventional"] = observed(last_conv, "Li4P2S6",
-                                                            f"{format_duration(60 * last_conv.time_min)} conventional")
+            out["li4p2s6_observed_dual"] = observed(first_dual, "Li4P2S6", dual_what)
+            out["li4p2s6_observed_conventional"] = observed(last_conv, "Li4P2S6", conv_what)
         out["li2s_observed_nanoLi2S_P2S5_65min"] = observed(self.s6, "Li2S", "Fig. S6")
         n = self.nano
         out["li2s_nano_size_from_xrd"] = Number(
@@ -467,10 +466,12 @@ class Result:
             failed_quality=n.problem, quality=tuple(n.sample.gate.quality().items()) if n.sample.gate else ())
         k = self.kinetics
         lo, hi = k.size_range_min
-        others = ", ".join(f"{m} {format_number(t, trim=True)} min" for m, t in k.mechanism_times_min.items() if m != k.best)
+        others = ", ".join(f"{m} {format_number(t, trim=True)} min"
+                           for m, t in k.mechanism_times_min.items() if m != k.best)
         note = (f"time to {100 * self.params.target_conversion:.0f} % conversion of the measured nano-Li2S, "
                 f"{k.best} mechanism (preferred by AICc) fitted to the conventional series; "
-                f"{format_number(lo, trim=True)}–{format_number(hi, trim=True)} min over the ledger range of the commercial Li2S size; other mechanisms: {others}")
+                f"{format_number(lo, trim=True)}–{format_number(hi, trim=True)} min over the ledger range of the "
+                f"commercial Li2S size; other mechanisms: {others}")
         quality = (("size_range_low_min", float(format_number(lo, trim=True))),
                    ("size_range_high_min", float(format_number(hi, trim=True))),
                    *((f"delta_aicc_{m}", round(d, 1)) for m, (d, _) in k.ranking.items()))
