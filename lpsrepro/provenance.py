@@ -6,8 +6,10 @@ bundled simulated stand-ins (e.g. the membrane thickness, measured from the bund
 image when only the impedance file is the user's). Calling all of them "your data" would be wrong
 in both directions, so each claim is attributed on its own:
 
-* ``data/paper/claim_inputs.yaml`` declares, per claim, the parameters of its notebook that name
-  the measurement files its number is computed from (:func:`claim_inputs`);
+* each section declares, per claim, the parameters of its notebook that name the measurement files
+  its number is computed from, beside those parameters: ``Params.FILES_OF`` in
+  ``lpsrepro/sections/<notebook>.py`` (e.g. :attr:`lpsrepro.sections.membrane.Params.FILES_OF`),
+  collected by :func:`claim_inputs`;
 * the build knows the values of those parameters (the notebook's defaults, overridden by the
   variant's) and which of them are the user's files (:func:`lpsrepro.report.input_files`);
 * :func:`attribute` then gives every claim ``"data": "your data"`` (with the user's files it was
@@ -19,41 +21,40 @@ in both directions, so each claim is attributed on its own:
 from __future__ import annotations
 
 import ast
-import re
+import importlib
 from pathlib import Path
 from typing import Any
 
 from lpsrepro import paths
-from lpsrepro.errors import InputFileError
-from lpsrepro.registry import loader as registry_loader
+from lpsrepro.sections import FILE_ENTRY as _ENTRY, module_stem
 
-#: Where the declaration lives.
-CLAIM_INPUTS = paths.PAPER / "claim_inputs.yaml"
-#: One input: a parameter name, or one file of a list parameter (``dual_xrd_files[0]``, ``[-1]`` the last).
-_ENTRY = re.compile(r"^([A-Za-z_]\w*)(?:\[(-?\d+)\])?$")
 YOUR_DATA, STAND_IN = "your data", "bundled stand-in"
+#: Where the declarations live, as claims.json of a variant build says.
+DECLARED_IN = "per claim (Params.FILES_OF of lpsrepro/sections/<notebook>.py)"
 
 
-@registry_loader("the claims' input declaration", "claim_inputs", dict)
-def _load(path: Path, section: dict) -> dict[str, tuple[tuple[str, ...], ...]]:
-    out = {}
-    for cid, entries in section.items():
-        if not isinstance(entries, list):
-            raise InputFileError(path, "must be a list of parameter names", field=f"claim_inputs.{cid}")
-        groups = []
-        for entry in entries:
-            names = entry if isinstance(entry, list) else [entry]
-            if not names or not all(isinstance(n, str) and _ENTRY.match(n) for n in names):
-                raise InputFileError(path, f"{entry!r} is not a parameter name (or name[index]) or a list of them",
-                                     field=f"claim_inputs.{cid}")
-            groups.append(tuple(names))
-        out[str(cid)] = tuple(groups)
+def files_of(notebook: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The declaration of one notebook's section, ``Params.FILES_OF``, as input groups.
+
+    Each entry becomes a group of names of which the first not None is used: ``"eis_file"`` →
+    ``("eis_file",)``, ``("thickness_nm", "cross_section_file")`` stays. The section module is the
+    notebook's (:func:`lpsrepro.sections.module_stem`); its import has checked the names.
+    """
+    module = importlib.import_module(f"lpsrepro.sections.{module_stem(notebook)}")
+    declared = getattr(module.Params, "FILES_OF", {}) or {}
+    return {cid: tuple(entry if isinstance(entry, tuple) else (entry,) for entry in entries)
+            for cid, entries in declared.items()}
+
+
+def claim_inputs() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Claim id → its input groups (each a tuple of parameter names, of which the first not None is
+    used), over the sections of every notebook of the claims registry."""
+    from lpsrepro.claims import registry
+
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for notebook in sorted({claim.notebook for claim in registry().values()}):
+        out.update(files_of(notebook))
     return out
-
-
-def claim_inputs(path: Path | None = None) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Claim id → its input groups: each a tuple of parameter names, of which the first not None is used."""
-    return dict(_load(path or CLAIM_INPUTS))
 
 
 def notebook_values(notebook: Path, overrides: dict[str, Any]) -> dict[str, Any]:
@@ -133,7 +134,7 @@ def attribute(user_doc: dict[str, Any], stand_in_doc: dict[str, Any], *, noteboo
     base : Path
         Folder that relative paths of ``values`` start from (the notebook's).
     declared : dict, optional
-        :func:`claim_inputs` (default: ``data/paper/claim_inputs.yaml``).
+        :func:`claim_inputs` (default: the notebook section's ``Params.FILES_OF``, :func:`files_of`).
 
     Returns
     -------
@@ -146,7 +147,7 @@ def attribute(user_doc: dict[str, Any], stand_in_doc: dict[str, Any], *, noteboo
     """
     from lpsrepro.claims import summarise
 
-    declared = claim_inputs() if declared is None else declared
+    declared = files_of(notebook) if declared is None else declared
     fed: dict[int, list[str]] = {id(i): [] for i in inputs}
     items = []
     for user_item, stand_in_item in zip(user_doc["claims"], stand_in_doc["claims"], strict=True):
@@ -170,7 +171,7 @@ def attribute(user_doc: dict[str, Any], stand_in_doc: dict[str, Any], *, noteboo
         else:
             item = dict(stand_in_item, data=None if stand_in_item["status"] == "not_attempted" else STAND_IN)
         items.append(item)
-    doc = dict(user_doc, claims=items, provenance="per claim (data/paper/claim_inputs.yaml)")
+    doc = dict(user_doc, claims=items, provenance=DECLARED_IN)
     doc["inputs"] = [dict(i, claims=fed[id(i)]) for i in inputs]
     doc["summary"] = summarise(items)
     yours = [i for i in items if i["data"] == YOUR_DATA]

@@ -21,12 +21,14 @@ the claims computed from it.
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from lpsrepro import consistency, paths
 from lpsrepro.claims import sensitivity_entry, sensitivity_mismatch, summary_text
 from lpsrepro.fileio import write_text
+from lpsrepro.units import format_number
 
 _STATUS_MARK = {"reproduced": "✅ reproduced", "deviates": "⚠️ deviates",
                 "failed_quality": "⛔ failed quality gate", "not_attempted": "· not attempted"}
@@ -78,17 +80,13 @@ def _made_by(notebook: str | None) -> str:
         return ""
     from lpsrepro.sections import module_stem
 
-    return f"<br>[{Path(notebook).stem.split('_')[0]}](../{notebook}) · `sections/{module_stem(notebook)}.py`"
+    module = f"sections/{module_stem(notebook)}.py"
+    return f"<br>[{Path(notebook).stem.split('_')[0]}](../{notebook}) · [`{module}`](../lpsrepro/{module})"
 
 
-def _fmt(value: float | None, digits: int = 4) -> str:
-    """Compact number: 0.82, 550, 6.741e-5 (scientific below 0.01 and from 1e5)."""
-    if value is None:
-        return ""
-    if value != 0 and not 1e-2 <= abs(value) < 1e5:
-        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
-        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
-    return f"{value:.{digits}g}"
+#: Numbers of the report's tables: 4 significant digits (``digits=`` to change), plain from 0.01 up to 1e5,
+#: else a short exponent (0.82, 550, 6.741e-5); empty when missing (:func:`lpsrepro.units.format_number`).
+_fmt = partial(format_number, digits=4, notation="compact", trim=True, missing="")
 
 
 def _published(entry: dict[str, Any]) -> str:
@@ -105,7 +103,7 @@ def _reproduced(entry: dict[str, Any]) -> str:
         return "—"
     text = _fmt(rep["value"])
     if rep.get("uncertainty") is not None:
-        text += f" ± {_fmt(rep['uncertainty'], 2)}"
+        text += f" ± {_fmt(rep['uncertainty'], digits=2)}"
     return f"{text} {_unit(rep['unit'])}".rstrip()
 
 
@@ -127,7 +125,7 @@ def _cell(text: str) -> str:
 
 def _tolerance(entry: dict[str, Any]) -> str:
     tol = entry["tolerance"]
-    return f"±{_fmt(tol['atol'], 3)}" if "atol" in tol else f"±{100 * tol['rtol']:.3g} %"
+    return f"±{_fmt(tol['atol'], digits=3)}" if "atol" in tol else f"±{100 * tol['rtol']:.3g} %"
 
 
 def _summary_text(claims_doc: dict[str, Any]) -> str:
@@ -286,7 +284,7 @@ def _quality_text(quality: dict[str, float] | None) -> str:
     shown = {k: v for k, v in (quality or {}).items() if v is not None and v == v}
     if not shown:
         return ""
-    return " (" + ", ".join(f"{k} = {_fmt(v, 3)}" for k, v in sorted(shown.items())) + ")"
+    return " (" + ", ".join(f"{k} = {_fmt(v, digits=3)}" for k, v in sorted(shown.items())) + ")"
 
 
 def _interval_cells(entry: dict[str, Any], interval: dict[str, Any] | None) -> list[str]:
@@ -301,7 +299,7 @@ def _interval_cells(entry: dict[str, Any], interval: dict[str, Any] | None) -> l
     block = entry.get("sensitivity") or sensitivity_entry(entry, interval)
     if not block.get("moved_by_ledger", True):
         return ["not moved by the ledger", "yes" if block["published_inside"] else "no"]
-    text = f"{_fmt(block['p05'], 3)} – {_fmt(block['p95'], 3)} {_unit(block['unit'])}".rstrip()
+    text = f"{_fmt(block['p05'], digits=3)} – {_fmt(block['p95'], digits=3)} {_unit(block['unit'])}".rstrip()
     if interval.get("interval") == "one-at-a-time span":
         text += " (one-at-a-time span)"
     return [text, "yes" if block["published_inside"] else "no"]
@@ -361,14 +359,14 @@ def _tornado_section(sensitivity: dict[str, Any], claims_doc: dict[str, Any] | N
                 continue
             seen.add(name)
             unit = _unit(claim.get("unit") or "")
-            central = f"{_fmt(claim.get('central'), 4)} {unit}".rstrip() if claim.get("central") is not None else ""
+            central = f"{_fmt(claim.get('central'), digits=4)} {unit}".rstrip() if claim.get("central") is not None else ""
             if claim.get("p05") is None:   # every point NaN: the number failed its quality gate (or run failed)
                 interval = (f"no value at any of the {claim.get('failed_points', '?')} points (quality gate "
                             "failed or run failed)")
             elif claim["p05"] == claim["p95"]:
                 interval = "not moved"
             else:
-                interval = f"{_fmt(claim['p05'], 3)} – {_fmt(claim['p95'], 3)} {unit}".rstrip()
+                interval = f"{_fmt(claim['p05'], digits=3)} – {_fmt(claim['p95'], digits=3)} {unit}".rstrip()
                 if claim.get("interval") == "one-at-a-time span":
                     interval += " (one-at-a-time span)"
             entry = by_id.get(claim.get("claim_id", cid))

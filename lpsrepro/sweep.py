@@ -53,7 +53,6 @@ import importlib
 import json
 import math
 import os
-import re
 import subprocess
 import sys
 import time
@@ -70,7 +69,7 @@ from lpsrepro import __version__, ledger, paths
 from lpsrepro.errors import LpsreproError, ParameterError
 from lpsrepro.fileio import write_json, write_text
 from lpsrepro.sections import module_stem
-from lpsrepro.units import convert, parse_unit
+from lpsrepro.units import convert, field_unit
 
 #: Where :func:`sensitivity` caches its results and tornado figures (read by the report).
 SENSITIVITY_DIR = paths.FIGURES / "sensitivity"
@@ -132,50 +131,11 @@ class Knob:
     range: tuple[float, float] | None = None   # the ledger's range, in ``unit``
 
 
-_SUFFIX_WORDS = {"per": "/", "hz": "Hz", "wh": "W*h", "uah": "uA*h", "ua": "uA", "v": "V", "pct": "percent", "percent": "percent", "ohm": "ohm", "degC": "degC"}
-
-
-def _unit_from_suffix(name: str) -> str | None:
-    """The unit named by a field's suffix (``thickness_um`` → ``um``, ``rate_nm_per_min`` → ``nm/min``).
-
-    Longest parsable suffix of up to three words wins; ``cm2`` reads as ``cm**2``.
-    """
-    words = name.split("_")
-    for count in (3, 2, 1):
-        if len(words) <= count:
-            continue
-        tail = words[-count:]
-        pieces = [_SUFFIX_WORDS.get(w, re.sub(r"([a-zA-Z])([23])$", r"\1**\2", w)) for w in tail]
-        # The project's field names: "nm_per_min" → nm/min; "ohm_cm2", "ohm_m" → products; a mass or an
-        # area/volume after another unit is "per" ("wh_kg" → W*h/kg, "ua_cm2" → uA/cm**2, "g_cm3" → g/cm**3).
-        if count == 1 or "per" in tail:
-            text = "".join(pieces)
-        elif count == 2 and tail[0] == "ohm":
-            text = "*".join(pieces)
-        elif count == 2 and re.fullmatch(r"k?g|[cmu]?m[23]", tail[1]):
-            text = "/".join(pieces)
-        else:
-            continue
-        try:
-            unit = parse_unit(text, what=name)
-        except LpsreproError:
-            continue
-        # pint also knows constants such as alpha (fine structure): a dimensionless "unit" counts only
-        # when it is one a person writes on purpose.
-        if unit.dimensionless and text not in ("percent", "ppm", "permille"):
-            continue
-        return text
-    return None
-
-
 def knobs(section: str | ModuleType) -> dict[str, Knob]:
     """Every numeric field of the section's ``Params``, with unit, default and ledger range."""
     module = resolve_section(section)
     defaults = module.Params.from_ledger()
     mapping = getattr(module.Params, "LEDGER", {}) or {}
-    # A section may declare the unit its from_ledger converts each ledger value to (``_UNITS``, "" for a
-    # pure number): that declaration wins over reading the field name's suffix.
-    declared = getattr(module.Params, "_UNITS", {}) or {}
     found: dict[str, Knob] = {}
     for field in dataclasses.fields(defaults):
         value = getattr(defaults, field.name)
@@ -183,11 +143,11 @@ def knobs(section: str | ModuleType) -> dict[str, Knob]:
             continue
         key = mapping.get(field.name)
         assumption = ledger.get(key) if key else None
-        unit = declared.get(field.name)
-        unit = (unit or "dimensionless") if unit is not None else _unit_from_suffix(field.name)
+        try:   # the unit is the one the field's name states (a ledger field's is checked at import)
+            unit = field_unit(field.name) or "dimensionless"
+        except ParameterError:
+            continue   # a name that states no unit cannot be swept with one (tests/test_units.py lists them)
         if assumption is not None:
-            if unit is None:
-                unit = "dimensionless"
             try:  # the contract: the field's unit is the one from_ledger converts the ledger value to
                 low_high = tuple(convert(float(v), assumption.unit, unit, what=key)
                                  for v in assumption.range) if assumption.range else None
@@ -197,7 +157,7 @@ def knobs(section: str | ModuleType) -> dict[str, Knob]:
                                      f"(the ledger says {assumption.unit!r})") from None
         else:
             low_high = None
-        found[field.name] = Knob(field.name, unit or "dimensionless", float(value), key,
+        found[field.name] = Knob(field.name, unit, float(value), key,
                                  tuple(sorted(low_high)) if low_high else None)
     return found
 

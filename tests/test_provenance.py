@@ -1,14 +1,13 @@
-"""Per-claim provenance: the declaration data/paper/claim_inputs.yaml and lpsrepro.provenance.attribute."""
+"""Per-claim provenance: the sections' declarations (Params.FILES_OF) and lpsrepro.provenance.attribute."""
 
 from __future__ import annotations
 
 import pytest
 
 from lpsrepro import build, claims, paths, provenance, report
-from lpsrepro.errors import InputFileError
 
 #: File parameters that feed figures only (no recorded number): a new file parameter must be either
-#: declared for the claims it feeds in claim_inputs.yaml or added here, so that none is forgotten.
+#: declared for the claims it feeds in its section's Params.FILES_OF or added here, so that none is forgotten.
 FIGURES_ONLY = {"31a_nanoparticles.ipynb": {"naph_image_file"},                     # Fig. S7
                 "31b_reaction_kinetics.ipynb": {"naph_xrd_file",                   # Fig. S8
                                                 "nano_li2s_raman_file", "commercial_li2s_raman_file"}}  # Fig. S1
@@ -23,6 +22,8 @@ def _file_parameters(values):
 def test_every_claim_is_declared_with_parameters_of_its_own_notebook():
     declared, registry = provenance.claim_inputs(), claims.registry()
     assert set(declared) == set(registry)
+    for notebook in {c.notebook for c in registry.values()}:   # each in its own notebook's section
+        assert set(provenance.files_of(notebook)) == {cid for cid, c in registry.items() if c.notebook == notebook}
     by_notebook: dict[str, set[str]] = {}
     for cid, groups in declared.items():
         values = provenance.notebook_values(paths.ROOT / registry[cid].notebook, {})
@@ -35,11 +36,29 @@ def test_every_claim_is_declared_with_parameters_of_its_own_notebook():
         assert _file_parameters(values) - names == FIGURES_ONLY.get(name, set()), notebook
 
 
-def test_a_bad_declaration_is_refused_naming_the_claim(tmp_path):
-    bad = tmp_path / "claim_inputs.yaml"
-    bad.write_text("claim_inputs:\n  membrane_asr: eis_file\n")
-    with pytest.raises(InputFileError, match="membrane_asr"):
-        provenance.claim_inputs(bad)
+@pytest.mark.parametrize("files_of", [{"membrane_asr": "eis_file"}, {"membrane_asr": ("eis_fil",)},
+                                      {"membrane_asr": ("eis_file[x]",)}, {"membrane_asr": (("thickness_nm", 3),)}])
+def test_a_bad_declaration_is_refused_at_import_naming_the_claim(files_of):
+    from dataclasses import dataclass
+
+    from lpsrepro.sections import SectionParams
+
+    with pytest.raises(TypeError, match="FILES_OF.*membrane_asr"):
+        @dataclass(frozen=True)
+        class Params(SectionParams):
+            eis_file: str = "a.z"
+            thickness_nm: float | None = None
+            FILES_OF = files_of
+
+
+def test_the_declaration_lives_beside_the_parameters():
+    from lpsrepro.sections import membrane
+
+    assert provenance.files_of("notebooks/32_membrane.ipynb") == {
+        cid: tuple(e if isinstance(e, tuple) else (e,) for e in entries)
+        for cid, entries in membrane.Params.FILES_OF.items()}
+    assert provenance.files_of("notebooks/32_membrane.ipynb")["membrane_conductivity"] == (
+        ("eis_file",), ("thickness_nm", "cross_section_file"))
 
 
 def test_first_set_parameter_of_a_group_is_the_input():

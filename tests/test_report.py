@@ -83,4 +83,5 @@ def test_each_claim_row_names_its_notebook_and_the_section_module_that_computes_
         cell = report._made_by(f"notebooks/{nb.name}")
         module = cell.split("`")[1]
         assert f"(../notebooks/{nb.name})" in cell and (paths.ROOT / "lpsrepro" / module).is_file(), cell
+        assert f"(../lpsrepro/{module})" in cell, "the module is a link from figures/REPORT.md"
     assert report._made_by(None) == ""

@@ -9,6 +9,7 @@ import pytest
 import xarray as xr
 
 from lpsrepro import ledger, paths, sweep
+from lpsrepro.units import field_unit
 
 SYNC = "synchronous"
 SECTIONS = {"nanoparticles": "31a_nanoparticles.ipynb", "reaction_kinetics": "31b_reaction_kinetics.ipynb",
@@ -42,20 +43,10 @@ def test_every_ledger_field_has_the_ledger_unit_and_range(section):
     for field, key in module.Params.LEDGER.items():
         knob = found[field]
         assert knob.ledger_key == key
-        declared = module.Params._UNITS[field] or "dimensionless"
-        assert knob.unit == declared
+        assert knob.unit == (field_unit(field) or "dimensionless")
         entry = ledger.get(key)
         if entry.range:
             assert knob.range[0] <= knob.default <= knob.range[1], f"{key}: central value outside its range"
-
-
-@pytest.mark.parametrize("name,unit", [("line_fit_min_hz", "Hz"), ("target_wh_kg", "W*h/kg"),
-                                       ("lfp_first_resistance_ohm_cm2", "ohm*cm**2"), ("gold_resistivity_ohm_m", "ohm*m"),
-                                       ("preplated_uah_cm2", "uA*h/cm**2"), ("cathode_density_g_cm3", "g/cm**3"),
-                                       ("recession_rate_nm_per_min", "nm/min"), ("average_voltage_v", "V"),
-                                       ("interface_cpe_alpha", None)])
-def test_units_read_from_field_names(name, unit):
-    assert sweep._unit_from_suffix(name) == unit
 
 
 @pytest.mark.parametrize("section", sorted(SECTIONS))

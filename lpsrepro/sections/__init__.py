@@ -16,8 +16,19 @@ e.g. ``membrane`` for ``notebooks/32_membrane.ipynb``):
     ``params.replace(**overrides)`` returns a validated copy with a notebook's or sweep's values.
     The class attribute ``LEDGER: dict[str, str]`` maps each field whose default comes from the
     assumptions ledger to its ledger key (e.g. ``{"electrode_diameter_mm":
-    "membrane.electrode_diameter"}``): a parameter sweep takes the field's range and unit from there,
-    and the field's unit (its name's suffix) must be the one ``from_ledger`` converts to.
+    "membrane.electrode_diameter"}``): a parameter sweep takes the field's range from there.
+    A field's unit is the one its name states, read by the one function
+    :func:`lpsrepro.units.field_unit` (``from_ledger`` converts each ledger value to it, the sweep
+    varies the field in it); a ``LEDGER`` field whose name states no unit (nor a pure number) is
+    refused when the module is imported.
+    The class attribute ``FILES_OF: dict[str, tuple]`` maps each claim id the section records to
+    the file parameters its number is computed from (the fields, which are also the notebook's
+    parameters): ``"name"`` (every file of that parameter), ``"name[i]"`` (the i-th file of a list
+    parameter, ``[-1]`` the last), or a tuple of names, of which the first whose value is not None is
+    used (``("thickness_nm", "cross_section_file")``: a thickness given as a number replaces the image
+    it is otherwise measured from). An empty tuple: computed from no data file. A variant build on the
+    user's files reads it to say, per claim, "your data" or "bundled stand-in"
+    (:mod:`lpsrepro.provenance`).
 ``run(params) -> Result``
     Pure: it reads the data files named in ``params`` and nothing else (no ledger reads inside,
     no writing, no global state, no display), so that a notebook, a widget and a parameter sweep on
@@ -48,6 +59,7 @@ A notebook then reads: parameters cell → ``params = Params.from_ledger().repla
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 
@@ -78,14 +90,41 @@ class Number:
 def module_stem(notebook: str) -> str:
     """The section module's name for a notebook: ``"notebooks/31b_reaction_kinetics.ipynb"`` →
     ``"reaction_kinetics"`` (the notebook's stem without its paper-section number)."""
-    import re
     from pathlib import Path
 
     return re.sub(r"^\d+[a-z]?_", "", Path(str(notebook)).stem)
 
 
+#: One entry of ``Params.FILES_OF``: a parameter name, or one file of a list parameter (``dual_xrd_files[0]``).
+FILE_ENTRY = re.compile(r"^([A-Za-z_]\w*)(?:\[(-?\d+)\])?$")
+
+
 class SectionParams:
-    """Mixin for the ``Params`` dataclass of a section: a checked ``replace``."""
+    """Mixin for the ``Params`` dataclass of a section: a checked ``replace``, and declarations
+    checked when the section is imported (``LEDGER`` fields state their unit, ``FILES_OF`` names fields)."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        from lpsrepro.errors import ParameterError
+        from lpsrepro.units import field_unit
+
+        fields = set(getattr(cls, "__annotations__", {}))
+        for name in getattr(cls, "LEDGER", {}) or {}:
+            try:
+                field_unit(name)
+            except ParameterError as exc:   # a programming slip, not a user's: said at import
+                raise TypeError(f"{cls.__module__}.Params.LEDGER: field {name!r} states no unit in its name "
+                                f"({exc})") from None
+        for claim_id, entries in (getattr(cls, "FILES_OF", {}) or {}).items():
+            if not isinstance(entries, tuple):
+                raise TypeError(f"{cls.__module__}.Params.FILES_OF[{claim_id!r}] must be a tuple of parameter "
+                                f"names, not {entries!r}")
+            for entry in entries:
+                for name in entry if isinstance(entry, tuple) else (entry,):
+                    match = FILE_ENTRY.match(name) if isinstance(name, str) else None
+                    if not match or match.group(1) not in fields:
+                        raise TypeError(f"{cls.__module__}.Params.FILES_OF[{claim_id!r}]: {name!r} is not a field "
+                                        "of Params (a name, or name[index] of a list parameter)")
 
     def replace(self, **overrides):
         """A copy with ``overrides`` applied; an unknown name is refused with the known ones."""

@@ -38,6 +38,7 @@ from lpsrepro.io.impedance import read_impedance
 from lpsrepro.io import SIMULATED
 from lpsrepro.models import impedance as relations
 from lpsrepro.sections import Number, SectionParams
+from lpsrepro.units import field_unit, format_number
 
 
 @dataclass(frozen=True)
@@ -111,14 +112,15 @@ class Params(SectionParams):
               "lead_squares": "membrane.lead_squares",
               "analyser_magnitude_accuracy": "eis.analyser_magnitude_accuracy",
               "analyser_phase_accuracy_deg": "eis.analyser_phase_accuracy"}
-    _UNITS = {"sem_scale_uncertainty": "", "electrode_diameter_mm": "mm", "electrode_diameter_uncertainty_mm": "mm",
-              "gold_resistivity_ohm_m": "ohm*m", "gold_thickness_nm": "nm", "lead_squares": "",
-              "analyser_magnitude_accuracy": "", "analyser_phase_accuracy_deg": "degree"}
+    #: claim id → the file parameters its number is computed from (see :mod:`lpsrepro.sections`)
+    FILES_OF = {"membrane_thickness": ("cross_section_file",),
+                "membrane_asr": ("eis_file",),
+                "membrane_conductivity": ("eis_file", ("thickness_nm", "cross_section_file"))}
 
     @classmethod
     def from_ledger(cls) -> "Params":
         """Defaults: the bundled stand-ins and the assumptions ledger's values."""
-        return cls(**{name: ledger.value(key, cls._UNITS[name]) for name, key in cls.LEDGER.items()})
+        return cls(**{name: ledger.value(key, field_unit(name)) for name, key in cls.LEDGER.items()})
 
     def __post_init__(self):
         if self.eis_spectrum is not None and not (isinstance(self.eis_spectrum, int) and not isinstance(self.eis_spectrum, bool)
@@ -147,27 +149,6 @@ class Params(SectionParams):
         checks.in_range("lead_resistance_rel_uncertainty", self.lead_resistance_rel_uncertainty, 0.0, 10.0, "(fraction)")
         checks.in_range("analyser_magnitude_accuracy", self.analyser_magnitude_accuracy, 1e-5, 0.2, "(fraction)")
         checks.in_range("analyser_phase_accuracy_deg", self.analyser_phase_accuracy_deg, 1e-3, 10.0, "degree")
-
-
-def format_uncertain(value: float, std: float, *, digits: int = 2) -> str:
-    """``value ± std`` with the std to ``digits`` significant digits and the value to the same decimal.
-
-    Examples
-    --------
-    >>> format_uncertain(6.741375148e-05, 4.3e-06)
-    '6.74e-05 ± 4.3e-06'
-    >>> format_uncertain(552.61, 11.43)
-    '553 ± 11'
-    """
-    if not (math.isfinite(std) and std > 0):
-        return f"{value:.4g}"
-    exponent = math.floor(math.log10(std)) - digits + 1       # decimal place of the last kept digit
-    scale = 10 ** math.floor(math.log10(abs(value))) if value else 1.0
-    if abs(value) >= 1e-2 and abs(value) < 1e4:
-        decimals = max(0, -exponent)
-        return f"{round(value, -exponent):.{decimals}f} ± {round(std, -exponent):.{decimals}f}"
-    mantissa_digits = max(0, int(math.log10(scale)) - exponent)
-    return f"{value:.{mantissa_digits}e} ± {std:.{digits - 1}e}"
 
 
 def _name(path) -> str:
@@ -224,7 +205,17 @@ class Result:
         return self.intercept.quality.passed
 
     def numbers(self) -> dict[str, Number]:
-        """Every number §3.2 records (the thickness only when measured from the image)."""
+        """Every number §3.2 records (the thickness only when measured from the image).
+
+        Where each is made (all in :func:`run`): ``membrane_thickness`` by
+        :func:`lpsrepro.analysis.cross_section.film_thickness_nm` on :func:`lpsrepro.io.images.read_sem_image`;
+        ``membrane_asr`` by :func:`lpsrepro.analysis.impedance.membrane_asr` (R1 of
+        :func:`~lpsrepro.analysis.impedance.blocking_film_intercept` × the disc of
+        :func:`lpsrepro.models.impedance.disc_area_cm2`); ``membrane_conductivity`` by
+        :func:`lpsrepro.analysis.impedance.conductivity_s_per_cm` (σ = L / ASR). The files each is computed
+        from: :attr:`Params.FILES_OF`; the ledger inputs: :attr:`Params.LEDGER`; rounding, unit and the
+        comparison with the paper: :func:`lpsrepro.claims.record` and :func:`lpsrepro.claims.claims_document`.
+        """
         gate = self.intercept.quality
         failed = "" if gate.passed else gate.reason()
         quality = tuple(sorted(gate.figures().items()))
@@ -247,12 +238,12 @@ class Result:
     # ----------------------------------------------------------------------- printed summaries
     def thickness_text(self) -> str:
         if self.film is None:
-            return f"film thickness given as a parameter: {format_uncertain(self.thickness_nm, self.thickness_std_nm)} nm"
+            return f"film thickness given as a parameter: {format_number(self.thickness_nm, self.thickness_std_nm)} nm"
         f, image = self.film, self.image
         return (f"{_name(image.attrs.get('source_file', 'image'))}: {image.sizes['x']} x {image.sizes['y']} px, "
                 f"{image.attrs['pixel_size_nm']:g} nm/px (scale from {image.attrs['scale_from']}); "
                 f"provenance: {image.attrs.get('provenance', 'not stated')}\n"
-                f"film thickness: {format_uncertain(f.mean_nm, f.uncertainty_nm)} nm (variation along the film "
+                f"film thickness: {format_number(f.mean_nm, f.uncertainty_nm)} nm (variation along the film "
                 f"{f.std_nm:.0f} nm; edges found in {f.columns_used}/{f.columns_total} columns)")
 
     def fit_text(self) -> str:
@@ -261,7 +252,7 @@ class Result:
                  f"{fit.frequency_hz.max():.3g} Hz to {fit.frequency_hz.min():.3g} Hz; "
                  f"provenance: {self.spectrum.attrs.get('provenance', 'not stated')}",
                  f"circuit {fit.circuit} (choice '{self.intercept.circuit_choice}'):"]
-        lines += [f"  {n:7s} = {format_uncertain(v, s)} {u}" for n, u, v, s in zip(fit.names, fit.units, fit.values, fit.std)]
+        lines += [f"  {n:7s} = {format_number(v, s)} {u}" for n, u, v, s in zip(fit.names, fit.units, fit.values, fit.std)]
         lines.append(f"residuals: rms {100 * gate.residual_rms:.2f} %, largest {100 * gate.residual_max:.2f} % of |Z| "
                      f"(gate: rms ≤ {100 * gate.rms_limit:.1f} %, from the analyser's accuracy)")
         lines.append("quality gate: passed" if gate.passed else f"quality gate FAILED: {gate.reason()}")
@@ -269,11 +260,11 @@ class Result:
 
     def cross_check_text(self) -> str:
         r = self.intercept
-        lines = [f"intercept from the circuit fit: {format_uncertain(r.resistance_ohm, r.resistance_std_ohm)} ohm"]
+        lines = [f"intercept from the circuit fit: {format_number(r.resistance_ohm, r.resistance_std_ohm)} ohm"]
         if self.line is not None:
             ln = self.line
             lines.append(f"intercept from the line ({ln.n_points} points, {ln.frequency_band_hz[0]:.3g}-"
-                         f"{ln.frequency_band_hz[1]:.3g} Hz): {format_uncertain(ln.resistance_ohm, ln.resistance_std_ohm)}"
+                         f"{ln.frequency_band_hz[1]:.3g} Hz): {format_number(ln.resistance_ohm, ln.resistance_std_ohm)}"
                          f" ohm, line at {ln.angle_deg:.1f} deg")
         else:
             lines.append(f"line cross-check not made: {self.line_problem}")
@@ -281,7 +272,7 @@ class Result:
                      f"({_percent(self.naive.resistance_ohm, r.resistance_ohm)}), rms residual "
                      f"{100 * self.naive.quality.residual_rms:.1f} %")
         alt = self.alternative
-        lines.append(f"other film circuit {alt.fit.circuit}: {format_uncertain(alt.resistance_ohm, alt.resistance_std_ohm)}"
+        lines.append(f"other film circuit {alt.fit.circuit}: {format_number(alt.resistance_ohm, alt.resistance_std_ohm)}"
                      f" ohm ({_percent(alt.resistance_ohm, r.resistance_ohm)}), rms residual "
                      f"{100 * alt.quality.residual_rms:.2f} %, gate {'passed' if alt.quality.passed else 'failed'}")
         if math.isfinite(r.capacitance_f):
@@ -291,16 +282,16 @@ class Result:
 
     def asr_text(self) -> str:
         a = self.asr
-        lines = [f"electrode area: {format_uncertain(a.area_cm2, a.area_std_cm2)} cm2 (disk of "
+        lines = [f"electrode area: {format_number(a.area_cm2, a.area_std_cm2)} cm2 (disk of "
                  f"{self.params.electrode_diameter_mm:g} ± {self.params.electrode_diameter_uncertainty_mm:g} mm)",
-                 f"ASR (intercept x area) = {format_uncertain(a.asr_ohm_cm2, a.asr_std_ohm_cm2)} ohm cm2 "
+                 f"ASR (intercept x area) = {format_number(a.asr_ohm_cm2, a.asr_std_ohm_cm2)} ohm cm2 "
                  f"(fit {a.asr_fit_std_ohm_cm2:.1g}, area {a.asr_area_std_ohm_cm2:.1g})",
                  f"Au lead: {self.lead_resistance_ohm:.2g} ± {self.lead_resistance_std_ohm:.2g} ohm = "
                  f"{a.lead_asr_ohm_cm2:.2g} ohm cm2 of the intercept",
-                 f"film ASR without the lead = {format_uncertain(a.film_asr_ohm_cm2, a.film_asr_std_ohm_cm2)} ohm cm2",
-                 f"sigma >= {format_uncertain(self.conductivity_s_per_cm, self.conductivity_std_s_per_cm)} S/cm "
+                 f"film ASR without the lead = {format_number(a.film_asr_ohm_cm2, a.film_asr_std_ohm_cm2)} ohm cm2",
+                 f"sigma >= {format_number(self.conductivity_s_per_cm, self.conductivity_std_s_per_cm)} S/cm "
                  f"(L = {self.thickness_nm:.0f} nm; lead-corrected "
-                 f"{format_uncertain(self.film_conductivity_s_per_cm, self.film_conductivity_std_s_per_cm)} S/cm)"]
+                 f"{format_number(self.film_conductivity_s_per_cm, self.film_conductivity_std_s_per_cm)} S/cm)"]
         if not self.passed:
             lines.append("NOT compared with the paper: the fit failed its quality gate")
         return "\n".join(lines)

@@ -35,6 +35,7 @@ from lpsrepro.models import effective_medium, kinetics, nucleation
 from lpsrepro.paths import RAW
 from lpsrepro.sections import Number, SectionParams
 from lpsrepro.sections import membrane as membrane_section
+from lpsrepro.units import field_units, format_duration
 
 #: The SEM samples: key → (label, paper panel, which minimum diameter and bin width apply).
 SAMPLES = {"li2s": ("nano-Li2S (LiEt3BH + S)", "Fig. 1e", "li2s"),
@@ -171,6 +172,15 @@ class Params(SectionParams):
               "membrane_electrode_diameter_uncertainty_mm": "membrane.electrode_diameter_uncertainty",
               "membrane_gold_resistivity_ohm_m": "membrane.gold_resistivity",
               "membrane_gold_thickness_nm": "membrane.gold_thickness", "membrane_lead_squares": "membrane.lead_squares"}
+    #: claim id → the file parameters its number is computed from (see :mod:`lpsrepro.sections`)
+    FILES_OF = {"li2s_nano_size_mean": ("li2s_image_file",), "li2s_nano_size_sd": ("li2s_image_file",),
+                "lps_precursor_size_mean": ("lps_image_file",), "lps_precursor_size_sd": ("lps_image_file",),
+                "pellet_conductivity_250C": ("pellet_250c_file",), "pellet_conductivity_300C": ("pellet_300c_file",),
+                "pellet_conductivity_naph": ("pellet_naph_file",),
+                "membrane_over_pellet_conductivity": ("membrane_eis_file", "membrane_cross_section_file",
+                                                      "pellet_250c_file"),
+                "membrane_over_pellet_conductivity_dense": ("membrane_eis_file", "membrane_cross_section_file",
+                                                            "pellet_250c_file")}
     #: fields the slow, ledger-independent part (:func:`prepare`: SEM segmentation and size fits, the
     #: pellets' circuit fits) depends on; every other field (the precipitation model's inputs, the
     #: sizing gate, the pellet geometry, the membrane) is applied by :func:`run` on a prepared result
@@ -180,18 +190,8 @@ class Params(SectionParams):
                                "pellet_250c_instrument", "pellet_300c_instrument", "pellet_naph_instrument",
                                "pellet_250c_spectrum", "pellet_300c_spectrum", "pellet_naph_spectrum",
                                "eis_allow_incomplete"})
-    #: the unit each ledger-fed field is converted to (its name's suffix)
-    _UNITS = {"solubility_mol_per_m3": "mol/m**3", "diffusion_m2_per_s": "m**2/s", "surface_rate_m_per_s": "m/s",
-              "temperature_k": "K", "li2s_precursor_mol_per_m3": "mol/m**3", "li2s_molar_volume_m3_per_mol": "m**3/mol",
-              "li2s_surface_energy_j_per_m2": "J/m**2", "li2s_aging_time_s": "s",
-              "lps_precursor_mol_per_m3": "mol/m**3", "lps_molar_volume_m3_per_mol": "m**3/mol",
-              "lps_surface_energy_j_per_m2": "J/m**2", "dual_aging_min": "min", "conventional_aging_h": "h",
-              "li2s_recession_rate_nm_per_min": "nm/min", "commercial_li2s_median_nm": "nm", "commercial_li2s_gsd": "",
-              "pellet_mass_mg": "mg", "pellet_diameter_mm": "mm", "pellet_density_g_per_cm3": "g/cm**3",
-              "pellet_porosity": "", "membrane_electrode_diameter_mm": "mm", "sem_scale_uncertainty": "",
-              "pellet_porosity_uncertainty": "", "membrane_porosity": "", "bruggeman_exponent": "",
-              "membrane_electrode_diameter_uncertainty_mm": "mm", "membrane_gold_resistivity_ohm_m": "ohm*m",
-              "membrane_gold_thickness_nm": "nm", "membrane_lead_squares": ""}
+    #: the unit each ledger-fed field is converted to: its name's suffix (:func:`lpsrepro.units.field_unit`)
+    _UNITS = field_units(LEDGER)
     #: ledger-fed fields that may be 0 (checked by their own ranges in ``__post_init__``)
     _MAY_BE_ZERO = frozenset({"pellet_porosity", "sem_scale_uncertainty", "pellet_porosity_uncertainty",
                               "membrane_porosity", "membrane_electrode_diameter_uncertainty_mm"})
@@ -621,7 +621,7 @@ def route_study(p: Params, li2s: particles.NormalFit, lps: particles.NormalFit,
         supplies[route] = nucleation.SupplyHistory(60.0 * t_min, x)
     half_time = {route: sup.time_to_fraction_s(0.5) for route, sup in supplies.items()}
     aging = {"dual": 60.0 * p.dual_aging_min, "conventional": 3600.0 * p.conventional_aging_h}
-    aging_label = {route: (f"{t / 60:g} min" if t < 7200 else f"{t / 3600:g} h") for route, t in aging.items()}
+    aging_label = {route: format_duration(t) for route, t in aging.items()}
     prefactor_fit = nucleation.fit_prefactor(lps.mean_nm, lps_model.parameters.with_(aging_time_s=aging["dual"]),
                                              supply=supplies["dual"])
     p_route = prefactor_fit.parameters

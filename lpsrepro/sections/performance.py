@@ -24,6 +24,7 @@ part's numbers ``failed_quality`` with the reason in the user's words, and the o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -36,17 +37,18 @@ from lpsrepro.errors import InputFileError, ParameterError
 from lpsrepro.models import cells, energy, li_au
 from lpsrepro.models.galvanostatic import ohmic_drop_v
 from lpsrepro.sections import Number, SectionParams
+from lpsrepro.units import field_unit, format_number
 
-#: Fields of :class:`energy.LiSStack` and their ledger keys (units as the field names say).
+#: Fields of :class:`energy.LiSStack` and their ledger keys (units as the field names say: :func:`field_unit`).
 STACK_LEDGER = {
-    "sulfur_fraction": ("energy.sulfur_fraction", "dimensionless"),
-    "sulfur_utilisation": ("energy.sulfur_utilisation", "dimensionless"),
-    "average_voltage_v": ("energy.average_voltage", "V"),
-    "lithium_excess": ("energy.lithium_excess", "dimensionless"),
-    "electrolyte_density_g_cm3": ("energy.electrolyte_density", "g/cm**3"),
-    "cathode_collector_mg_cm2": ("energy.cathode_collector_mass", "mg/cm**2"),
-    "anode_collector_mg_cm2": ("energy.anode_collector_mass", "mg/cm**2"),
-    "packaging_fraction": ("energy.packaging_fraction", "dimensionless"),
+    "sulfur_fraction": "energy.sulfur_fraction",
+    "sulfur_utilisation": "energy.sulfur_utilisation",
+    "average_voltage_v": "energy.average_voltage",
+    "lithium_excess": "energy.lithium_excess",
+    "electrolyte_density_g_cm3": "energy.electrolyte_density",
+    "cathode_collector_mg_cm2": "energy.cathode_collector_mass",
+    "anode_collector_mg_cm2": "energy.anode_collector_mass",
+    "packaging_fraction": "energy.packaging_fraction",
 }
 
 #: A 6-µm Cu foil, mg/cm² (8.96 g/cm³, CRC Handbook), for the collector bookkeeping of Tab. S2.
@@ -57,7 +59,7 @@ def stack_from_ledger(**overrides) -> energy.LiSStack:
     """The Li–S stack with every input from ``data/paper/assumptions.yaml`` (``energy.*``)."""
     from lpsrepro import ledger
 
-    values = {name: ledger.value(key, unit) for name, (key, unit) in STACK_LEDGER.items()}
+    values = {name: ledger.value(key, field_unit(name)) for name, key in STACK_LEDGER.items()}
     values.update(overrides)
     return energy.LiSStack(**values)
 
@@ -68,10 +70,10 @@ def stack_ranges() -> dict[str, tuple[float, float]]:
     from lpsrepro.units import convert
 
     out = {}
-    for name, (key, unit) in STACK_LEDGER.items():
+    for name, key in STACK_LEDGER.items():
         entry = ledger.get(key)
         if entry.range:
-            out[name] = tuple(convert(float(v), entry.unit, unit, what=key) for v in entry.range)
+            out[name] = tuple(convert(float(v), entry.unit, field_unit(name), what=key) for v in entry.range)
     return out
 
 
@@ -132,16 +134,18 @@ class Params(SectionParams):
         "lfp_current_density_ua_cm2": "lfp.current_density", "lfp_first_resistance_ohm_cm2": "lfp.first_resistance",
         "target_wh_kg": "energy.target_specific_energy",
         "cathode_density_g_cm3": "energy.cathode_density", "collector_density_g_cm3": "energy.collector_density",
-        **{name: key for name, (key, _unit) in STACK_LEDGER.items()},
+        **STACK_LEDGER,
     }
-    _UNITS: ClassVar[dict[str, str]] = {
-        "plating_area_cm2": "cm**2", "au_thickness_nm": "nm", "plating_current_density_ua_cm2": "uA/cm**2",
-        "plating_stack_resistance_ohm_cm2": "ohm*cm**2", "dft_volume_scale": "dimensionless",
-        "lfp_area_cm2": "cm**2", "lfp_loading_mg_cm2": "mg/cm**2", "preplated_uah_cm2": "uA*h/cm**2",
-        "lfp_voltage_noise_v": "V", "cycles_to_passivate": "dimensionless", "formation_loss_fraction": "dimensionless",
-        "lfp_current_density_ua_cm2": "uA/cm**2", "lfp_first_resistance_ohm_cm2": "ohm*cm**2",
-        "target_wh_kg": "W*h/kg", "cathode_density_g_cm3": "g/cm**3",
-        "collector_density_g_cm3": "g/cm**3", **{name: unit for name, (_key, unit) in STACK_LEDGER.items()},
+    #: claim id → the file parameters its number is computed from (see :mod:`lpsrepro.sections`)
+    FILES_OF: ClassVar[dict[str, tuple]] = {
+        "membrane_thickness_range": (), "thickness_reduction_factor": ("membranes_file",),
+        "densifying_pressure_this_work": (), "li_s_loading_400whkg_1um": (), "li_s_loading_400whkg_30um": (),
+        **{cid: ("plating_file",) for cid in ("li2au_plateau_voltage", "li3au_plateau_voltage", "li3au_plateau_start",
+                                              "li3au_plateau_end", "li_plating_capacity",
+                                              "au_layer_thickness_after_plating")},
+        **{cid: ("lfp_file",) for cid in ("lfp_discharge_plateau_high", "lfp_discharge_plateau_low",
+                                          "lfp_initial_discharge_capacity", "lfp_discharge_capacity_cycle20",
+                                          "lfp_initial_coulombic_efficiency", "lfp_coulombic_efficiency_cycle20")},
     }
 
     @classmethod
@@ -149,7 +153,7 @@ class Params(SectionParams):
         """Defaults: the bundled data files and the ledger's values."""
         from lpsrepro import ledger
 
-        values: dict[str, Any] = {name: ledger.value(key, cls._UNITS[name]) for name, key in cls.LEDGER.items()}
+        values: dict[str, Any] = {name: ledger.value(key, field_unit(name)) for name, key in cls.LEDGER.items()}
         scale = ledger.get("plating.dft_volume_scale")
         values["dft_volume_scale_range"] = tuple(float(v) for v in (scale.range or (scale.value, scale.value)))
         values["stack_ranges"] = tuple((name, lo, hi) for name, (lo, hi) in stack_ranges().items())
@@ -175,7 +179,7 @@ class Params(SectionParams):
         for name in ("plating_area_cm2", "au_thickness_nm", "plating_current_density_ua_cm2", "lfp_area_cm2",
                      "lfp_loading_mg_cm2", "preplated_uah_cm2", "target_wh_kg", "cathode_density_g_cm3",
                      "collector_density_g_cm3"):
-            checks.positive(name, getattr(self, name), self._UNITS[name].replace("**", ""), 1)
+            checks.positive(name, getattr(self, name), field_unit(name).replace("**", ""), 1)
         if not self.membrane_thicknesses_um or not all(t > 0 for t in self.membrane_thicknesses_um):
             raise ParameterError("membrane_thicknesses_um", self.membrane_thicknesses_um,
                                  "a list of positive thicknesses in um, such as [1.0, 30.0]")
@@ -660,15 +664,9 @@ def record_predictions(result: PerformanceResult, *claim_ids: str) -> None:
 
 
 # --------------------------------------------------------------------------- printed summaries
-def _g(value: float, digits: int = 2) -> str:
-    """A number to ``digits`` significant digits in plain notation (700, 1.9, 0.12); ``-`` unknown, ∞ spelled out."""
-    if value is None or np.isnan(value):
-        return "-"
-    if np.isinf(value):
-        return "not reached"
-    rounded = float(f"{value:.{digits}g}")
-    decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(rounded))))) if rounded else 0
-    return f"{rounded:.{decimals}f}"
+#: Numbers of the printed summaries and tables: two significant digits in plain notation (700, 1.9,
+#: 0.12), ``-`` unknown, ∞ spelled out (:func:`lpsrepro.units.format_number`).
+_g = partial(format_number, digits=2, notation="plain", missing="-", infinite="not reached")
 
 
 def membranes_summary(m: MembraneResult) -> str:

@@ -48,7 +48,7 @@ from lpsrepro.io.raman import read_raman_spectrum
 from lpsrepro.io.xrd import read_xrd_pattern
 from lpsrepro.models import kinetics, raman as raman_model, xrd
 from lpsrepro.sections import Number, SectionParams
-from lpsrepro.units import convert
+from lpsrepro.units import convert, field_unit, format_duration, format_number
 
 RAW = paths.DATA / "raw"
 #: Starting Scherrer sizes (nm) of the phases other than Li2S in the whole-pattern fits; the fit
@@ -141,10 +141,18 @@ class Params(SectionParams):
               "commercial_li2s_gsd": "kinetics.commercial_li2s_gsd",
               "nano_li2s_relative_sd": "kinetics.nano_li2s_relative_sd",
               "target_conversion": "kinetics.completion_conversion"}
-    #: The unit ``from_ledger`` converts each ledger value to ("" for a pure number); a sweep reads it.
-    _UNITS = {"caglioti_u_deg2": "degree**2", "caglioti_v_deg2": "degree**2", "caglioti_w_deg2": "degree**2",
-              "raman_instrument_fwhm_per_cm": "1/cm", "commercial_li2s_median_nm": "nm", "commercial_li2s_gsd": "",
-              "nano_li2s_relative_sd": "", "target_conversion": ""}
+    #: claim id → the file parameters its number is computed from (see :mod:`lpsrepro.sections`)
+    FILES_OF = {"dual_route_completion_time": ("conventional_xrd_files", "nano_li2s_xrd_file"),
+                "li2s_nano_size_from_xrd": ("nano_li2s_xrd_file",),
+                "li2s_observed_dual_50min": ("dual_xrd_files[0]",),
+                "li2s_observed_conventional_72h": ("conventional_xrd_files[-1]",),
+                "li4p2s6_observed_conventional": ("conventional_xrd_files[-1]",),
+                "li4p2s6_observed_dual": ("dual_xrd_files[0]",),
+                "li2s_observed_nanoLi2S_P2S5_65min": ("nano_p2s5_xrd_file",),
+                "raman_ps4_band": ("dual_raman_files[0]",),
+                "raman_p2s6_band": ("conventional_raman_files",),
+                "raman_310_band": ("conventional_raman_files",),
+                "raman_460_480_band": ("conventional_raman_files",)}
     #: The fields :func:`prepare` depends on (files, scan choices, analysis settings, the instrument
     #: functions the fits use); the kinetic assumptions are not among them, so a sweep over those runs
     #: :func:`run` with ``prepared=`` (see :mod:`lpsrepro.sections`).
@@ -183,16 +191,9 @@ class Params(SectionParams):
             conventional_raman_files=tuple(str(RAW / f"raman_conventional_{t:04.0f}min.txt") for t in conv_times),
             nano_li2s_raman_file=str(RAW / "raman_nano_li2s.txt"),
             commercial_li2s_raman_file=str(RAW / "raman_commercial_li2s.txt"),
-            caglioti_u_deg2=ledger.value("xrd.caglioti_u", "degree**2"),
-            caglioti_v_deg2=ledger.value("xrd.caglioti_v", "degree**2"),
-            caglioti_w_deg2=ledger.value("xrd.caglioti_w", "degree**2"),
-            raman_instrument_fwhm_per_cm=ledger.value("raman.instrument_fwhm", "1/cm"),
-            commercial_li2s_median_nm=ledger.value("kinetics.commercial_li2s_median", "nm"),
-            commercial_li2s_median_low_nm=convert(float(low), unit, "nm"),
-            commercial_li2s_median_high_nm=convert(float(high), unit, "nm"),
-            commercial_li2s_gsd=ledger.value("kinetics.commercial_li2s_gsd", ""),
-            nano_li2s_relative_sd=ledger.value("kinetics.nano_li2s_relative_sd", ""),
-            target_conversion=ledger.value("kinetics.completion_conversion", ""),
+            commercial_li2s_median_low_nm=convert(float(low), unit, field_unit("commercial_li2s_median_low_nm")),
+            commercial_li2s_median_high_nm=convert(float(high), unit, field_unit("commercial_li2s_median_high_nm")),
+            **{name: ledger.value(key, field_unit(name)) for name, key in cls.LEDGER.items()},
         )
 
     def check(self) -> None:
@@ -335,14 +336,6 @@ def observed(sample: XRDSample, phase: str, what: str) -> Number:
                   quality=tuple(sample.gate.quality().items()))
 
 
-def time_label(t_min: float) -> str:
-    """A reaction time as the paper writes it: "50 min", "2 h 20 min", "72 h"."""
-    t = float(t_min)
-    if t >= 120 and t % 60 == 0:
-        return f"{t / 60:.0f} h"
-    return f"{t // 60:.0f} h {t % 60:.0f} min" if t > 60 else f"{t:.0f} min"
-
-
 def pooled_band(fits: list[ram.RamanFit], name: str) -> tuple[float, float, int]:
     """Inverse-variance mean centre (1/cm), its standard error and the number of spectra where the band is present."""
     vals = [(f.bands[name].center_per_cm, f.bands[name].center_std_per_cm) for f in fits
@@ -457,14 +450,13 @@ class Result:
         """Every number §3.1 records: {claim id: Number}."""
         out: dict[str, Number] = {}
         first_dual, last_conv = self.dual[0], self.conventional[-1]
-        out["li2s_observed_dual_50min"] = observed(first_dual, "Li2S", f"{time_label(first_dual.time_min)} dual-route")
-        out["li2s_observed_conventional_72h"] = observed(last_conv, "Li2S",
-                                                         f"{time_label(last_conv.time_min)} conventional")
+        dual_what = f"{format_duration(60 * first_dual.time_min)} dual-route"
+        conv_what = f"{format_duration(60 * last_conv.time_min)} conventional"
+        out["li2s_observed_dual_50min"] = observed(first_dual, "Li2S", dual_what)
+        out["li2s_observed_conventional_72h"] = observed(last_conv, "Li2S", conv_what)
         if "Li4P2S6" in self.params.phases:
-            out["li4p2s6_observed_dual"] = observed(first_dual, "Li4P2S6",
-                                                    f"{time_label(first_dual.time_min)} dual-route")
-            out["li4p2s6_observed_conventional"] = observed(last_conv, "Li4P2S6",
-                                                            f"{time_label(last_conv.time_min)} conventional")
+            out["li4p2s6_observed_dual"] = observed(first_dual, "Li4P2S6", dual_what)
+            out["li4p2s6_observed_conventional"] = observed(last_conv, "Li4P2S6", conv_what)
         out["li2s_observed_nanoLi2S_P2S5_65min"] = observed(self.s6, "Li2S", "Fig. S6")
         n = self.nano
         out["li2s_nano_size_from_xrd"] = Number(
@@ -474,11 +466,14 @@ class Result:
             failed_quality=n.problem, quality=tuple(n.sample.gate.quality().items()) if n.sample.gate else ())
         k = self.kinetics
         lo, hi = k.size_range_min
-        others = ", ".join(f"{m} {_sig(t)} min" for m, t in k.mechanism_times_min.items() if m != k.best)
+        others = ", ".join(f"{m} {format_number(t, trim=True)} min"
+                           for m, t in k.mechanism_times_min.items() if m != k.best)
         note = (f"time to {100 * self.params.target_conversion:.0f} % conversion of the measured nano-Li2S, "
                 f"{k.best} mechanism (preferred by AICc) fitted to the conventional series; "
-                f"{_sig(lo)}–{_sig(hi)} min over the ledger range of the commercial Li2S size; other mechanisms: {others}")
-        quality = (("size_range_low_min", float(_sig(lo))), ("size_range_high_min", float(_sig(hi))),
+                f"{format_number(lo, trim=True)}–{format_number(hi, trim=True)} min over the ledger range of the "
+                f"commercial Li2S size; other mechanisms: {others}")
+        quality = (("size_range_low_min", float(format_number(lo, trim=True))),
+                   ("size_range_high_min", float(format_number(hi, trim=True))),
                    *((f"delta_aicc_{m}", round(d, 1)) for m, (d, _) in k.ranking.items()))
         out["dual_route_completion_time"] = Number(k.completion_min, "min", k.completion_std_min, note=note,
                                                    failed_quality=k.problem or self.nano.problem,
@@ -495,7 +490,7 @@ class Result:
             b = first.fit.bands["PS4"]
             out["raman_ps4_band"] = Number(
                 b.center_per_cm, "1/cm", b.center_std_per_cm,
-                note=f"Voigt band fit, {time_label(first.time_min)} dual-route spectrum",
+                note=f"Voigt band fit, {format_duration(60 * first.time_min)} dual-route spectrum",
                 failed_quality="" if b.present else
                 f"{Path(first.file).name}: no PS4 band near 420 1/cm above the noise (area "
                 f"{b.area / b.area_std if b.area_std > 0 else 0:.1f} standard errors)")
@@ -515,12 +510,12 @@ class Result:
         (Fig. 1g: first dual, last conventional), ``"S2b"`` (last dual), ``"S6"``, ``"S8"``. Samples
         that could not be read are left out (they are listed by :meth:`problems`).
         """
-        labelled = {"dual": [(time_label(s.time_min), s) for s in self.dual],
-                    "conventional": [(time_label(s.time_min), s) for s in self.conventional],
-                    "dual vs conventional": [(f"dual, {time_label(self.dual[0].time_min)}", self.dual[0]),
-                                             (f"conventional, {time_label(self.conventional[-1].time_min)}",
+        labelled = {"dual": [(format_duration(60 * s.time_min), s) for s in self.dual],
+                    "conventional": [(format_duration(60 * s.time_min), s) for s in self.conventional],
+                    "dual vs conventional": [(f"dual, {format_duration(60 * self.dual[0].time_min)}", self.dual[0]),
+                                             (f"conventional, {format_duration(60 * self.conventional[-1].time_min)}",
                                               self.conventional[-1])],
-                    "S2b": [(f"dual, {time_label(self.dual[-1].time_min)}, 250 °C", self.dual[-1])],
+                    "S2b": [(f"dual, {format_duration(60 * self.dual[-1].time_min)}, 250 °C", self.dual[-1])],
                     "S6": [("nano-Li$_2$S + P$_2$S$_5$, 65 min", self.s6)],
                     "S8": [("Li-naphthalene nano-Li$_2$S", self.s8)]}[which]
         kept = [(label, s) for label, s in labelled if s.pattern is not None]
@@ -548,7 +543,7 @@ class Result:
         """Keyword arguments of :func:`lpsrepro.plots.reaction_kinetics.fig_raman_stack` (``"dual"`` or ``"conventional"``)."""
         samples = {"dual": self.dual_raman, "conventional": self.conventional_raman}[which]
         kept = [r for r in samples if r.fit is not None]
-        return {"spectra": [(time_label(r.time_min), r.spectrum) for r in kept], "fits": [r.fit for r in kept]}
+        return {"spectra": [(format_duration(60 * r.time_min), r.spectrum) for r in kept], "fits": [r.fit for r in kept]}
 
     def explore_start(self) -> dict:
         """Starting values of the Explore sliders: measured size and fitted rate, or plain defaults when missing."""
@@ -571,8 +566,8 @@ class Result:
         if n.problem:
             rows.append(f"no nano-Li2S size: {n.problem}")
         else:
-            rows.append(f"<L>v = {_pm(n.column_nm, n.column_std_nm)} nm over {sum(l.found for l in n.lines)} "
-                        f"lines -> mean sphere diameter {_pm(n.diameter_nm, n.diameter_std_nm)} nm "
+            rows.append(f"<L>v = {format_number(n.column_nm, n.column_std_nm, digits=1)} nm over {sum(l.found for l in n.lines)} "
+                        f"lines -> mean sphere diameter {format_number(n.diameter_nm, n.diameter_std_nm, digits=1)} nm "
                         f"(relative spread {self.params.nano_li2s_relative_sd:.2f})")
         for label, r in (("nano", n.raman_nano), ("commercial", n.raman_commercial)):
             if r.fit is None:
@@ -587,12 +582,12 @@ class Result:
         rows = []
         for route, samples in (("dual", self.dual), ("conventional", self.conventional)):
             for s in samples:
-                rows.append(f"{route}, t = {time_label(s.time_min)}: " + _sample_text(s))
+                rows.append(f"{route}, t = {format_duration(60 * s.time_min)}: " + _sample_text(s))
         return "\n".join(rows)
 
     def kinetics_report(self) -> str:
         k = self.kinetics
-        rows = [f"  conventional {time_label(t):>10s}: X = {100 * c.value:5.1f} ± {100 * c.std:.1f} % (from Li2S); "
+        rows = [f"  conventional {format_duration(60 * t):>10s}: X = {100 * c.value:5.1f} ± {100 * c.std:.1f} % (from Li2S); "
                 f"{100 * d.value:5.1f} ± {100 * d.std:.1f} % (from Li4P2S6)"
                 for t, c, d in zip(k.times_min, k.conversions, k.check_conversions)]
         for f in k.fits:
@@ -604,13 +599,13 @@ class Result:
             return "\n".join(rows)
         lo, hi = k.size_range_min
         rows.append(f"preferred mechanism: {k.best}; time to {100 * self.params.target_conversion:.0f} % conversion "
-                    f"of the dual route {_pm(k.completion_min, k.completion_std_min)} min "
-                    f"({_sig(lo)}–{_sig(hi)} min for commercial Li2S of "
-                    f"{_sig(self.params.commercial_li2s_median_low_nm / 1000)}–"
-                    f"{_sig(self.params.commercial_li2s_median_high_nm / 1000)} um)")
+                    f"of the dual route {format_number(k.completion_min, k.completion_std_min, digits=1)} min "
+                    f"({format_number(lo, trim=True)}–{format_number(hi, trim=True)} min for commercial Li2S of "
+                    f"{format_number(self.params.commercial_li2s_median_low_nm / 1000, trim=True)}–"
+                    f"{format_number(self.params.commercial_li2s_median_high_nm / 1000, trim=True)} um)")
         rows.append("other mechanisms, same data: " + ", ".join(
-            f"{m} {_sig(t)} min" for m, t in k.mechanism_times_min.items() if m != k.best))
-        rows.append(f"model conversion of the dual route at {time_label(self.dual[0].time_min)}: "
+            f"{m} {format_number(t, trim=True)} min" for m, t in k.mechanism_times_min.items() if m != k.best))
+        rows.append(f"model conversion of the dual route at {format_duration(60 * self.dual[0].time_min)}: "
                     f"{100 * k.dual_model_conversion:.2f} %")
         return "\n".join(rows)
 
@@ -622,27 +617,14 @@ class Result:
         for route, samples in (("dual", self.dual_raman), ("conventional", self.conventional_raman)):
             for r in samples:
                 if r.fit is None:
-                    rows.append(f"  {route:12s} {time_label(r.time_min):>10s}: skipped, {r.error}")
+                    rows.append(f"  {route:12s} {format_duration(60 * r.time_min):>10s}: skipped, {r.error}")
                     continue
                 found = ", ".join(f"{n} {b.center_per_cm:.0f}" for n, b in r.fit.bands.items() if b.present)
-                rows.append(f"  {route:12s} {time_label(r.time_min):>10s}: present {found}")
+                rows.append(f"  {route:12s} {format_duration(60 * r.time_min):>10s}: present {found}")
         for name, (c, s, n) in self.pooled.items():
             rows.append(f"{name:5s}: {c:.1f} ± {s:.1f} 1/cm from {n} conventional spectra" if n else
                         f"{name:5s}: present in none of the conventional spectra")
         return "\n".join(rows)
-
-
-def _sig(value: float, digits: int = 2) -> str:
-    """``value`` to ``digits`` significant digits, without an exponent for ordinary sizes (150, 0.021)."""
-    return f"{float(f'{value:.{digits}g}'):g}" if np.isfinite(value) else "nan"
-
-
-def _pm(value: float, std: float) -> str:
-    """``value ± std`` with the digits the uncertainty supports (std to one significant digit)."""
-    if not (np.isfinite(std) and std > 0):
-        return _sig(value, 3)
-    decimals = max(0, -int(np.floor(np.log10(std))))
-    return f"{value:.{decimals}f} ± {std:.{decimals}f}"
 
 
 def reference_lines_report(p: Params) -> str:

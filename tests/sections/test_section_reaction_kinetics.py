@@ -78,11 +78,6 @@ def test_params_from_ledger_checks_and_pickles():
         p.replace(phases=["beta-Li3PS4"])
 
 
-def test_time_labels_and_pooling():
-    assert [sk.time_label(t) for t in (50, 140, 4320)] == ["50 min", "2 h 20 min", "72 h"]
-    assert sk._pm(10.2797, 0.34) == "10.3 ± 0.3" and sk._sig(152.3) == "150" and sk._sig(0.02134) == "0.021"
-
-
 def test_explore_fast_path_is_the_models_and_every_step_changes_it():
     basis = sk.ExploreBasis(np.arange(10.0, 60.0, 0.02), {"beta-Li3PS4": np.zeros(2500), "Li4P2S6": np.zeros(2500)},
                             (0.004, -0.002, 0.0025), {"beta-Li3PS4": 180.06, "Li2S": 45.95, "Li4P2S6": 282.1},
