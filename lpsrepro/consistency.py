@@ -215,7 +215,7 @@ def energy_density_membrane_thickness() -> Check:
     caption_thick = FIG4B_CAPTION_THICKNESS_UM
     stack = stack_from_ledger()
     target = _ledger("energy.target_specific_energy", "W*h/kg")
-    ours = {L: float(em.loading_for_energy_mg_cm2(target, L, stack)) for L in sorted({thin, caption_thick, text_thick})}
+    ours = em.loadings_for_energy_mg_cm2(target, sorted({thin, caption_thick, text_thick}), stack)
     implied = {L: em.implied_lumped_constants(m1, thin, m2, L, target, stack.electrolyte_density_g_cm3)
                for L in sorted({caption_thick, text_thick})}
     computation = (f"Loading for {target:g} Wh/kg with the ledger's stack: " +

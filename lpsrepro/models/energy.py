@@ -168,6 +168,11 @@ def loading_for_energy_mg_cm2(target_wh_kg: float, membrane_thickness_um, stack:
         return np.where(denominator > 0, e * c / np.where(denominator > 0, denominator, 1.0), np.inf)
 
 
+def loadings_for_energy_mg_cm2(target_wh_kg: float, membrane_thicknesses_um, stack: LiSStack) -> dict[float, float]:
+    """:func:`loading_for_energy_mg_cm2` for each membrane thickness (µm): thickness → loading, mg/cm²."""
+    return {float(t): float(loading_for_energy_mg_cm2(target_wh_kg, t, stack)) for t in membrane_thicknesses_um}
+
+
 def sulfur_loading_mg_cm2(cathode_loading_mg_cm2, stack: LiSStack):
     """Sulfur per area in a composite cathode of the given loading, mg/cm²."""
     return np.asarray(cathode_loading_mg_cm2, dtype=float) * stack.sulfur_fraction

@@ -429,7 +429,7 @@ def run_energy(p: Params) -> EnergyResult:
     stack = p.stack()
     ranges = {name: (lo, hi) for name, lo, hi in p.stack_ranges}
     thicknesses = tuple(float(t) for t in p.membrane_thicknesses_um)
-    needed = {t: float(energy.loading_for_energy_mg_cm2(p.target_wh_kg, t, stack)) for t in thicknesses}
+    needed = energy.loadings_for_energy_mg_cm2(p.target_wh_kg, thicknesses, stack)
     dens = dict(cathode_density_g_cm3=p.cathode_density_g_cm3, collector_density_g_cm3=p.collector_density_g_cm3)
     band_by_input = {t: energy.loading_band_mg_cm2(p.target_wh_kg, t, stack, ranges) for t in thicknesses}
     band = {t: (min([needed[t]] + [v for pair in b.values() for v in pair]),
@@ -479,7 +479,7 @@ def collector_bookkeeping(stack: energy.LiSStack, target_wh_kg: float, thickness
         s = stack.with_values(**change)
         rows.append({"variant": label, "collectors_mg_cm2": s.cathode_collector_mg_cm2 + s.anode_collector_mg_cm2,
                      "packaging_fraction": s.packaging_fraction,
-                     **{t: float(energy.loading_for_energy_mg_cm2(target_wh_kg, t, s)) for t in thicknesses_um}})
+                     **energy.loadings_for_energy_mg_cm2(target_wh_kg, thicknesses_um, s)})
     return rows
 
 
@@ -838,7 +838,7 @@ def explore(result: PerformanceResult, model_inputs: dict[str, float]):
                               average_voltage_v=average_voltage_v, lithium_excess=lithium_excess)
         thicknesses = [1.0, float(thickness_um)]
         curves, _ = energy_curves(s, thicknesses, {}, points=120)
-        needed = {t: float(energy.loading_for_energy_mg_cm2(p.target_wh_kg, t, s)) for t in thicknesses}
+        needed = energy.loadings_for_energy_mg_cm2(p.target_wh_kg, thicknesses, s)
         plots.draw_energy_density(ax, curves, needed, p.target_wh_kg, s.energy_limit_wh_kg)
         return energy_status(needed, s, p.target_wh_kg)
 
