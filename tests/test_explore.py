@@ -153,3 +153,51 @@ def test_first_view_imports_leave_out_the_slow_scipy_modules():
             "print(sorted(m for m in ('scipy.stats', 'scipy.signal') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_voila_page_links_nothing_outside_the_server(tmp_path):
+    """Voilà's "lab" page links Font Awesome from cdn.jsdelivr.net (its own bundle already holds Font
+    Awesome 5 with the fonts); where a network drops packets the page waits for those loads until the TCP
+    timeout. The dashboard's template leaves them out: the served page names no other host, and the
+    template's static files (inherited from "lab") are served."""
+    import json
+    import os
+    import re
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    notebook = tmp_path / "page.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# page"]}],
+                                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    options = [o for o in explore.VOILA_OPTIONS if not o.startswith("--preheat_kernel")]
+    cmd = [sys.executable, "-m", "lpsrepro.explore", "--voila", str(notebook), f"--port={port}",
+           "--Voila.ip=127.0.0.1", "--no-browser", *options]
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    log = tmp_path / "voila.log"
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                html = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read().decode()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise AssertionError(f"Voilà stopped: {log.read_text()[-2000:]}") from None
+                assert time.monotonic() < deadline, "Voilà did not serve the page within 60 s"
+                time.sleep(0.25)
+        assert "<h1" in html and "page" in html
+        outside = re.findall(r'<(?:link|script)[^>]*(?:href|src)="((?:https?:)?//[^"]*)"', html)
+        assert outside == [], f"the page loads from other hosts: {outside}"
+        style = re.search(r'src="(/voila/templates/lpsrepro/static/voila-style\.js[^"]*)"', html)
+        assert style, "the template's own copy of Voilà's style bundle (with Font Awesome) is not linked"
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}{style.group(1)}", timeout=30).status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
