@@ -312,16 +312,25 @@ def serve(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = True,
     every section has one, Voilà starts at once: checking the entries' keys here would import every
     section (seconds), and the dashboard's kernel checks them anyway, recomputing a stale one.
     Voilà's standalone server has no root check, so nothing like ``--allow-root`` is needed in a
-    container; ``ip="0.0.0.0"`` serves beyond this machine.
+    container; ``ip="0.0.0.0"`` serves beyond this machine. A SIGTERM to this process (a container's
+    or a service manager's stop, ``benchmarks/explore.py``) is passed on to Voilà, which shuts its
+    kernels down; this process returns when Voilà has stopped.
     """
+    import signal
     import subprocess
     import sys
+    import threading
 
     if not cache_filled():
         prepare(progress=lambda message: print(message, file=sys.stderr))
     cmd = voila_command(port=port, ip=ip, open_browser=open_browser, extra_args=extra_args)
     print(f"Explore dashboard on http://{ip}:{port}/ (Ctrl-C stops it)", file=sys.stderr)
     proc = subprocess.Popen(cmd, cwd=paths.ROOT)
+    # SIGTERM's default action would end this process alone and leave Voilà and its kernels running
+    # (Ctrl-C reaches the whole process group, SIGTERM only this process): pass it on
+    forward = threading.current_thread() is threading.main_thread()
+    if forward:
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: proc.terminate())
     try:
         return proc.wait()
     except KeyboardInterrupt:           # Voilà got the same SIGINT: let it shut down, then one line
@@ -331,6 +340,9 @@ def serve(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = True,
             proc.kill()
         print("Explore dashboard stopped", file=sys.stderr)
         return 130
+    finally:
+        if forward:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 def main(argv=None) -> int:

@@ -201,3 +201,40 @@ def test_voila_page_links_nothing_outside_the_server(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_serve_passes_sigterm_on_to_voila(tmp_path, monkeypatch):
+    """A SIGTERM to ``python -m lpsrepro.explore --serve`` would end it alone and leave Voilà and its kernels
+    running (as benchmarks/explore.py's stop did): it is passed on to Voilà, and the handler is put back."""
+    import os
+    import signal
+    import subprocess
+
+    events = []
+
+    class FakeVoila:
+        def __init__(self, cmd, cwd=None):
+            pass
+
+        def terminate(self):
+            events.append("terminate")
+
+        def wait(self, timeout=None):
+            os.kill(os.getpid(), signal.SIGTERM)          # the stop arrives while serve waits for Voilà
+            events.append("waited")
+            return 0
+
+    for name in explore.SECTIONS:
+        (tmp_path / f"{name}-0123456789abcdef.pkl").write_bytes(b"")
+    monkeypatch.setattr(explore, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(subprocess, "Popen", FakeVoila)
+    def not_passed_on(signum, frame):                     # stands for the default action (ending pytest)
+        events.append("not passed on")
+
+    previous = signal.signal(signal.SIGTERM, not_passed_on)
+    try:
+        assert explore.serve(open_browser=False) == 0
+        assert events == ["terminate", "waited"]
+        assert signal.getsignal(signal.SIGTERM) is not_passed_on
+    finally:
+        signal.signal(signal.SIGTERM, previous)
