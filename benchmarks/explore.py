@@ -8,6 +8,11 @@ Prints, each measured from cold (a new process or kernel):
 2. ``kernel``: a new ipykernel until it answers (what Voilà starts per page view);
 3. inside that kernel, the dashboard cell step by step: imports, each section's cache load and its
    widget (the first draws), and the whole cell;
+3b. ``imports``: the dashboard cell once more in a fresh interpreter under ``python -X importtime``, and
+   the cumulative import time of the heavy libraries it pulls in (``-`` when the cell does not import one:
+   scipy.stats and scipy.signal are kept off the first view). ``-X importtime`` does not time modules
+   loaded through ``importlib.import_module`` (the sections; scipy's submodules reached as attributes,
+   ``from scipy import stats``): such a library is shown as ``imported``, without a time;
 4. ``page``: a headless chromium (Debian's, via Playwright) from the request of the page until every
    section's block and slider is shown — the number a reader waits for: first view requested as soon
    as the port answers (so ``serve`` + this is the time from ``make explore`` to a usable page), and a
@@ -54,6 +59,31 @@ for _name in explore.SECTIONS:
 _laps.append(("whole dashboard cell", _time.perf_counter() - _start))
 print("LAPS" + _json.dumps(_laps))
 """
+
+
+#: Libraries whose import time the ``imports`` step lists (the largest of a cold dashboard, and the two
+#: that only the analyses need).
+HEAVY_IMPORTS = ("ipywidgets", "xarray", "pandas", "scipy.optimize", "pint", "lpsrepro.units", "matplotlib.figure",
+                 "scipy.integrate", "scipy.stats", "scipy.signal")
+
+
+def import_times(names=HEAVY_IMPORTS) -> tuple[dict[str, float | str | None], float]:
+    """Cumulative import time (s) of each of ``names`` in the dashboard cell (``None``: not imported;
+    ``"imported"``: imported where ``-X importtime`` does not time it), and the cell's wall time, in a
+    fresh interpreter under ``-X importtime`` (which adds ~10 %)."""
+    import re
+
+    code = ("import time, sys\n_t = time.perf_counter()\nimport ipywidgets\nfrom lpsrepro import explore\n"
+            "explore.dashboard()\nprint(f'CELL {time.perf_counter() - _t}', file=sys.stderr)\n"
+            f"print('LOADED', *[m for m in {tuple(names)!r} if m in sys.modules], file=sys.stderr)")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    err = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=ROOT / "notebooks", env=env,
+                         capture_output=True, text=True, check=True).stderr
+    timed = {m.group(2).strip(): int(m.group(1)) / 1e6
+             for m in re.finditer(r"^import time:\s+\d+ \|\s+(\d+) \|(.*)$", err, flags=re.M)}
+    loaded = set(re.search(r"^LOADED(.*)$", err, flags=re.M).group(1).split())
+    cell = float(re.search(r"^CELL (\S+)", err, flags=re.M).group(1))
+    return {name: timed.get(name, "imported") if name in loaded else None for name in names}, cell
 
 
 def _free_port() -> int:
@@ -152,6 +182,11 @@ def main(argv=None) -> int:
     explore.prepare(progress=None)                     # the cache is filled once, not counted
     for name, seconds in kernel_laps():
         print(f"{name:<45} {seconds:6.2f} s")
+    imports, cell = import_times()
+    print(f"{'imports: dashboard cell under -X importtime':<45} {cell:6.2f} s")
+    for name, seconds in imports.items():
+        shown = "     -" if seconds is None else seconds if isinstance(seconds, str) else f"{seconds:6.2f} s"
+        print(f"    {'import ' + name:<41} {shown}")
     port = _free_port()
     seconds, proc = serve_seconds(port)
     print(f"{'serve: command until the port answers':<45} {seconds:6.2f} s")

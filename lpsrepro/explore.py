@@ -16,6 +16,19 @@ change of data, ledger or code therefore leads to a recomputation, never to stal
 The entries are pickles written by this module into the repository's own ``build/`` folder, and
 only read from there (a pickle from elsewhere must never be loaded).
 
+The page works without internet. Voilà 0.5's "lab" page template links Font Awesome 5 stylesheets
+from cdn.jsdelivr.net, although its own bundle (``voila-style.js``, served by Voilà) holds the same
+Font Awesome 5 with its fonts. Where a network silently drops packets (a firewall, some CI runners)
+those stylesheets in the page's head hold its first paint and its ``load`` event until the TCP
+timeout; offline they fail at once. Voilà has no option to leave them out, so the dashboard is served
+with its own template, ``share/jupyter/voila/templates/lpsrepro/`` (``--template=lpsrepro`` in
+:data:`VOILA_OPTIONS`): the "lab" template (``conf.json``: ``base_template``) whose ``notebook_css``
+block drops exactly those two links. Voilà finds templates only on the Jupyter data path, so
+:func:`voila_command` runs Voilà through :func:`run_voila`, which puts the repository's
+``share/jupyter`` first on ``JUPYTER_PATH``. (On Binder, where Jupyter Server's Voilà extension
+renders ``/voila/render/notebooks/explore.ipynb`` with its default template, the links remain;
+Binder has internet.)
+
 Sections and what is cached (each section's own fast entry point draws the widgets):
 
 ``membrane`` (§3.2, notebook 32)
@@ -243,19 +256,44 @@ def dashboard(names=None, *, cache_dir: Path | None = None):
     return widgets.VBox(blocks)
 
 
+#: The repository's Jupyter data directory: Voilà finds the dashboard's page template there
+#: (``voila/templates/lpsrepro``), as it finds its own under ``<prefix>/share/jupyter``.
+JUPYTER_DATA_DIR = paths.ROOT / "share" / "jupyter"
+
 #: Voilà's options for the dashboard. ``preheat_kernel`` keeps one kernel (``pool_size``) that has already
 #: executed the notebook, so that a page view gets a dashboard that is drawn already instead of waiting for
 #: a kernel to start and run every section's imports and first draws (about 6 s of the 7 s a cold view
-#: takes; ``benchmarks/explore.py``); the pool refills itself after each view.
-VOILA_OPTIONS = ("--preheat_kernel=True", "--pool_size=1")
+#: takes; ``benchmarks/explore.py``); the pool refills itself after each view. ``template=lpsrepro`` is
+#: Voilà's "lab" page without its Font Awesome links to cdn.jsdelivr.net (see the module's docstring:
+#: the page works without internet, and does not wait for a CDN that a firewall silences).
+VOILA_OPTIONS = ("--preheat_kernel=True", "--pool_size=1", "--template=lpsrepro")
 
 
 def voila_command(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = False, extra_args=()) -> list[str]:
-    """The command that serves ``notebooks/explore.ipynb`` with Voilà (run it from the repository root)."""
+    """The command that serves ``notebooks/explore.ipynb`` with Voilà (run it from the repository root).
+
+    It runs Voilà through :func:`run_voila`, which puts :data:`JUPYTER_DATA_DIR` on Voilà's template path.
+    """
     import sys
 
-    return [sys.executable, "-m", "voila", str(paths.NOTEBOOKS / "explore.ipynb"), f"--port={port}",
-            f"--Voila.ip={ip}", *VOILA_OPTIONS, *([] if open_browser else ["--no-browser"]), *extra_args]
+    return [sys.executable, "-m", "lpsrepro.explore", "--voila", str(paths.NOTEBOOKS / "explore.ipynb"),
+            f"--port={port}", f"--Voila.ip={ip}", *VOILA_OPTIONS, *([] if open_browser else ["--no-browser"]),
+            *extra_args]
+
+
+def run_voila(args) -> int:
+    """Run Voilà in this process with ``args`` (its command-line arguments), the repository's templates found.
+
+    Voilà looks for templates in the Jupyter data directories only (``jupyter --paths``, extended by the
+    environment variable ``JUPYTER_PATH``); :data:`JUPYTER_DATA_DIR` is put first on that path here, so
+    that ``--template=lpsrepro`` is found without installing anything. Returns when Voilà stops.
+    """
+    previous = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join([str(JUPYTER_DATA_DIR), *([previous] if previous else [])])
+    from voila.app import main as voila_main
+
+    voila_main(list(args))
+    return 0
 
 
 def cache_filled(names=None, *, cache_dir: Path | None = None) -> bool:
@@ -274,16 +312,25 @@ def serve(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = True,
     every section has one, Voilà starts at once: checking the entries' keys here would import every
     section (seconds), and the dashboard's kernel checks them anyway, recomputing a stale one.
     Voilà's standalone server has no root check, so nothing like ``--allow-root`` is needed in a
-    container; ``ip="0.0.0.0"`` serves beyond this machine.
+    container; ``ip="0.0.0.0"`` serves beyond this machine. A SIGTERM to this process (a container's
+    or a service manager's stop, ``benchmarks/explore.py``) is passed on to Voilà, which shuts its
+    kernels down; this process returns when Voilà has stopped.
     """
+    import signal
     import subprocess
     import sys
+    import threading
 
     if not cache_filled():
         prepare(progress=lambda message: print(message, file=sys.stderr))
     cmd = voila_command(port=port, ip=ip, open_browser=open_browser, extra_args=extra_args)
     print(f"Explore dashboard on http://{ip}:{port}/ (Ctrl-C stops it)", file=sys.stderr)
     proc = subprocess.Popen(cmd, cwd=paths.ROOT)
+    # SIGTERM's default action would end this process alone and leave Voilà and its kernels running
+    # (Ctrl-C reaches the whole process group, SIGTERM only this process): pass it on
+    forward = threading.current_thread() is threading.main_thread()
+    if forward:
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: proc.terminate())
     try:
         return proc.wait()
     except KeyboardInterrupt:           # Voilà got the same SIGINT: let it shut down, then one line
@@ -293,12 +340,23 @@ def serve(*, port: int = 8866, ip: str = "127.0.0.1", open_browser: bool = True,
             proc.kill()
         print("Explore dashboard stopped", file=sys.stderr)
         return 130
+    finally:
+        if forward:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 def main(argv=None) -> int:
-    """``python -m lpsrepro.explore [--serve] [SECTION ...]``: fill the cache (and serve the dashboard)."""
-    import argparse
+    """``python -m lpsrepro.explore [--serve] [SECTION ...]``: fill the cache (and serve the dashboard).
 
+    ``python -m lpsrepro.explore --voila ARGS...`` runs Voilà with ``ARGS`` (:func:`run_voila`; the
+    command :func:`voila_command` builds).
+    """
+    import argparse
+    import sys
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--voila"]:
+        return run_voila(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m lpsrepro.explore", description=__doc__.split("\n")[0])
     parser.add_argument("sections", nargs="*", help="default: every section (" + ", ".join(SECTIONS) + ")")
     parser.add_argument("--serve", action="store_true", help="then serve the dashboard with Voilà")

@@ -137,3 +137,104 @@ def test_serve_starts_voila_at_once_when_every_section_is_cached(tmp_path, monke
     assert explore.serve(open_browser=False) == 0 and prepared == []           # all cached: Voilà at once
     assert "--preheat_kernel=True" in started[-1] and "--no-browser" in started[-1]
     assert started[-1][-len(explore.VOILA_OPTIONS) - 1:-1] == list(explore.VOILA_OPTIONS)
+
+
+def test_first_view_imports_leave_out_the_slow_scipy_modules():
+    """The modules a cold dashboard imports (each section, the widgets, the panels' plot modules) do not
+    import scipy.stats (~0.3 s) or scipy.signal (~0.06 s): only the analyses that use them do
+    (benchmarks/explore.py). A fresh interpreter, so that other tests' imports do not count."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom lpsrepro import explore\n"
+            "for name in explore.SECTIONS:\n    explore._section_module(name)\n"
+            "import lpsrepro.widgets, lpsrepro.plots.particles, lpsrepro.plots.impedance, lpsrepro.plots.performance\n"
+            "assert 'lpsrepro.models.kinetics' in sys.modules and 'lpsrepro.analysis.cycling' in sys.modules\n"
+            "print(sorted(m for m in ('scipy.stats', 'scipy.signal') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_voila_page_links_nothing_outside_the_server(tmp_path):
+    """Voilà's "lab" page links Font Awesome from cdn.jsdelivr.net (its own bundle already holds Font
+    Awesome 5 with the fonts); where a network drops packets the page waits for those loads until the TCP
+    timeout. The dashboard's template leaves them out: the served page names no other host, and the
+    template's static files (inherited from "lab") are served."""
+    import json
+    import os
+    import re
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    notebook = tmp_path / "page.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# page"]}],
+                                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    options = [o for o in explore.VOILA_OPTIONS if not o.startswith("--preheat_kernel")]
+    cmd = [sys.executable, "-m", "lpsrepro.explore", "--voila", str(notebook), f"--port={port}",
+           "--Voila.ip=127.0.0.1", "--no-browser", *options]
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    log = tmp_path / "voila.log"
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                html = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read().decode()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise AssertionError(f"Voilà stopped: {log.read_text()[-2000:]}") from None
+                assert time.monotonic() < deadline, "Voilà did not serve the page within 60 s"
+                time.sleep(0.25)
+        assert "<h1" in html and "page" in html
+        outside = re.findall(r'<(?:link|script)[^>]*(?:href|src)="((?:https?:)?//[^"]*)"', html)
+        assert outside == [], f"the page loads from other hosts: {outside}"
+        style = re.search(r'src="(/voila/templates/lpsrepro/static/voila-style\.js[^"]*)"', html)
+        assert style, "the template's own copy of Voilà's style bundle (with Font Awesome) is not linked"
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}{style.group(1)}", timeout=30).status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_serve_passes_sigterm_on_to_voila(tmp_path, monkeypatch):
+    """A SIGTERM to ``python -m lpsrepro.explore --serve`` would end it alone and leave Voilà and its kernels
+    running (as benchmarks/explore.py's stop did): it is passed on to Voilà, and the handler is put back."""
+    import os
+    import signal
+    import subprocess
+
+    events = []
+
+    class FakeVoila:
+        def __init__(self, cmd, cwd=None):
+            pass
+
+        def terminate(self):
+            events.append("terminate")
+
+        def wait(self, timeout=None):
+            os.kill(os.getpid(), signal.SIGTERM)          # the stop arrives while serve waits for Voilà
+            events.append("waited")
+            return 0
+
+    for name in explore.SECTIONS:
+        (tmp_path / f"{name}-0123456789abcdef.pkl").write_bytes(b"")
+    monkeypatch.setattr(explore, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(subprocess, "Popen", FakeVoila)
+    def not_passed_on(signum, frame):                     # stands for the default action (ending pytest)
+        events.append("not passed on")
+
+    previous = signal.signal(signal.SIGTERM, not_passed_on)
+    try:
+        assert explore.serve(open_browser=False) == 0
+        assert events == ["terminate", "waited"]
+        assert signal.getsignal(signal.SIGTERM) is not_passed_on
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 from scipy.ndimage import gaussian_filter1d
-from scipy.signal import find_peaks, peak_widths
 
 from lpsrepro.errors import InputFileError, ParameterError
 from lpsrepro.io.cycler import current_runs
@@ -153,6 +152,10 @@ def voltage_plateaus(voltage_v, weights, *, count: int, bin_v: float = 0.001, sm
     if v_range is not None:
         keep = (v >= v_range[0]) & (v <= v_range[1])
         v, w = v[keep], w[keep]
+    # imported here, not at the top: scipy.signal takes ~60 ms to import and the Explore dashboard's first
+    # view imports this module (through the performance section) without finding plateaus
+    from scipy.signal import find_peaks, peak_widths
+
     centres, density = incremental_capacity(v, w, bin_v=bin_v, smooth_v=smooth_v, v_range=v_range)
     peaks, props = find_peaks(density, prominence=0.02 * density.max(),
                               distance=max(1, int(round(min_separation_v / bin_v))))

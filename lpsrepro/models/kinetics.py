@@ -87,7 +87,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 from scipy.integrate import cumulative_trapezoid, solve_ivp
 from scipy.optimize import brentq
 
@@ -116,6 +115,10 @@ def normal_sizes(mean_nm: float, sd_nm: float, n: int = SIZE_CLASSES) -> SizeDis
     """A normal number distribution of diameters (truncated at 1 % of the mean), in equal-probability classes."""
     if not mean_nm > 0 or not sd_nm >= 0:
         raise ParameterError("particle size", (mean_nm, sd_nm), "a positive mean and a non-negative sd in nm")
+    # imported here, not at the top: scipy.stats takes ~0.3 s to import and the Explore dashboard's first
+    # view imports this module (through the nanoparticles section) without drawing a size distribution
+    from scipy import stats
+
     q = (np.arange(n) + 0.5) / n
     d = np.clip(stats.norm.ppf(q, loc=mean_nm, scale=max(sd_nm, 1e-12)), 0.01 * mean_nm, None)
     return SizeDistribution(d, np.full(n, 1.0 / n))
@@ -126,6 +129,8 @@ def lognormal_sizes(median_nm: float, geometric_sd: float, n: int = SIZE_CLASSES
     if not median_nm > 0 or not geometric_sd >= 1:
         raise ParameterError("particle size", (median_nm, geometric_sd),
                              "a positive median in nm and a geometric standard deviation ≥ 1")
+    from scipy import stats             # see normal_sizes: kept off the dashboard's first view
+
     q = (np.arange(n) + 0.5) / n
     d = median_nm * np.exp(np.log(geometric_sd) * stats.norm.ppf(q))
     return SizeDistribution(d, np.full(n, 1.0 / n))

@@ -1,12 +1,17 @@
 """Particle sizing from SEM images: the pipeline recovers known sizes, refuses bad input."""
 
 import json
+import math
 
 import numpy as np
 import pytest
 import tifffile
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+from scipy.stats import norm
+from skimage import measure
 
-from lpsrepro.analysis.particles import (MIN_PARTICLES_FOR_FIT, fit_normal, histogram_nm, segment_particles,
+from lpsrepro.analysis.particles import (MIN_PARTICLES_FOR_FIT, MIN_SOLIDITY, fit_normal, histogram_nm, segment_particles,
                                         sizing_gate, sizing_quality)
 from lpsrepro.errors import InputFileError, ParameterError
 from lpsrepro.io.images import image_dataarray, read_sem_image
@@ -27,22 +32,132 @@ def inside(field, shape, pixel):
             & (field.y_nm - r > 0) & (field.y_nm + r < shape[0] * pixel))
 
 
-@pytest.mark.parametrize("mean,sd,pixel,seed", [(18.0, 3.0, 0.8, 1), (44.0, 6.0, 2.0, 2)])
-def test_known_size_distribution_is_recovered(mean, sd, pixel, seed):
+def join_gap_px(pixel, smoothing_px=1.0):
+    """Widest gap (pixels) between two particles of :data:`IMAGING` that the blur can bridge in the mask.
+
+    Upper bound from the image's construction, not from a segmentation: two edges of rim grey level
+    ``g_rim`` (the SE yield capped at 5× at the rim, models.sem.particle_image) on the substrate
+    ``g_s``, blurred by the probe and the analysis's smoothing (σ in quadrature), stay above the
+    half-level threshold ``(g_s + g_particle) / 2`` in the middle of a gap ``g`` while
+    ``2 (g_rim − g_s)(1 − Φ(g / 2σ)) > threshold − g_s``. A particle farther than this from the frame
+    and from every other particle is isolated in the mask, whatever the split does.
+    """
+    s, p = IMAGING["substrate_grey"], IMAGING["particle_grey"]
+    rim = p * (1 + IMAGING["edge_contrast"] * (5.0 - 1.0))
+    sigma = math.hypot(IMAGING["probe_sigma_nm"] / pixel, smoothing_px)
+    return 2 * sigma * float(norm.ppf(1 - (0.5 * (s + p) - s) / (2 * (rim - s))))
+
+
+def account(field, seg, shape, pixel):
+    """Where each true particle wholly inside the frame went, by the label at its centre.
+
+    Returns ``{"measured": [...], "nonconvex": [...], "edge": [...], "small": [...], "lost": [...]}``
+    (indices into ``field``) and the kept labels holding no true centre (``"fragments"``), and checks
+    the bookkeeping of the segmentation: a kept region holds at most one true centre (a pair is never
+    measured as one particle), and the regions neither kept nor cut by the frame are exactly those
+    counted as rejected for their shape or size.
+    """
+    labels = seg.labels
+    assert seg.data_bar_rows == 0
+    border = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))) - {0}
+    kept = {int(k): d for k, d in zip(seg.kept_labels, seg.diameters_nm.values)}
+    regions = {r.label: r for r in measure.regionprops(labels)}
+    rejected = set(regions) - set(kept) - border
+    assert len(border) == seg.excluded_edge
+    assert len(rejected) == seg.excluded_shape + seg.excluded_small
+    centre = labels[np.floor(field.y_nm / pixel).astype(int).clip(0, shape[0] - 1),
+                    np.floor(field.x_nm / pixel).astype(int).clip(0, shape[1] - 1)]
+    out = {"measured": [], "nonconvex": [], "edge": [], "small": [], "lost": []}
+    for i in np.flatnonzero(inside(field, shape, pixel)):
+        label = int(centre[i])
+        if label == 0:
+            out["lost"].append(i)
+        elif label in kept:
+            out["measured"].append(i)
+        elif label in border:
+            out["edge"].append(i)
+        elif regions[label].solidity < MIN_SOLIDITY:
+            out["nonconvex"].append(i)
+        else:
+            out["small"].append(i)
+    held = [int(centre[i]) for i in out["measured"]]
+    assert len(held) == len(set(held)), "two particles measured as one region"
+    out["fragments"] = sorted(set(kept) - set(held))
+    return out
+
+
+def near(field, pixel, gap_px):
+    """Pairs of particles closer than ``gap_px`` pixels edge to edge (touching ones included), as a graph."""
+    dx = field.x_nm[:, None] - field.x_nm[None, :]
+    dy = field.y_nm[:, None] - field.y_nm[None, :]
+    gap = (np.hypot(dx, dy) - (field.diameter_nm[:, None] + field.diameter_nm[None, :]) / 2) / pixel
+    np.fill_diagonal(gap, np.inf)
+    return gap < gap_px
+
+
+def joined_to_frame(field, shape, pixel, gap_px):
+    """Particles that the blur may join, directly or through a chain of neighbours, to the frame or to a
+    particle cut by it: they may be left out as cut by the frame though wholly inside it."""
+    r = field.diameter_nm / 2
+    to_frame = np.minimum.reduce([field.x_nm - r, field.y_nm - r, shape[1] * pixel - field.x_nm - r,
+                                  shape[0] * pixel - field.y_nm - r]) / pixel
+    reaches = (to_frame < gap_px) | ~inside(field, shape, pixel)
+    _, component = connected_components(sparse.csr_matrix(near(field, pixel, gap_px)), directed=False)
+    return np.isin(component, component[reaches])
+
+
+def sparse_layer(mean, sd, pixel, seed, shape=(512, 512)):
     rng = np.random.default_rng(seed)
-    shape = (512, 512)
-    field = place_particles(rng.normal(mean, sd, 300), field_nm=(512 * pixel, 512 * pixel), rng=rng,
+    field = place_particles(rng.normal(mean, sd, 300), field_nm=(shape[0] * pixel, shape[1] * pixel), rng=rng,
                             min_gap_fraction=0.95, pair_fraction=0.2)
-    seg = segment_particles(render(field, shape, pixel, seed), min_diameter_nm=0.33 * mean)
+    return field, segment_particles(render(field, shape, pixel, seed), min_diameter_nm=0.33 * mean)
+
+
+SPARSE = [(18.0, 3.0, 0.8, 1), (44.0, 6.0, 2.0, 2)]
+
+
+@pytest.mark.parametrize("mean,sd,pixel,seed", SPARSE)
+def test_known_size_distribution_is_recovered(mean, sd, pixel, seed):
+    field, seg = sparse_layer(mean, sd, pixel, seed)
     fit = fit_normal(seg.diameters_nm)
-    truth = field.diameter_nm[inside(field, shape, pixel)]
+    truth = field.diameter_nm[inside(field, (512, 512), pixel)]
     # stated accuracy of the pipeline: mean within 3 %; the spread is overestimated (per-particle
-    # measurement scatter of ~1-2 pixels adds in quadrature), by at most 20 %; ≥ 90 % of the particles
-    # measured (the rim split rejects a few pairs it leaves non-convex instead of measuring them merged)
+    # measurement scatter of ~1-2 pixels adds in quadrature), by at most 20 %
     assert fit.mean_nm == pytest.approx(truth.mean(), rel=0.03)
     assert truth.std() <= fit.sd_nm <= 1.2 * truth.std()
-    assert fit.n >= 0.9 * truth.size
     assert seg.excluded_edge > 10          # particles cut by the frame were there, and were left out
+
+
+@pytest.mark.parametrize("mean,sd,pixel,seed", SPARSE)
+def test_every_particle_is_measured_or_reported_rejected(mean, sd, pixel, seed):
+    """Exact bookkeeping instead of a share found: each particle wholly inside the frame is measured
+    as one region of its own, or lies in a region the segmentation counts as rejected — non-convex
+    (a pair the split left merged: never measured as one particle) or cut by the frame (blurred into
+    it, or into a particle it cuts) — and each rejection has a cause in the image's construction."""
+    field, seg = sparse_layer(mean, sd, pixel, seed)
+    shape, gap = (512, 512), join_gap_px(pixel)
+    truth = np.flatnonzero(inside(field, shape, pixel))
+    assert field.diameter_nm.min() > seg.min_diameter_nm     # so a region holding a whole particle is never too small
+    acc = account(field, seg, shape, pixel)                   # also: no region measured holds two particles
+    assert acc["lost"] == [] and acc["small"] == []           # no particle dropped or broken below the size limit
+    assert len(acc["measured"]) + len(acc["nonconvex"]) + len(acc["edge"]) == truth.size
+    # left out as cut by the frame only where the blur can join the particle to the frame or a cut one
+    assert set(acc["edge"]) <= set(np.flatnonzero(joined_to_frame(field, shape, pixel, gap)))
+    # non-convex only with a neighbour within the blur's reach: an isolated sphere projects to a disc
+    assert all(near(field, pixel, gap)[i].any() for i in acc["nonconvex"])
+    held = {int(seg.labels[int(field.y_nm[i] / pixel), int(field.x_nm[i] / pixel)]) for i in acc["nonconvex"]}
+    assert len(held) <= seg.excluded_shape                    # each such region counted as rejected for its shape
+
+
+@pytest.mark.parametrize("mean,sd,pixel,seed", [
+    pytest.param(*SPARSE[0], marks=pytest.mark.xfail(strict=True, reason=(
+        "analysis defect: the rim split cuts one particle (d 21.7 nm) of this layer in two and the piece "
+        "without the centre (12.7 nm, solidity 0.87) is measured as a particle of its own"))),
+    SPARSE[1]])
+def test_no_measured_region_is_a_fragment(mean, sd, pixel, seed):
+    """Every region measured holds a true particle's centre: no particle is over-split into pieces measured."""
+    field, seg = sparse_layer(mean, sd, pixel, seed)
+    assert account(field, seg, (512, 512), pixel)["fragments"] == []
 
 
 def test_touching_pairs_are_split_and_sized():
@@ -55,7 +170,15 @@ def test_touching_pairs_are_split_and_sized():
             ys += [y0, y0]
     field = ParticleField(np.array(xs, float), np.array(ys, float), np.full(len(xs), d))
     seg = segment_particles(render(field, (400, 400), pixel, 3), min_diameter_nm=8.0)
-    assert seg.n >= 30                       # a pair left unsplit is rejected as non-convex, not measured
+    acc = account(field, seg, (400, 400), pixel)      # also: no region measured holds both particles of a pair
+    measured, nonconvex = set(acc["measured"]), set(acc["nonconvex"])
+    split = [p for p in range(16) if {2 * p, 2 * p + 1} <= measured]
+    rejected = [p for p in range(16) if {2 * p, 2 * p + 1} <= nonconvex]
+    assert len(split) + len(rejected) == 16            # each pair either split in two or rejected whole
+    assert seg.excluded_shape == len(rejected) and seg.excluded_edge == 0 and acc["fragments"] == []
+    # every pair is the split's design case (two faces 20 px across, each ringed by its SE rim, the
+    # rims meeting in a bright line, 50 px from any other pair): all 16 are split, none rejected
+    assert len(split) == 16 and seg.n == 32
     assert np.median(seg.diameters_nm.values) == pytest.approx(d, rel=0.05)
     assert seg.diameters_nm.max() < 1.3 * d   # no merged pair (a merged pair would be ~1.4 d)
 
@@ -215,7 +338,10 @@ def test_particles_without_rim_contrast_are_sized_by_the_distance_split():
     truth = field.diameter_nm[inside(field, (512, 512), 2.0)]
     assert fit.mean_nm == pytest.approx(truth.mean(), rel=0.03)
     assert fit.sd_nm == pytest.approx(truth.std(), rel=0.2)
-    assert fit.n >= 0.9 * truth.size
+    # no particle touches another (gaps of at least 5 % of the radii, ≥ 1 px): each is one disc or a
+    # disc joined by a blurred neck, the distance split's design case, so every one is measured
+    acc = account(field, seg, (512, 512), 2.0)
+    assert len(acc["measured"]) == truth.size and acc["fragments"] == [] and seg.excluded_shape == 0
 
 
 def test_particle_brighter_than_its_neighbours_keeps_its_own_region():
