@@ -31,6 +31,11 @@ NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "screenshots"
 STATIC_MARK = "Initial state (static image"     # the caption lpsrepro.widgets.explorer puts over it
 NOT_A_NUMBER = re.compile(r"\b(nan|inf)\b", re.I)
+#: How long a Voilà page may take to show its dashboard. A view normally takes the preheated kernel's
+#: finished page (seconds); the next view may wait for the refilled pool's kernel to start and render,
+#: on a CI runner whose two cores are shared with the other test worker. A wait, not a benchmark
+#: (``benchmarks/explore.py`` measures the time).
+VOILA_READY_MS = 180_000
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 pytestmark = [
@@ -167,14 +172,22 @@ def voila(tmp_path_factory):
 def _new_page(browser):
     """A page that reaches loopback only: a request to any other host is aborted at once.
 
-    Voilà's page links stylesheets from a CDN (Font Awesome on cdn.jsdelivr.net). Where the network
-    drops packets instead of refusing them (CI runners, clusters behind a firewall), such a load hangs
-    until the TCP timeout and holds the page's ``load`` event past any test timeout, although nothing
-    of the dashboard needs it. Aborting them makes the tests the same on every network; the aborted
-    loads are listed on stdout by :func:`_watch_console`, not counted as errors.
+    Voilà's default page links stylesheets from a CDN (Font Awesome on cdn.jsdelivr.net). Where the
+    network drops packets instead of refusing them (CI runners, clusters behind a firewall), such a
+    load hangs until the TCP timeout and held the page's ``load`` event past the test's timeout (CI,
+    session 3), although nothing of the dashboard needs it; the dashboard's own template now leaves
+    them out (lpsrepro.explore). Aborting every outside request makes the tests the same on every
+    network; the aborted URLs are kept in ``page.outside_requests`` (the Voilà tests require none)
+    and listed on stdout by :func:`_watch_console`, not counted as console errors.
     """
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+    page.outside_requests = []
+
+    def abort(route):
+        page.outside_requests.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), abort)
     return page
 
 
@@ -241,7 +254,7 @@ def test_voila_dashboard_every_slider_redraws(voila, browser):
     page.goto(f"{voila}/", wait_until="commit", timeout=60_000)   # Voilà streams the page: readiness below
     # ready when every section shows its block (the dashboard's <h3> headers) and its sliders
     page.wait_for_function(f"() => document.querySelectorAll('h3').length >= {len(explore.SECTIONS)} && "
-                           "document.querySelectorAll('.widget-slider').length > 0", timeout=60_000)
+                           "document.querySelectorAll('.widget-slider').length > 0", timeout=VOILA_READY_MS)
     ready = time.monotonic() - start
     assert page.locator("pre:has-text('Error')").count() == 0, "a section of the dashboard shows an error"
     latencies = _move_every_slider(page, "explore.ipynb (Voilà)")
@@ -251,6 +264,8 @@ def test_voila_dashboard_every_slider_redraws(voila, browser):
     print(f"\nVoilà dashboard ready in {ready:.1f} s (with the cache filled); slider → redraw "
           + ", ".join(f"{lab_}: {t * 1000:.0f} ms" for lab_, t in latencies))
     assert not console_errors, f"Voilà: browser console errors: {console_errors[:3]}"
+    # the dashboard's own template leaves out Voilà's CDN links: the page asks no other host for anything
+    assert not page.outside_requests, f"Voilà's page asked hosts outside loopback: {page.outside_requests}"
 
 
 def test_voila_dashboard_ledger_slider_shows_the_claims_it_moves(voila, browser):
@@ -259,7 +274,7 @@ def test_voila_dashboard_ledger_slider_shows_the_claims_it_moves(voila, browser)
     page = _new_page(browser)
     console_errors = _watch_console(page)
     page.goto(f"{voila}/", wait_until="commit", timeout=60_000)   # Voilà streams the page: readiness below
-    page.wait_for_selector(".widget-slider", timeout=60_000)
+    page.wait_for_selector(".widget-slider", timeout=VOILA_READY_MS)
     slider = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="mean voltage (V)"))
     assert slider.count() == 1, "no 'mean voltage (V)' slider on the dashboard"
     # the text sits beside the slider, in the same row (an HBox)
