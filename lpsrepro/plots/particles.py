@@ -246,7 +246,7 @@ def fig_growth_regimes(regimes: xr.Dataset | None) -> Figure:
 
 
 def fig_mechanism(result) -> Figure:
-    """The route study of a §3.1 result (:class:`lpsrepro.sections.nanoparticles.Result`) as
+    """The route study of §3.1's model (:class:`lpsrepro.sections.nanoparticles.ModelStudy`) as
     :func:`fig_supply_routes` draws it: supplies, widths and means of each route against the scans
     (a panel with the reason when the study could not be made)."""
     r = result.routes
