@@ -221,7 +221,8 @@ def draw_width_map(ax, grid: dict, supply_rate_per_s: float, solubility_mol_per_
 def fig_growth_regimes(regimes: xr.Dataset | None) -> Figure:
     """Relative width and mean size against the supply rate, one line per surface-reaction rate k_r.
 
-    ``regimes`` as returned by :func:`lpsrepro.models.nucleation.width_by_regime`.
+    ``regimes`` as returned by :func:`lpsrepro.models.nucleation.width_by_regime`; points that did not
+    converge there (``converged`` False) are gaps, and the legend says how many.
     """
     if regimes is None:
         return fig_not_made("growth-regime scan", "needs a model fit of the LPS sizes")
@@ -232,6 +233,9 @@ def fig_growth_regimes(regimes: xr.Dataset | None) -> Figure:
         row = regimes.sel(surface_rate=kr)
         regime = float(np.nanmedian(row.regime_number.values))
         label = f"k_r = {kr:.0e} m/s (D/(k_r r) ≈ {regime:.1g})"
+        missing = int((~row.converged.values).sum()) if "converged" in row else 0
+        if missing:
+            label += f"; {missing} of {row.converged.size} not converged, not drawn"
         ax_w.semilogx(row.supply_rate, row.relative_width, marker="o", ms=3, ls=style, color=DATA, label=label)
         ax_m.loglog(row.supply_rate, row.mean_diameter, marker="o", ms=3, ls=style, color=DATA, label=label)
     ax_w.set_xlabel("supply rate k (1/s)")

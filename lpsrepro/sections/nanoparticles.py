@@ -923,10 +923,17 @@ def regime_lines(result: ModelStudy) -> list[str]:
     for kr in ds.surface_rate.values:
         row = ds.sel(surface_rate=kr)
         regime = float(np.nanmedian(row.regime_number.values))
+        ok = row.converged.values
+        # a point that did not converge has no number the solver can support: it is named, not printed
+        verdict = (str(nucleation.faster_supply_narrows(row.relative_width.values)) if ok.all()
+                   else f"not decided ({int((~ok).sum())} of {ok.size} points not converged)")
         lines.append(f"k_r = {kr:7.0e} m/s, D/(k_r r) ≈ {regime:8.1g}: sd/mean "
-                     + "  ".join(f"{w:9.3f}" for w in row.relative_width.values)
-                     + "; mean (nm) " + "  ".join(f"{m:7.0f}" for m in row.mean_diameter.values)
-                     + f"; faster supply → narrower: {nucleation.faster_supply_narrows(row.relative_width.values)}")
+                     + "  ".join(f"{w:9.3f}" if c else f"{'no conv.':>9s}" for w, c in zip(row.relative_width.values, ok))
+                     + "; mean (nm) " + "  ".join(f"{m:7.0f}" if c else f"{'—':>7s}" for m, c in zip(row.mean_diameter.values, ok))
+                     + f"; faster supply → narrower: {verdict}")
+    if not ds.converged.values.all():
+        lines.append(f"no conv.: mean or sd/mean moves by more than {100 * nucleation.REGIME_MAX_CHANGE:g} % when the "
+                     f"solver's step tolerance is cut from 0.02 to {nucleation.REGIME_CHECK_REL_TOL:g}")
     return lines
 
 
