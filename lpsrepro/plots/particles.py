@@ -163,7 +163,8 @@ def fig_supply_routes(supplies: dict[str, SupplyHistory], routes: dict[str, tupl
         ax_w.text(ax_w.get_xlim()[0], measured[1], " measured (SEM)", va="bottom", fontsize=7, color=DATA)
     ax_w.set_xlabel("half-time of the supply (s)")
     ax_w.set_ylabel("relative width sd/mean")
-    ax_w.set_ylim(bottom=0)
+    top = float(np.nanmax(regimes.relative_width.values)) if np.isfinite(regimes.relative_width.values).any() else 1.0
+    ax_w.set_ylim(0, 1.7 * top)      # room above the lines for the legend
     ax_w.legend(loc="upper right", frameon=False, fontsize=6.5)
     ax_d.set_xlabel("half-time of the supply (s)")
     ax_d.set_ylabel("mean diameter (nm)")
@@ -234,13 +235,15 @@ def fig_growth_regimes(regimes: xr.Dataset | None) -> Figure:
         regime = float(np.nanmedian(row.regime_number.values))
         label = f"k_r = {kr:.0e} m/s (D/(k_r r) ≈ {regime:.1g})"
         missing = int((~row.converged.values).sum()) if "converged" in row else 0
-        if missing:
-            label += f"; {missing} of {row.converged.size} not converged, not drawn"
+        if missing:   # a gap in the lines: say so where the reader looks for the line
+            label += (": not converged, not drawn" if missing == row.converged.size
+                      else f": {missing} of {row.converged.size} not converged")
         ax_w.semilogx(row.supply_rate, row.relative_width, marker="o", ms=3, ls=style, color=DATA, label=label)
         ax_m.loglog(row.supply_rate, row.mean_diameter, marker="o", ms=3, ls=style, color=DATA, label=label)
     ax_w.set_xlabel("supply rate k (1/s)")
     ax_w.set_ylabel("relative width sd/mean")
-    ax_w.set_ylim(bottom=0)
+    top = float(np.nanmax(regimes.relative_width.values)) if np.isfinite(regimes.relative_width.values).any() else 1.0
+    ax_w.set_ylim(0, 1.7 * top)      # room above the lines for the legend
     ax_m.set_xlabel("supply rate k (1/s)")
     ax_m.set_ylabel("mean diameter (nm)")
     ax_w.legend(loc="upper left", frameon=False, fontsize=6.5)
