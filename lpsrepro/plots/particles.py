@@ -163,8 +163,7 @@ def fig_supply_routes(supplies: dict[str, SupplyHistory], routes: dict[str, tupl
         ax_w.text(ax_w.get_xlim()[0], measured[1], " measured (SEM)", va="bottom", fontsize=7, color=DATA)
     ax_w.set_xlabel("half-time of the supply (s)")
     ax_w.set_ylabel("relative width sd/mean")
-    top = float(np.nanmax(regimes.relative_width.values)) if np.isfinite(regimes.relative_width.values).any() else 1.0
-    ax_w.set_ylim(0, 1.7 * top)      # room above the lines for the legend
+    ax_w.set_ylim(bottom=0)
     ax_w.legend(loc="upper right", frameon=False, fontsize=6.5)
     ax_d.set_xlabel("half-time of the supply (s)")
     ax_d.set_ylabel("mean diameter (nm)")

@@ -671,8 +671,10 @@ def model_study(p: Params, result: Result) -> ModelStudy:
 
     About 100 model solutions (~10 s of CPU) when both sizes pass their gate. Kept out of
     :func:`run` because no number §3.1 records (:meth:`Result.numbers`: sizes, pellet σ, the
-    membrane ratios) depends on it: a parameter sweep of the section then never solves it, and the
-    notebook and the Explore widget call it beside ``run``. ``p`` holds the model's inputs (the
+    membrane ratios) depends on it: a parameter sweep of the section then never solves it. The
+    notebook calls it beside ``run`` (its Explore cell centres the grid on
+    :meth:`ModelStudy.explore_base`; the dashboard's ``explore.nanoparticles_base`` fits only what
+    that needs). ``p`` holds the model's inputs (the
     ``nucleation.*``, ``li2s_nano.*``, ``lps_nano.*`` fields, ``fit_start``, the regime scan's).
     """
     return ModelStudy(p, dict(result.sizings), *_solve_model(p, result.sizings))
