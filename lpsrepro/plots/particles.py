@@ -221,7 +221,8 @@ def draw_width_map(ax, grid: dict, supply_rate_per_s: float, solubility_mol_per_
 def fig_growth_regimes(regimes: xr.Dataset | None) -> Figure:
     """Relative width and mean size against the supply rate, one line per surface-reaction rate k_r.
 
-    ``regimes`` as returned by :func:`lpsrepro.models.nucleation.width_by_regime`.
+    ``regimes`` as returned by :func:`lpsrepro.models.nucleation.width_by_regime`; points that did not
+    converge there (``converged`` False) are gaps, and the legend says how many.
     """
     if regimes is None:
         return fig_not_made("growth-regime scan", "needs a model fit of the LPS sizes")
@@ -232,11 +233,16 @@ def fig_growth_regimes(regimes: xr.Dataset | None) -> Figure:
         row = regimes.sel(surface_rate=kr)
         regime = float(np.nanmedian(row.regime_number.values))
         label = f"k_r = {kr:.0e} m/s (D/(k_r r) ≈ {regime:.1g})"
+        missing = int((~row.converged.values).sum()) if "converged" in row else 0
+        if missing:   # a gap in the lines: say so where the reader looks for the line
+            label += (": not converged, not drawn" if missing == row.converged.size
+                      else f": {missing} of {row.converged.size} not converged")
         ax_w.semilogx(row.supply_rate, row.relative_width, marker="o", ms=3, ls=style, color=DATA, label=label)
         ax_m.loglog(row.supply_rate, row.mean_diameter, marker="o", ms=3, ls=style, color=DATA, label=label)
     ax_w.set_xlabel("supply rate k (1/s)")
     ax_w.set_ylabel("relative width sd/mean")
-    ax_w.set_ylim(bottom=0)
+    top = float(np.nanmax(regimes.relative_width.values)) if np.isfinite(regimes.relative_width.values).any() else 1.0
+    ax_w.set_ylim(0, 1.7 * top)      # room above the lines for the legend
     ax_m.set_xlabel("supply rate k (1/s)")
     ax_m.set_ylabel("mean diameter (nm)")
     ax_w.legend(loc="upper left", frameon=False, fontsize=6.5)
@@ -246,7 +252,7 @@ def fig_growth_regimes(regimes: xr.Dataset | None) -> Figure:
 
 
 def fig_mechanism(result) -> Figure:
-    """The route study of a §3.1 result (:class:`lpsrepro.sections.nanoparticles.Result`) as
+    """The route study of §3.1's model (:class:`lpsrepro.sections.nanoparticles.ModelStudy`) as
     :func:`fig_supply_routes` draws it: supplies, widths and means of each route against the scans
     (a panel with the reason when the study could not be made)."""
     r = result.routes

@@ -7,12 +7,14 @@ What the section measures, composed from the technique code:
   read or sized is reported and the others go on;
 * the population-balance model of precipitation (:mod:`lpsrepro.models.nucleation`) fitted to each
   measured distribution, the two synthesis routes fed with the conversion of their Li₂S
-  (:mod:`lpsrepro.models.kinetics`), the ripening sensitivity, the growth-regime scan (reaction- vs
-  diffusion-limited growth) and the templating mass balance;
+  (:mod:`lpsrepro.models.kinetics`), the ripening sensitivity and the growth-regime scan (reaction- vs
+  diffusion-limited growth) — :func:`model_study`, called beside :func:`run` because no recorded
+  number depends on it — and the templating mass balance;
 * pellet conductivities from impedance spectra and the membrane's, for §3.2's comparison.
 
 :meth:`Params.from_ledger` is the one place where the assumptions ledger's precipitation entries
-(``nucleation.*``, ``li2s_nano.*``, ``lps_nano.*``) become model inputs; :func:`run` is pure.
+(``nucleation.*``, ``li2s_nano.*``, ``lps_nano.*``) become model inputs; :func:`run` and
+:func:`model_study` are pure.
 :func:`precipitation_parameters` turns a ``Params`` into the model's inputs for either product.
 """
 
@@ -371,15 +373,14 @@ def distribution_curve(result: nucleation.PrecipitationResult, *, span: str = "f
 
 @dataclass(frozen=True)
 class Result:
-    """What §3.1's panels draw and its notebook records (see :func:`run`)."""
+    """What §3.1's panels draw and its notebook records (see :func:`run`).
+
+    The precipitation model is not part of it: no recorded number depends on it, so a parameter
+    sweep never solves it; :func:`model_study` solves it for the notebook (:class:`ModelStudy`).
+    """
 
     params: Params
     sizings: dict                       # name → Sizing
-    model_fits: dict                    # name → PrecipitationFit (only samples that passed)
-    model_failures: dict                # name → the model's explanation in words
-    routes: RouteStudy | None
-    routes_failure: str
-    regimes: xr.Dataset | None
     templating: nucleation.TemplatingBalance | None
     pellet_thickness_cm: float
     pellet_thickness_std_cm: float
@@ -429,24 +430,6 @@ class Result:
                      "from the ledger)")
         return out
 
-    def model_results(self) -> dict:
-        """Sample label → the model solution fitted to it (for the model figure)."""
-        return {self.sizings[name].label: fit.result for name, fit in self.model_fits.items()}
-
-    def model_curves(self) -> dict[str, DistributionCurve]:
-        """Sample label → the size distribution of the model fitted to it (for the model figure)."""
-        return {label: distribution_curve(res) for label, res in self.model_results().items()}
-
-    def explore_base(self) -> nucleation.PrecipitationParameters:
-        """Model inputs for the Explore grid: the fit to the nano-Li₂S image, else to the LPS image,
-        else the ledger's nano-Li₂S inputs at the inverse fit's start values (no fit succeeded)."""
-        for name in ("li2s", "lps"):
-            if name in self.model_fits:
-                return self.model_fits[name].parameters
-        p = self.params
-        return precipitation_parameters(p, "li2s").with_(supply_rate_per_s=10.0 ** p.fit_start[0],
-                                                         nucleation_prefactor_per_m3_s=10.0 ** p.fit_start[1])
-
     def comparison_inputs(self, membrane_porosity: float | None = None) -> dict | None:
         """Keyword arguments of ``effective_medium.porosity_corrected_ratio`` for membrane vs 250 °C
         pellet (measured σ, their uncertainties, the porosities, the exponent); ``None`` when either
@@ -464,18 +447,55 @@ class Result:
         return ratio, ratio * math.hypot(m.conductivity_std_s_per_cm / m.conductivity_s_per_cm,
                                          p.conductivity_std_s_per_cm / p.conductivity_s_per_cm)
 
-    def failures(self) -> list[str]:
-        """Every per-sample failure, one sentence each, in the user's words."""
+    def failures(self, model: "ModelStudy | None" = None) -> list[str]:
+        """Every per-sample failure, one sentence each, in the user's words; with ``model`` (from
+        :func:`model_study`) also the model's, after the sizings'."""
         lines = [f"{s.label} ({s.file}): {s.error}" for s in self.sizings.values() if s.error]
         lines += [f"{self.sizings[n].label}: sizing failed its quality gate: {s}"
                   for n, s in ((n, z.failed_quality) for n, z in self.sizings.items()) if s]
-        lines += [f"{self.sizings[n].label}: {why}" for n, why in self.model_failures.items()]
-        if self.routes_failure:
-            lines.append(f"route comparison: {self.routes_failure}")
+        if model is not None:
+            lines += [f"{self.sizings[n].label}: {why}" for n, why in model.model_failures.items()]
+            if model.routes_failure:
+                lines.append(f"route comparison: {model.routes_failure}")
         lines += [f"pellet {PELLETS[n][2]}: {why}" for n, why in self.pellet_failures.items()]
         if self.membrane_failure:
             lines.append(f"membrane: {self.membrane_failure}")
         return lines
+
+
+@dataclass(frozen=True)
+class ModelStudy:
+    """The precipitation model on §3.1's measured sizes (see :func:`model_study`).
+
+    ``params`` and ``sizings`` (gated) are those of the :class:`Result` it was made from; the model's
+    panels and lines read them beside the model's own fields.
+    """
+
+    params: Params
+    sizings: dict                       # name → Sizing (as in the Result)
+    model_fits: dict                    # name → PrecipitationFit (only samples that passed)
+    model_failures: dict                # name → the model's explanation in words
+    routes: RouteStudy | None
+    routes_failure: str
+    regimes: xr.Dataset | None
+
+    def model_results(self) -> dict:
+        """Sample label → the model solution fitted to it (for the model figure)."""
+        return {self.sizings[name].label: fit.result for name, fit in self.model_fits.items()}
+
+    def model_curves(self) -> dict[str, DistributionCurve]:
+        """Sample label → the size distribution of the model fitted to it (for the model figure)."""
+        return {label: distribution_curve(res) for label, res in self.model_results().items()}
+
+    def explore_base(self) -> nucleation.PrecipitationParameters:
+        """Model inputs for the Explore grid: the fit to the nano-Li₂S image, else to the LPS image,
+        else the ledger's nano-Li₂S inputs at the inverse fit's start values (no fit succeeded)."""
+        for name in ("li2s", "lps"):
+            if name in self.model_fits:
+                return self.model_fits[name].parameters
+        p = self.params
+        return precipitation_parameters(p, "li2s").with_(supply_rate_per_s=10.0 ** p.fit_start[0],
+                                                         nucleation_prefactor_per_m3_s=10.0 ** p.fit_start[1])
 
 
 # --------------------------------------------------------------------------- run
@@ -542,8 +562,7 @@ class Prepared:
 
     ``inputs`` holds the values of :attr:`Params.PREPARED_FROM` it was made from; ``sizings`` the
     measured samples before the quality gate; ``pellet_fits`` each pellet's circuit fit at unit
-    geometry; ``spectra`` and ``pellet_failures`` as in :class:`Result`; ``model`` the precipitation
-    model's study for the parameters it was given, with the key :func:`run` checks before reusing it.
+    geometry; ``spectra`` and ``pellet_failures`` as in :class:`Result`.
     """
 
     inputs: tuple
@@ -551,9 +570,6 @@ class Prepared:
     spectra: dict
     pellet_fits: dict
     pellet_failures: dict
-    #: (key, model study) for the parameters ``prepare`` was given; ``run`` reuses it when its own
-    #: model inputs and gated samples give the same key (e.g. a pellet or membrane assumption moved)
-    model: tuple | None = None
 
 
 def _prepared_inputs(p: Params) -> tuple:
@@ -563,8 +579,6 @@ def _prepared_inputs(p: Params) -> tuple:
 def prepare(p: Params) -> Prepared:
     """Segment and size the SEM images and fit the pellets' circuits: the part of :func:`run` that
     depends only on the fields of :attr:`Params.PREPARED_FROM` (seconds per image and per spectrum).
-    It also solves the precipitation model for ``p`` (:func:`model_study`), which :func:`run` reuses
-    for parameters whose model inputs are the same and recomputes otherwise.
 
     A spectrum that cannot be read or fitted is reported in ``pellet_failures`` and the other
     pellets go on, as an image that cannot be sized is reported in its :class:`Sizing`.
@@ -589,10 +603,7 @@ def prepare(p: Params) -> Prepared:
             failures[name] = (f"{path}: the pellet circuit could not be fitted to this spectrum ({exc}); "
                               f"expected a pellet spectrum (offset, grain-boundary arc, electrode spike), read as "
                               f"{instrument or 'the format told from the file'}")
-    gated = {name: gate_sample(s, min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
-             for name, s in sizings.items()}
-    return Prepared(_prepared_inputs(p), sizings, spectra, fits, failures,
-                    model=(_model_key(p, gated), model_study(p, gated)))
+    return Prepared(_prepared_inputs(p), sizings, spectra, fits, failures)
 
 
 #: Most model solutions an inverse fit may use: bounds the time a distribution the model cannot reach
@@ -654,12 +665,23 @@ def route_study(p: Params, li2s: particles.NormalFit, lps: particles.NormalFit,
                       ripening_routes, nucleation.SupplyHistory.first_order(lps_model.parameters.supply_rate_per_s, 1e8))
 
 
-def model_study(p: Params, sizings: dict) -> tuple:
-    """The precipitation model on the gated sizings: inverse fits, route study, growth-regime scan.
+def model_study(p: Params, result: Result) -> ModelStudy:
+    """The precipitation model on the gated sizings of ``result``: inverse fits, route study,
+    growth-regime scan.
 
-    Returns ``(model_fits, model_failures, routes, routes_failure, regimes)`` as :class:`Result`
-    holds them. About 100 model solutions (~10 s of CPU) when both sizes pass their gate.
+    About 100 model solutions (~10 s of CPU) when both sizes pass their gate. Kept out of
+    :func:`run` because no number §3.1 records (:meth:`Result.numbers`: sizes, pellet σ, the
+    membrane ratios) depends on it: a parameter sweep of the section then never solves it. The
+    notebook calls it beside ``run`` (its Explore cell centres the grid on
+    :meth:`ModelStudy.explore_base`; the dashboard's ``explore.nanoparticles_base`` fits only what
+    that needs). ``p`` holds the model's inputs (the
+    ``nucleation.*``, ``li2s_nano.*``, ``lps_nano.*`` fields, ``fit_start``, the regime scan's).
     """
+    return ModelStudy(p, dict(result.sizings), *_solve_model(p, result.sizings))
+
+
+def _solve_model(p: Params, sizings: dict) -> tuple:
+    """``(model_fits, model_failures, routes, routes_failure, regimes)`` of :func:`model_study`."""
     model_fits, model_failures = {}, {}
     start = p.fit_start
     for name in ("li2s", "lps"):
@@ -686,24 +708,6 @@ def model_study(p: Params, sizings: dict) -> tuple:
     return model_fits, model_failures, routes, routes_failure, regimes
 
 
-#: Fields the precipitation model (:func:`model_study`) does not read. Every other field outside
-#: :attr:`Params.PREPARED_FROM` is part of the key under which :func:`prepare` keeps its model study,
-#: so a field missing here costs a recomputation, never a stale result.
-_NOT_MODEL_FIELDS = frozenset({
-    "pellet_mass_mg", "pellet_diameter_mm", "pellet_density_g_per_cm3", "pellet_porosity",
-    "pellet_porosity_uncertainty", "pellet_thickness_mm", "pellet_thickness_uncertainty_mm", "pellet_area_cm2",
-    "membrane_eis_file", "membrane_cross_section_file", "membrane_eis_instrument", "membrane_electrode_diameter_mm",
-    "membrane_electrode_diameter_uncertainty_mm", "membrane_gold_resistivity_ohm_m", "membrane_gold_thickness_nm",
-    "membrane_lead_squares", "membrane_porosity", "bruggeman_exponent", "sem_scale_uncertainty",
-    "min_coverage", "min_foreground_measured"})   # the gate enters the key through the samples that pass it
-
-
-def _model_key(p: Params, sizings: dict) -> tuple:
-    """What the model study depends on beyond the prepared sizings: the model's fields and which samples passed."""
-    names = sorted(f.name for f in fields(p) if f.name not in _NOT_MODEL_FIELDS | Params.PREPARED_FROM)
-    return tuple((name, getattr(p, name)) for name in names), tuple(sorted(n for n, s in sizings.items() if s.usable))
-
-
 def run(p: Params, prepared: Prepared | None = None) -> Result:
     """Measure §3.1 from the files named in ``p`` (pure: reads files, writes nothing).
 
@@ -714,9 +718,8 @@ def run(p: Params, prepared: Prepared | None = None) -> Result:
 
     ``prepared`` (from :func:`prepare` with the same :attr:`Params.PREPARED_FROM` values as ``p``)
     skips the image analysis and the pellets' circuit fits; the result is the same. What remains is
-    the quality gate, the pellet geometry and the membrane (0.2 s), and the precipitation model
-    (inverse fits, route study, regime scan: ~10 s of CPU when the sizes pass their gate) unless
-    its inputs are those ``prepared`` was made with.
+    the quality gate, the pellet geometry and the membrane (0.2 s). The precipitation model is
+    :func:`model_study`'s: no number ``run`` records depends on it.
     """
     if prepared is None:
         prepared = prepare(p)
@@ -727,12 +730,6 @@ def run(p: Params, prepared: Prepared | None = None) -> Result:
                              + ", ".join(changed))
     sizings = {name: gate_sample(s, min_coverage=p.min_coverage, min_foreground_measured=p.min_foreground_measured)
                for name, s in prepared.sizings.items()}
-    key = _model_key(p, sizings)
-    if prepared.model is not None and prepared.model[0] == key:
-        model = prepared.model[1]           # the same inputs as in prepare: the same solutions
-    else:
-        model = model_study(p, sizings)
-    model_fits, model_failures, routes, routes_failure, regimes = model
     templating = None
     if sizings["li2s"].usable and sizings["lps"].usable:
         templating = nucleation.templating_balance(
@@ -767,8 +764,7 @@ def run(p: Params, prepared: Prepared | None = None) -> Result:
     if membrane is not None and "250c" in pellets:
         # both samples referred to their dense solid (Bruggeman) before the paper's conclusion is tested
         dense = effective_medium.porosity_corrected_ratio(**comparison_inputs(p, membrane, pellets["250c"]))
-    return Result(params=p, sizings=sizings, model_fits=model_fits, model_failures=model_failures, routes=routes,
-                  routes_failure=routes_failure, regimes=regimes, templating=templating,
+    return Result(params=p, sizings=sizings, templating=templating,
                   pellet_thickness_cm=geometry.thickness_cm, pellet_thickness_std_cm=geometry.thickness_std_cm,
                   pellet_area_cm2=geometry.area_cm2,
                   pellets=pellets, spectra=dict(prepared.spectra), pellet_failures=dict(prepared.pellet_failures),
@@ -861,8 +857,9 @@ def sizing_lines(result: Result) -> list[str]:
     return lines
 
 
-def model_lines(result: Result) -> list[str]:
-    """The inverse fits of the precipitation model to each measured distribution."""
+def model_lines(result: ModelStudy) -> list[str]:
+    """The inverse fits of the precipitation model to each measured distribution (``result`` from
+    :func:`model_study`)."""
     lines = []
     for name in ("li2s", "lps"):
         label = result.sizings[name].label
@@ -881,8 +878,8 @@ def model_lines(result: Result) -> list[str]:
     return lines
 
 
-def route_lines(result: Result) -> list[str]:
-    """The route comparison table and the mechanism's verdicts."""
+def route_lines(result: ModelStudy) -> list[str]:
+    """The route comparison table and the mechanism's verdicts (``result`` from :func:`model_study`)."""
     r = result.routes
     if r is None:
         return [f"route comparison not made: {result.routes_failure}"]
@@ -918,8 +915,9 @@ def route_lines(result: Result) -> list[str]:
     return lines
 
 
-def regime_lines(result: Result) -> list[str]:
-    """The growth-regime scan: relative width by k_r and supply rate, and the focusing verdict."""
+def regime_lines(result: ModelStudy) -> list[str]:
+    """The growth-regime scan: relative width by k_r and supply rate, and the focusing verdict
+    (``result`` from :func:`model_study`)."""
     ds = result.regimes
     if ds is None:
         return ["growth-regime scan not made (needs a model fit of the LPS sizes)"]
@@ -927,10 +925,17 @@ def regime_lines(result: Result) -> list[str]:
     for kr in ds.surface_rate.values:
         row = ds.sel(surface_rate=kr)
         regime = float(np.nanmedian(row.regime_number.values))
+        ok = row.converged.values
+        # a point that did not converge has no number the solver can support: it is named, not printed
+        verdict = (str(nucleation.faster_supply_narrows(row.relative_width.values)) if ok.all()
+                   else f"not decided ({int((~ok).sum())} of {ok.size} points not converged)")
         lines.append(f"k_r = {kr:7.0e} m/s, D/(k_r r) ≈ {regime:8.1g}: sd/mean "
-                     + "  ".join(f"{w:9.3f}" for w in row.relative_width.values)
-                     + "; mean (nm) " + "  ".join(f"{m:7.0f}" for m in row.mean_diameter.values)
-                     + f"; faster supply → narrower: {nucleation.faster_supply_narrows(row.relative_width.values)}")
+                     + "  ".join(f"{w:9.3f}" if c else f"{'no conv.':>9s}" for w, c in zip(row.relative_width.values, ok))
+                     + "; mean (nm) " + "  ".join(f"{m:7.0f}" if c else f"{'—':>7s}" for m, c in zip(row.mean_diameter.values, ok))
+                     + f"; faster supply → narrower: {verdict}")
+    if not ds.converged.values.all():
+        lines.append(f"no conv.: mean or sd/mean moves by more than {100 * nucleation.REGIME_MAX_CHANGE:g} % when the "
+                     f"solver's step tolerance is cut from 0.02 to {nucleation.REGIME_CHECK_REL_TOL:g}")
     return lines
 
 

@@ -19,20 +19,31 @@ def test_regime_number():
     assert nu.growth_regime_number(1e-6, 1e-9, 1.0) < 1e-2
 
 
-def test_diffusion_limited_growth_focuses_but_faster_supply_does_not_narrow():
-    """Pins what the model does (issue 10 §5): with diffusion-limited growth the distribution is
-    narrow (Reiss focusing), much narrower than with reaction-limited growth at the same supply;
-    but a faster supply does not make it narrower in either regime (it makes more nuclei that are
-    born over a spread of supersaturations)."""
-    scan = nu.width_by_regime(LPS, [1e-4, 2.35e-3, 0.1], [1e-6, 1.0])
+def test_reaction_limited_scan_converges_and_diffusion_limited_points_are_gaps():
+    """Pins what the solver can support (issue 10 §5): with reaction-limited growth the scan converges
+    (mean and width move by well under the 2 % gate when the step tolerance is quartered) and a faster
+    supply does not narrow the distribution; with diffusion-limited growth the nucleation burst is not
+    resolved at these tolerances (the mean moves by ~10 % and more), so those points are gaps, not
+    numbers — on every CPU."""
+    scan = nu.width_by_regime(LPS, [1e-4, 2.35e-3, 0.1], [1e-6])
     assert scan.mean_diameter.dims == ("surface_rate", "supply_rate")
     assert scan.supply_rate.attrs["units"] == "1/s" and scan.mean_diameter.attrs["units"] == "nm"
-    reaction, diffusion = scan.sel(surface_rate=1e-6), scan.sel(surface_rate=1.0)
+    reaction = scan.sel(surface_rate=1e-6)
+    diffusion = nu.width_by_regime(LPS, [1e-4, 2.35e-3], [1e-2]).sel(surface_rate=1e-2)
     assert np.all(reaction.regime_number > 10) and np.all(diffusion.regime_number < 0.1)
-    assert np.all(diffusion.relative_width < 0.05)
-    assert np.all(diffusion.relative_width < 0.5 * reaction.relative_width)
+    assert reaction.converged.all() and np.all(reaction.convergence < 0.01)
+    assert np.all(reaction.relative_width > 0.1)
     assert not nu.faster_supply_narrows(reaction.relative_width)
-    assert not nu.faster_supply_narrows(diffusion.relative_width)
+    assert not diffusion.converged.any() and np.all(diffusion.convergence > 0.05)
+    assert diffusion.mean_diameter.isnull().all() and diffusion.relative_width.isnull().all()
+
+
+def test_regime_gate_follows_max_change():
+    # the same solutions judged with a gate wider than their change: every point converged, numbers kept
+    scan = nu.width_by_regime(LPS, [2.35e-3], [1e-6], max_change=0.5)
+    strict = nu.width_by_regime(LPS, [2.35e-3], [1e-6], max_change=1e-6)
+    assert bool(scan.converged.all()) and float(scan.convergence.max()) > 1e-6
+    assert not bool(strict.converged.any()) and bool(strict.relative_width.isnull().all())
 
 
 def test_faster_supply_narrows_logic():

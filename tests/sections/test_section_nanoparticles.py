@@ -77,21 +77,23 @@ def test_one_failed_image_keeps_the_other_samples_the_pellets_and_the_figures(tm
     assert "pellet_conductivity_250C" in numbers and "membrane_over_pellet_conductivity" in numbers
     lines = result.failures()
     assert any(line.startswith("nano-Li2S (LiEt3BH + S) (missing.tif): missing.tif") for line in lines)
-    assert result.routes is None and "needs the nano-Li2S and the LPS sizes" in result.routes_failure
-    assert result.regimes is not None                 # the LPS fit alone is enough for the regime scan
-    assert result.explore_base() == result.model_fits["lps"].parameters
+    model = sec.model_study(p, result)
+    assert model.routes is None and "needs the nano-Li2S and the LPS sizes" in model.routes_failure
+    assert result.failures(model) == lines + [f"route comparison: {model.routes_failure}"]
+    assert model.regimes is not None                  # the LPS fit alone is enough for the regime scan
+    assert model.explore_base() == model.model_fits["lps"].parameters
     from lpsrepro.plots.particles import fig_mechanism, fig_sample_sizes
     assert fig_sample_sizes(result.sizings["li2s"], label="e", bin_width_nm=1.0, scale_bar_nm=50.0) is not None
-    assert fig_mechanism(result) is not None
+    assert fig_mechanism(model) is not None
     pickle.loads(pickle.dumps(result))
+    pickle.loads(pickle.dumps(model))
 
 
 def test_failed_gate_is_recorded_as_failed_quality():
     sizing = sec.size_sample("li2s", str(DATA / "test_tiff_Zeiss_SEM_1k.tif"), min_diameter_nm=5000.0)
     assert sizing.fit is not None and sizing.failed_quality and not sizing.usable
     assert sizing.segmentation.data_bar_rows > 50
-    result = sec.Result(params=sec.Params.from_ledger(), sizings={"li2s": sizing, "lps": sizing}, model_fits={},
-                        model_failures={}, routes=None, routes_failure="", regimes=None, templating=None,
+    result = sec.Result(params=sec.Params.from_ledger(), sizings={"li2s": sizing, "lps": sizing}, templating=None,
                         pellet_thickness_cm=0.1, pellet_thickness_std_cm=0.0, pellet_area_cm2=1.0, pellets={},
                         spectra={}, pellet_failures={}, membrane=None, membrane_failure="")
     number = result.numbers()["li2s_nano_size_mean"]
@@ -150,30 +152,49 @@ def test_prepared_from_names_fields_and_leaves_every_ledger_input_to_run():
 
 
 def test_fast_path_gives_the_same_result_also_after_a_ledger_input_moved(tmp_path):
-    # the LPS image passes its gate, so the inverse model fit and the regime scan run on both paths
+    # the LPS image passes its gate, so the inverse model fit and the regime scan can run
     p = sec.Params.from_ledger().replace(lps_image_file=str(sparse_lps_image(tmp_path / "lps_sparse.tif")),
                                          li2s_image_file="missing.tif", regime_surface_rates_m_per_s=(1e-6,),
                                          regime_supply_factors=(1.0,))
     prepared = pickle.loads(pickle.dumps(sec.prepare(p)))     # as a sweep sends it to a worker
     fast = sec.run(p, prepared=prepared)
     assert fast.numbers() == sec.run(p).numbers()
-    assert "lps" in fast.model_fits
     # fields outside PREPARED_FROM moved to the end of their ledger range: solubility (model) and porosity (pellets)
     q = p.replace(solubility_mol_per_m3=_range_end("solubility_mol_per_m3"), pellet_porosity=_range_end("pellet_porosity"))
     fast_q, whole_q = sec.run(q, prepared=prepared), sec.run(q)
     assert fast_q.numbers() == whole_q.numbers()
-    assert sec.model_lines(fast_q) == sec.model_lines(whole_q) and sec.regime_lines(fast_q) == sec.regime_lines(whole_q)
     moved = fast_q.numbers()["pellet_conductivity_250C"].value / fast.numbers()["pellet_conductivity_250C"].value
     assert moved == pytest.approx((1 - 0.2) / (1 - 0.35))       # L ∝ 1/(1 − φ): the change did reach the numbers
-    assert fast_q.model_fits.get("lps") is not fast.model_fits["lps"]     # the model was solved again
-    # a pellet assumption alone reuses the model study prepare made; the result is still the whole run's
-    pellet_only = p.replace(pellet_porosity=_range_end("pellet_porosity"))
-    reused = sec.run(pellet_only, prepared=prepared)
-    assert reused.model_fits["lps"] is fast.model_fits["lps"]
-    assert reused.numbers() == fast_q.numbers() and sec.model_lines(reused) == sec.model_lines(fast)
-    # a gate that the LPS sizing no longer passes changes which samples feed the model: solved again (none)
-    strict = sec.run(p.replace(min_coverage=0.99), prepared=prepared)
-    assert not strict.model_fits and strict.regimes is None and "lps_precursor_size_mean" in strict.numbers()
+    # the model study is made from the run's result, and the model's inputs reach it
+    model, model_q = sec.model_study(p, fast), sec.model_study(q, fast_q)
+    assert "lps" in model.model_fits
+    # at the solubility's range end the model cannot explain the sizes: it says so, the sizes stay recorded
+    assert "lps" in model_q.model_failures and "lps_precursor_size_mean" in fast_q.numbers()
+    assert sec.model_lines(model_q) != sec.model_lines(model)
+    assert sec.model_lines(model_q) == sec.model_lines(sec.model_study(q, whole_q))
+    # a gate that the LPS sizing no longer passes changes which samples feed the model: none
+    strict_p = p.replace(min_coverage=0.99)
+    strict = sec.run(strict_p, prepared=prepared)
+    strict_model = sec.model_study(strict_p, strict)
+    assert not strict_model.model_fits and strict_model.regimes is None and "lps_precursor_size_mean" in strict.numbers()
+
+
+def test_no_recorded_number_depends_on_the_precipitation_model(monkeypatch):
+    # run never solves the model (a sweep of the section then costs no model solution): every number it
+    # records comes from the images, the spectra and the pellet and membrane inputs
+    def refuse(*args, **kwargs):
+        raise AssertionError("run solved the precipitation model")
+
+    for name in ("simulate_precipitation", "fit_supply_and_prefactor", "fit_prefactor", "width_by_regime"):
+        monkeypatch.setattr(nucleation, name, refuse)
+    p = sec.Params.from_ledger()
+    prepared = sec.prepare(p)
+    numbers = sec.run(p, prepared=prepared).numbers()
+    assert {"li2s_nano_size_mean", "lps_precursor_size_sd", "pellet_conductivity_250C",
+            "membrane_over_pellet_conductivity_dense"} <= set(numbers)
+    moved = sec.run(p.replace(solubility_mol_per_m3=_range_end("solubility_mol_per_m3"),
+                              surface_rate_m_per_s=_range_end("surface_rate_m_per_s")), prepared=prepared)
+    assert moved.numbers() == numbers                 # the model's inputs move no recorded number
 
 
 def test_run_refuses_a_prepared_result_of_other_files():
