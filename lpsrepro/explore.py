@@ -136,7 +136,7 @@ def first_views_of(name: str, data) -> dict:
 
 
 def nanoparticles_base(p):
-    """The model inputs §3.1's Explore grid is centred on, as ``Result.explore_base`` chooses them.
+    """The model inputs §3.1's Explore grid is centred on, as ``ModelStudy.explore_base`` chooses them.
 
     Only the part of :func:`lpsrepro.sections.nanoparticles.run` they need (the size fit of the
     nano-Li₂S image, else of the LPS image, and the model fitted to it; without a fit the ledger's
