@@ -17,11 +17,12 @@ import numpy as np
 import pytest
 
 from lpsrepro import paths
+from lpsrepro.models import nucleation
 
 # §3.1's regime scan inputs (the route study's nucleation law, the LPS fit's supply rate): model inputs
 SCRIPT = r"""
 import json
-from lpsrepro.models import nucleation as nu
+import MODULE as nu
 base = nu.PrecipitationParameters(
     supply_rate_per_s=1.5812822961322425e-3, solubility_mol_per_m3=1e-4, precursor_mol_per_m3=140.0,
     molar_volume_m3_per_mol=9.73e-05, surface_energy_j_per_m2=0.08, diffusion_m2_per_s=1e-9,
@@ -36,8 +37,9 @@ print(json.dumps({"mean": [repr(float(v)) for v in ds.mean_diameter.values.ravel
 
 
 def _scan(env_extra):
+    """The scan in a fresh interpreter (numpy reads NPY_DISABLE_CPU_FEATURES once, at import)."""
     env = {**os.environ, **env_extra, "PYTHONPATH": str(paths.ROOT)}
-    proc = subprocess.run([sys.executable, "-c", SCRIPT], cwd=paths.ROOT, env=env, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", SCRIPT.replace("MODULE", nucleation.__name__)], cwd=paths.ROOT, env=env, capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
