@@ -322,7 +322,7 @@ def _predictions(claims_doc: dict[str, Any]) -> list[str]:
         dev = "" if pred.get("deviation") is None else f"{100 * pred['deviation']:+.2g} %"
         how = pred.get("failed_quality") or pred.get("method", "")
         lines.append(f"| `{e['id']}` — {_cell(e['statement'])} | {_published(e)} | {shown} | {dev} | "
-                     f"{_PREDICTION_MARK[pred['status']]} | {_cell(how)} |")
+                     f"{_PREDICTION_MARK[pred['status']]} | {_cell(how)}{_made_by(e.get('notebook'))} |")
     return lines
 
 

@@ -85,3 +85,16 @@ def test_each_claim_row_names_its_notebook_and_the_section_module_that_computes_
         assert f"(../notebooks/{nb.name})" in cell and (paths.ROOT / "lpsrepro" / module).is_file(), cell
         assert f"(../lpsrepro/{module})" in cell, "the module is a link from figures/REPORT.md"
     assert report._made_by(None) == ""
+
+
+def test_each_prediction_row_names_its_notebook_and_section_module():
+    """A newcomer reading the predictions table reaches the code in one hop too (the published
+    REPORT.md: every prediction row holds the link of the notebook that records it)."""
+    from lpsrepro import paths
+
+    text = (paths.FIGURES / "REPORT.md").read_text(encoding="utf-8")
+    table = text.split("## Independent predictions", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert rows, "no prediction rows"
+    for row in rows:
+        assert "(../notebooks/3" in row and "(../lpsrepro/sections/" in row, row
