@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from typing import TYPE_CHECKING
 
 from lpsrepro.errors import ParameterError
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     import pint
 
 
-@functools.cache
 def registry() -> "pint.UnitRegistry":
     """The compendium's one pint ``UnitRegistry``, built on first use.
 
@@ -25,6 +25,15 @@ def registry() -> "pint.UnitRegistry":
     this function, so the registry is built once, when the first unit is parsed. ``ureg`` and ``Q_``
     remain importable from this module (as this registry and its ``Quantity``).
     """
+    with _REGISTRY_LOCK:            # one registry even when two threads convert first at once
+        return _build_registry()
+
+
+_REGISTRY_LOCK = threading.Lock()
+
+
+@functools.cache
+def _build_registry() -> "pint.UnitRegistry":
     import pint
 
     return pint.UnitRegistry()
