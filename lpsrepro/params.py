@@ -16,20 +16,36 @@ from typing import Any
 
 from lpsrepro import paths
 from lpsrepro.errors import InputFileError, LpsreproError, ParameterError
+from lpsrepro.units import written_unit
 
 
-def positive(name: str, value, unit: str, example: float) -> float:
-    """A finite number > 0, e.g. a thickness in nm."""
-    number = _number(name, value, f"a positive number in {unit}, such as {example}")
+def positive(name: str, value, unit: str | None = None, example: float = 1.0) -> float:
+    """A finite number > 0, e.g. a thickness in nm.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, as the user types it (``"thickness_nm"``).
+    value
+        The value to check.
+    unit : str, optional
+        The unit as the message writes it; default: the one the name states
+        (:func:`lpsrepro.units.written_unit`, ``"nm"`` for ``thickness_nm``). Give it only for a
+        name that states none (``"fit_start[0]"``).
+    example : float
+        A typical value, quoted in the message.
+    """
+    expected = f"a positive number in {_unit(name, unit)}, such as {example}"
+    number = _number(name, value, expected)
     if not number > 0:
-        raise ParameterError(name, value, f"a positive number in {unit}, such as {example}")
+        raise ParameterError(name, value, expected)
     return number
 
 
-def in_range(name: str, value, low: float, high: float, unit: str, *,
+def in_range(name: str, value, low: float, high: float, unit: str | None = None, *,
              inclusive: bool = True) -> float:
-    """A finite number within ``[low, high]`` (or the open interval)."""
-    expected = f"a number in {unit} between {low} and {high}"
+    """A finite number within ``[low, high]`` (or the open interval); ``unit`` as for :func:`positive`."""
+    expected = f"a number in {_unit(name, unit)} between {low} and {high}"
     number = _number(name, value, expected)
     ok = low <= number <= high if inclusive else low < number < high
     if not ok:
@@ -37,9 +53,14 @@ def in_range(name: str, value, low: float, high: float, unit: str, *,
     return number
 
 
-def optional_positive(name: str, value, unit: str, example: float) -> float | None:
-    """``None`` or a positive number."""
+def optional_positive(name: str, value, unit: str | None = None, example: float = 1.0) -> float | None:
+    """``None`` or a positive number (as :func:`positive`)."""
     return None if value is None else positive(name, value, unit, example)
+
+
+def _unit(name: str, unit: str | None) -> str:
+    """The unit a message writes: the one given, else the one the parameter's name states."""
+    return unit if unit is not None else written_unit(name)
 
 
 def existing_file(name: str, value, *, base: Path | None = None,

@@ -6,17 +6,49 @@ xarray ``units`` attributes) is parsed by this registry.
 
 from __future__ import annotations
 
+import functools
 import math
-
-import pint
+import threading
+from typing import TYPE_CHECKING
 
 from lpsrepro.errors import ParameterError
 
-ureg = pint.UnitRegistry()
-Q_ = ureg.Quantity
+if TYPE_CHECKING:
+    import pint
 
 
-def parse_unit(unit: str, *, what: str = "unit") -> pint.Unit:
+def registry() -> "pint.UnitRegistry":
+    """The compendium's one pint ``UnitRegistry``, built on first use.
+
+    Importing pint and building its registry take 0.2–0.3 s, which the Explore dashboard's first
+    view (stored images and the units written in field names) does not need; every conversion calls
+    this function, so the registry is built once, when the first unit is parsed. ``ureg`` and ``Q_``
+    remain importable from this module (as this registry and its ``Quantity``).
+    """
+    with _REGISTRY_LOCK:            # one registry even when two threads convert first at once
+        return _build_registry()
+
+
+_REGISTRY_LOCK = threading.Lock()
+
+
+@functools.cache
+def _build_registry() -> "pint.UnitRegistry":
+    import pint
+
+    return pint.UnitRegistry()
+
+
+def __getattr__(name: str):
+    """``lpsrepro.units.ureg`` and ``Q_``: the registry of :func:`registry` and its ``Quantity`` (built on use)."""
+    if name == "ureg":
+        return registry()
+    if name == "Q_":
+        return registry().Quantity
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def parse_unit(unit: str, *, what: str = "unit") -> "pint.Unit":
     """Parse a unit string such as ``"S/cm"`` or ``"ohm*cm**2"``.
 
     Raises
@@ -24,8 +56,10 @@ def parse_unit(unit: str, *, what: str = "unit") -> pint.Unit:
     ParameterError
         If pint does not know the unit.
     """
+    import pint
+
     try:
-        return ureg.Unit(unit)
+        return registry().Unit(unit)
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError,
             AttributeError, TypeError, ValueError) as exc:
         raise ParameterError(what, unit, "a unit that pint can parse, such as 'nm', 'S/cm' "
@@ -55,7 +89,7 @@ def convert(value: float, from_unit: str, to_unit: str, *, what: str = "value") 
         raise ParameterError(f"{what} unit", from_unit,
                              f"a unit convertible to {to_unit} ({dst.dimensionality}), "
                              f"not one of dimension {src.dimensionality}")
-    return float(Q_(value, src).to(dst).magnitude)
+    return float(registry().Quantity(value, src).to(dst).magnitude)
 
 
 # --------------------------------------------------------------------------- units named by field names
@@ -148,6 +182,47 @@ def field_unit(name: str) -> str:
         return ""
     raise ParameterError(name, "(field name)", "a name ending in its unit (e.g. thickness_nm, rate_nm_per_min, "
                          "asr_ohm_cm2) or in a word of a pure number (" + ", ".join(sorted(PURE_NUMBER_WORDS)) + ")")
+
+
+#: How messages write a pure number's unit, by the last word of its name; other pure numbers are "(fraction)".
+_PURE_NUMBER_WRITTEN = {"squares": "squares", "ratio": "(ratio)", "gsd": "(ratio)", "factor": "(ratio)",
+                        "scale": "(ratio)", "exponent": "(dimensionless)", "count": "(dimensionless)",
+                        "index": "(dimensionless)", "rows": "(dimensionless)", "sign": "(dimensionless)",
+                        "alpha": "(dimensionless)", "spectrum": "(dimensionless)"}
+
+
+#: Units that messages write as one symbol rather than as pint's product (``W*h`` → ``Wh``).
+_WRITTEN_PRODUCTS = {"degree**2": "deg2", "uA*h": "uAh", "mA*h": "mAh", "W*h": "Wh"}
+
+
+def written_unit(name: str) -> str:
+    """The unit of field ``name`` as a message to the user writes it (``"ohm cm2"``, ``"mol/m3"``, ``"(fraction)"``).
+
+    The unit is :func:`field_unit`'s, written without pint's operators (``**`` dropped, ``*`` a space,
+    ``W*h`` as ``Wh``); a pure number is written by what it is: ``"(fraction)"``, ``"(ratio)"``, ``"squares"`` or
+    ``"(dimensionless)"``.
+
+    Raises
+    ------
+    ParameterError
+        When the name states no unit (as :func:`field_unit`).
+
+    Examples
+    --------
+    >>> written_unit("nyquist_window_ohm_cm2"), written_unit("ripening_solubility_mol_per_m3")
+    ('ohm cm2', 'mol/m3')
+    >>> written_unit("target_wh_kg"), written_unit("caglioti_w_deg2")
+    ('Wh/kg', 'deg2')
+    >>> written_unit("sem_scale_uncertainty"), written_unit("commercial_li2s_gsd")
+    ('(fraction)', '(ratio)')
+    """
+    unit = field_unit(name)
+    if unit:
+        for product, symbol in _WRITTEN_PRODUCTS.items():
+            unit = unit.replace(product, symbol)
+        return unit.replace("**", "").replace("*", " ")
+    return "(dimensionless)" if name.startswith(_COUNT_PREFIXES) else _PURE_NUMBER_WRITTEN.get(
+        name.lower().rsplit("_", 1)[-1], "(fraction)")
 
 
 def field_units(names) -> dict[str, str]:

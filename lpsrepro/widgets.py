@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import ipywidgets as widgets
-from IPython.display import display
+from IPython.display import display as _ipython_display
 
 from lpsrepro.plots.style import RC, enable_inline_figures
 
@@ -210,6 +210,26 @@ def first_views(views: FirstViews | None):
         _FIRST_VIEWS.reset(token)
 
 
+def _in_kernel() -> bool:
+    """Whether an IPython kernel runs this code (Jupyter, Voilà, papermill): only there does a display reach
+    a page or an ``Output`` widget."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def display(*objs) -> None:
+    """IPython's ``display`` of ``objs`` when a kernel runs; nothing otherwise.
+
+    Outside a kernel (``python -m lpsrepro.explore`` filling the dashboard's cache, a script) IPython's
+    ``display`` prints each object's text to the terminal (``<Figure size 500x420 with 1 Axes>``), and
+    there is no page for it to reach.
+    """
+    if _in_kernel():
+        _ipython_display(*objs)
+
+
 def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str | None], *,
              figsize: tuple[float, float] = (5.0, 4.2), static: bool | None = None,
              section: str | None = None) -> widgets.Widget:
@@ -247,14 +267,16 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
     The time an update takes is measured by ``benchmarks/widgets.py`` and the browser tests,
     not shown here, so that the saved widget state is the same at every build.
     """
-    import matplotlib as mpl
-    from matplotlib.figure import Figure
-
-    enable_inline_figures()
     out = widgets.Output()
     status = widgets.HTML()
 
     def render():
+        # matplotlib is imported here, at the first drawing, not with this module: the dashboard's first
+        # view shows stored images (FirstViews) and must not wait for it (0.25-0.5 s)
+        import matplotlib as mpl
+        from matplotlib.figure import Figure
+
+        enable_inline_figures()
         values = {name: control.value for name, control in controls.items()}
         with mpl.rc_context(RC):
             fig = Figure(figsize=figsize, layout="constrained")
@@ -264,7 +286,8 @@ def explorer(controls: dict[str, widgets.ValueWidget], draw: Callable[..., str |
     def update(_change=None):
         fig, text = render()
         with out:
-            out.clear_output(wait=True)
+            if _in_kernel():                # outside one, clear_output prints terminal escape codes
+                out.clear_output(wait=True)
             display(fig)
         status.value = text
 

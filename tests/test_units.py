@@ -104,3 +104,27 @@ def test_compact_notation_of_the_report_tables():
         "0.82", "550", "6.741e-5", "1.69e-4", "12350", "1.235e5", "0"]
     assert table(None) == "" and table(3.6e-6, digits=2) == "3.6e-6"
     assert format_number(6.741375148e-05, 4.3e-06, notation="compact") == "6.74e-5 ± 4.3e-6"
+
+
+def test_registry_is_built_on_first_use_only():
+    """Importing the module (the Explore dashboard's first view) neither imports pint nor builds its registry."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, lpsrepro.units as u, lpsrepro.params\n"
+            "assert 'pint' not in sys.modules, 'pint imported'\n"
+            "assert u.field_unit('asr_ohm_cm2') == 'ohm*cm**2' and 'pint' not in sys.modules\n"
+            "from lpsrepro.units import ureg, Q_\n"
+            "assert ureg is u.registry() and Q_ is ureg.Quantity\n"
+            "assert abs(u.convert(1.0, 'mm', 'um') - 1000.0) < 1e-9\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert result.returncode == 0, result.stderr
+
+
+def test_module_attribute_error():
+    import lpsrepro.units as u
+
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
+        u.nonexistent  # noqa: B018

@@ -90,3 +90,37 @@ def test_committed_notebooks_show_every_explorer_statically(path):
     assert state, f"{path.name}: no saved widget state"
     explorers = sum(m["model_name"] == "OutputModel" for m in state.values())
     assert len(static) == explorers, f"{path.name}: {explorers} explorers but {len(static)} static images"
+
+
+def test_explorer_outside_a_kernel_prints_nothing(capsys):
+    """Outside a kernel (``python -m lpsrepro.explore`` filling the dashboard's cache) no figure text is printed."""
+    from lpsrepro.widgets import FirstViews, explorer, first_views, linear_slider
+
+    def draw(ax, x):
+        ax.plot([0, 1], [0, x])
+        return f"slope {x:.3g}"
+
+    slider = linear_slider("x (1)", 1.0, 0.0, 2.0, 0.1)
+    panel = explorer({"x": slider}, draw)                       # static image on: not printed either
+    views = FirstViews()
+    with first_views(views):
+        explorer({"x": linear_slider("x (1)", 1.0, 0.0, 2.0, 0.1)}, draw, static=False)
+    slider.value = 1.5                                          # a redraw
+    assert capsys.readouterr().out == ""
+    assert panel.children[-1].value == "<small>slope 1.5</small>"    # the status still follows the control
+    assert len(views.stored) == 1 and "image/png" in next(iter(views.stored.values()))[0]
+
+
+def test_widgets_module_does_not_import_matplotlib():
+    """The dashboard's first view shows stored images: importing the widgets must not import matplotlib."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, lpsrepro.widgets, lpsrepro.plots.style\n"
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n"
+            "from lpsrepro.plots.style import new_figure\n"
+            "assert type(new_figure(1, 1)).__name__ == 'Figure'\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert result.returncode == 0, result.stderr

@@ -130,25 +130,25 @@ class Params(SectionParams):
         if not isinstance(self.eis_allow_incomplete, bool):
             raise ParameterError("eis_allow_incomplete", self.eis_allow_incomplete,
                                  "True (accept a sweep stopped before its last announced point) or False")
-        checks.optional_positive("thickness_nm", self.thickness_nm, "nm", 550)
-        checks.optional_positive("thickness_uncertainty_nm", self.thickness_uncertainty_nm, "nm", 10)
-        checks.in_range("sem_scale_uncertainty", self.sem_scale_uncertainty, 0.0, 0.5, "(fraction)")
-        checks.positive("electrode_diameter_mm", self.electrode_diameter_mm, "mm", 2.0)
+        checks.optional_positive("thickness_nm", self.thickness_nm, example=550)
+        checks.optional_positive("thickness_uncertainty_nm", self.thickness_uncertainty_nm, example=10)
+        checks.in_range("sem_scale_uncertainty", self.sem_scale_uncertainty, 0.0, 0.5)
+        checks.positive("electrode_diameter_mm", self.electrode_diameter_mm, example=2.0)
         checks.in_range("electrode_diameter_uncertainty_mm", self.electrode_diameter_uncertainty_mm, 0.0,
-                        self.electrode_diameter_mm / 2, "mm")
+                        self.electrode_diameter_mm / 2)
         if self.circuit not in eis.BLOCKING_FILM_CIRCUITS:
             raise ParameterError("circuit", self.circuit, "one of " + ", ".join(
                 f"'{k}' ({v})" for k, v in eis.BLOCKING_FILM_CIRCUITS.items()))
-        low = checks.positive("line_fit_min_hz", self.line_fit_min_hz, "Hz", 5000.0)
-        if not checks.positive("line_fit_max_hz", self.line_fit_max_hz, "Hz", 200000.0) > low:
+        low = checks.positive("line_fit_min_hz", self.line_fit_min_hz, example=5000.0)
+        if not checks.positive("line_fit_max_hz", self.line_fit_max_hz, example=200000.0) > low:
             raise ParameterError("line_fit_max_hz", self.line_fit_max_hz, f"a frequency above line_fit_min_hz = {low:g} Hz")
-        checks.optional_positive("nyquist_window_ohm_cm2", self.nyquist_window_ohm_cm2, "ohm cm2", 3.0)
-        checks.positive("gold_resistivity_ohm_m", self.gold_resistivity_ohm_m, "ohm m", 3e-8)
-        checks.positive("gold_thickness_nm", self.gold_thickness_nm, "nm", 85)
-        checks.in_range("lead_squares", self.lead_squares, 0.0, 100.0, "squares")
-        checks.in_range("lead_resistance_rel_uncertainty", self.lead_resistance_rel_uncertainty, 0.0, 10.0, "(fraction)")
-        checks.in_range("analyser_magnitude_accuracy", self.analyser_magnitude_accuracy, 1e-5, 0.2, "(fraction)")
-        checks.in_range("analyser_phase_accuracy_deg", self.analyser_phase_accuracy_deg, 1e-3, 10.0, "degree")
+        checks.optional_positive("nyquist_window_ohm_cm2", self.nyquist_window_ohm_cm2, example=3.0)
+        checks.positive("gold_resistivity_ohm_m", self.gold_resistivity_ohm_m, example=3e-8)
+        checks.positive("gold_thickness_nm", self.gold_thickness_nm, example=85)
+        checks.in_range("lead_squares", self.lead_squares, 0.0, 100.0)
+        checks.in_range("lead_resistance_rel_uncertainty", self.lead_resistance_rel_uncertainty, 0.0, 10.0)
+        checks.in_range("analyser_magnitude_accuracy", self.analyser_magnitude_accuracy, 1e-5, 0.2)
+        checks.in_range("analyser_phase_accuracy_deg", self.analyser_phase_accuracy_deg, 1e-3, 10.0)
 
 
 def _name(path) -> str:
@@ -412,7 +412,7 @@ def model_view(*, thickness_nm: float, conductivity_s_per_cm: float, relative_pe
                              "either the top electrode's diameter in mm or area_cm2, exactly one of the two")
     if electrode_diameter_mm is not None:
         area_cm2 = float(relations.disc_area_cm2(checks.positive("electrode_diameter_mm", electrode_diameter_mm,
-                                                                 "mm", 2.0)))
+                                                                 example=2.0)))
     f_all = np.logspace(9, np.log10(f_min_hz), 500)
     f_seen = np.logspace(np.log10(f_max_hz), np.log10(f_min_hz), int(10 * np.log10(f_max_hz / f_min_hz)) + 1)
     kwargs = dict(thickness_nm=thickness_nm, area_cm2=area_cm2, conductivity_s_per_cm=conductivity_s_per_cm,

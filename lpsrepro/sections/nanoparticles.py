@@ -221,14 +221,14 @@ class Params(SectionParams):
                 if not isinstance(value, str) or not value:
                     raise ParameterError(f.name, value, "a file path")
             elif f.name in self._UNITS and f.name not in self._MAY_BE_ZERO:
-                checks.positive(f.name, value, self._UNITS[f.name] or "(dimensionless)", 1.0)
-        checks.positive("ripening_solubility_mol_per_m3", self.ripening_solubility_mol_per_m3, "mol/m3", 0.01)
-        checks.positive("li2s_min_diameter_nm", self.li2s_min_diameter_nm, "nm", 6.0)
-        checks.positive("lps_min_diameter_nm", self.lps_min_diameter_nm, "nm", 15.0)
-        checks.optional_positive("pixel_size_nm", self.pixel_size_nm, "nm", 2.0)
-        checks.optional_positive("pellet_thickness_mm", self.pellet_thickness_mm, "mm", 0.8)
-        checks.in_range("pellet_thickness_uncertainty_mm", self.pellet_thickness_uncertainty_mm, 0.0, 10.0, "mm")
-        checks.optional_positive("pellet_area_cm2", self.pellet_area_cm2, "cm2", 1.77)
+                checks.positive(f.name, value)
+        checks.positive("ripening_solubility_mol_per_m3", self.ripening_solubility_mol_per_m3, example=0.01)
+        checks.positive("li2s_min_diameter_nm", self.li2s_min_diameter_nm, example=6.0)
+        checks.positive("lps_min_diameter_nm", self.lps_min_diameter_nm, example=15.0)
+        checks.optional_positive("pixel_size_nm", self.pixel_size_nm, example=2.0)
+        checks.optional_positive("pellet_thickness_mm", self.pellet_thickness_mm, example=0.8)
+        checks.in_range("pellet_thickness_uncertainty_mm", self.pellet_thickness_uncertainty_mm, 0.0, 10.0)
+        checks.optional_positive("pellet_area_cm2", self.pellet_area_cm2, example=1.77)
         if self.data_bar_rows is not None and not (isinstance(self.data_bar_rows, int) and self.data_bar_rows >= 0):
             raise ParameterError("data_bar_rows", self.data_bar_rows,
                                  "a number of image rows (0: no data bar), or None to find it in each image")
@@ -245,16 +245,16 @@ class Params(SectionParams):
         if not isinstance(self.eis_allow_incomplete, bool):
             raise ParameterError("eis_allow_incomplete", self.eis_allow_incomplete,
                                  "True (accept a sweep stopped before its last announced point) or False")
-        checks.in_range("min_coverage", self.min_coverage, 0.0, 1.0, "(fraction)")
+        checks.in_range("min_coverage", self.min_coverage, 0.0, 1.0)
         checks.in_range("min_foreground_measured", self.min_foreground_measured, 0.0, 1.0, "(fraction)")
-        checks.in_range("pellet_porosity", self.pellet_porosity, 0.0, 0.9, "(fraction)")
-        checks.in_range("pellet_porosity_uncertainty", self.pellet_porosity_uncertainty, 0.0, 0.5, "(fraction)")
-        checks.in_range("sem_scale_uncertainty", self.sem_scale_uncertainty, 0.0, 0.5, "(fraction)")
-        checks.in_range("membrane_porosity", self.membrane_porosity, 0.0, 0.9, "(fraction)")
+        checks.in_range("pellet_porosity", self.pellet_porosity, 0.0, 0.9)
+        checks.in_range("pellet_porosity_uncertainty", self.pellet_porosity_uncertainty, 0.0, 0.5)
+        checks.in_range("sem_scale_uncertainty", self.sem_scale_uncertainty, 0.0, 0.5)
+        checks.in_range("membrane_porosity", self.membrane_porosity, 0.0, 0.9)
         # (its bound against the diameter is the membrane section's check: a sweep point outside it
         # is reported as a membrane failure, the rest of the section goes on)
         checks.in_range("membrane_electrode_diameter_uncertainty_mm", self.membrane_electrode_diameter_uncertainty_mm,
-                        0.0, 10.0, "mm")
+                        0.0, 10.0)
         if not (isinstance(self.fit_start, (tuple, list)) and len(self.fit_start) == 2):
             raise ParameterError("fit_start", self.fit_start,
                                  "[log10 of the supply rate in 1/s, log10 of J0 in 1/(m3 s)], e.g. [-2.0, 30.0]")

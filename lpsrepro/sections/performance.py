@@ -179,7 +179,7 @@ class Params(SectionParams):
         for name in ("plating_area_cm2", "au_thickness_nm", "plating_current_density_ua_cm2", "lfp_area_cm2",
                      "lfp_loading_mg_cm2", "preplated_uah_cm2", "target_wh_kg", "cathode_density_g_cm3",
                      "collector_density_g_cm3"):
-            checks.positive(name, getattr(self, name), field_unit(name).replace("**", ""), 1)
+            checks.positive(name, getattr(self, name), example=1)
         if not self.membrane_thicknesses_um or not all(t > 0 for t in self.membrane_thicknesses_um):
             raise ParameterError("membrane_thicknesses_um", self.membrane_thicknesses_um,
                                  "a list of positive thicknesses in um, such as [1.0, 30.0]")

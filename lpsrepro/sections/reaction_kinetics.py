@@ -205,7 +205,7 @@ class Params(SectionParams):
             if not isinstance(times, tuple) or len(times) != len(files):
                 raise ParameterError(n_name, times, f"a list of {len(files)} reaction times in minutes, one per file")
             for t in times:
-                checks.positive(n_name, t, "min", 50)
+                checks.positive(n_name, t, example=50)
         for name, n in (("dual_raman_files", len(self.dual_times_min)),
                         ("conventional_raman_files", len(self.conventional_times_min))):
             files = getattr(self, name)
@@ -228,25 +228,25 @@ class Params(SectionParams):
                 if key and not any(_names(key, f) for f in files):
                     raise ParameterError(name, value, f"{expected}; {key!r} is none of the section's files "
                                          f"({', '.join(Path(str(f)).name for f in files)})")
-        checks.in_range("wavelength_angstrom", self.wavelength_angstrom, 0.5, 2.5, "angstrom")
-        checks.in_range("caglioti_u_deg2", self.caglioti_u_deg2, -1, 1, "deg2")
-        checks.in_range("caglioti_v_deg2", self.caglioti_v_deg2, -1, 1, "deg2")
-        checks.in_range("caglioti_w_deg2", self.caglioti_w_deg2, 1e-6, 1, "deg2")
+        checks.in_range("wavelength_angstrom", self.wavelength_angstrom, 0.5, 2.5)
+        checks.in_range("caglioti_u_deg2", self.caglioti_u_deg2, -1, 1)
+        checks.in_range("caglioti_v_deg2", self.caglioti_v_deg2, -1, 1)
+        checks.in_range("caglioti_w_deg2", self.caglioti_w_deg2, 1e-6, 1)
         names = xrd.check_phase_names(list(self.phases), parameter="phases")
         if "beta-Li3PS4" not in names or "Li2S" not in names:
             raise ParameterError("phases", self.phases, "a list that includes beta-Li3PS4 and Li2S (the conversion needs both)")
-        checks.positive("nano_li2s_start_nm", self.nano_li2s_start_nm, "nm", 20)
-        checks.positive("commercial_li2s_start_nm", self.commercial_li2s_start_nm, "nm", 100)
-        checks.positive("raman_instrument_fwhm_per_cm", self.raman_instrument_fwhm_per_cm, "1/cm", 2.5)
+        checks.positive("nano_li2s_start_nm", self.nano_li2s_start_nm, example=20)
+        checks.positive("commercial_li2s_start_nm", self.commercial_li2s_start_nm, example=100)
+        checks.positive("raman_instrument_fwhm_per_cm", self.raman_instrument_fwhm_per_cm, example=2.5)
         known = {b[0] for b in self.raman_bands} if isinstance(self.raman_bands, tuple) else set()
         if not {"PS4", "P2S6", "b310", "b470", "Li2S"} <= known or not all(len(b) == 3 for b in self.raman_bands):
             raise ParameterError("raman_bands", self.raman_bands,
                                  "PS4, P2S6, b310, b470 and Li2S, each with [centre, half-window] in 1/cm")
         for name in ("commercial_li2s_median_nm", "commercial_li2s_median_low_nm", "commercial_li2s_median_high_nm"):
-            checks.positive(name, getattr(self, name), "nm", 15000)
-        checks.in_range("commercial_li2s_gsd", self.commercial_li2s_gsd, 1.0, 5.0, "(ratio)")
-        checks.in_range("nano_li2s_relative_sd", self.nano_li2s_relative_sd, 0.0, 0.5, "(fraction)")
-        checks.in_range("target_conversion", self.target_conversion, 0.5, 0.9999, "(fraction)")
+            checks.positive(name, getattr(self, name), example=15000)
+        checks.in_range("commercial_li2s_gsd", self.commercial_li2s_gsd, 1.0, 5.0)
+        checks.in_range("nano_li2s_relative_sd", self.nano_li2s_relative_sd, 0.0, 0.5)
+        checks.in_range("target_conversion", self.target_conversion, 0.5, 0.9999)
 
     @property
     def caglioti_uvw(self) -> tuple[float, float, float]:
