@@ -61,7 +61,7 @@ import xarray as xr
 
 from lpsrepro.errors import InputFileError, ParameterError
 from lpsrepro.fileio import atomic_path
-from lpsrepro.units import ureg
+from lpsrepro import units
 
 _ALIASES = {
     "time": ("time", "t", "test time", "test_time", "elapsed time"),
@@ -189,7 +189,7 @@ def write_cycler_csv(target: str | Path, ds: xr.Dataset, *, header: dict[str, st
                      time_decimals: int = 1, current_decimals: int = 4, voltage_decimals: int = 5) -> Path:
     """Write a cycler Dataset as CSV with a ``# key = value`` header (atomically, fixed number formats)."""
     target = Path(target)
-    factor = float(ureg.Quantity(1.0, "A").to(current_unit).magnitude)
+    factor = float(units.registry().Quantity(1.0, "A").to(current_unit).magnitude)
     columns = ["time/s"]
     names = [n for n in ("cycle", "step", "step_type") if n in ds]
     columns += names + [f"current/{current_unit}", "voltage/V"]
@@ -260,11 +260,11 @@ def _read_csv(path: Path, max_bytes: int | None = None) -> xr.Dataset:
             raise InputFileError(path, "the column has no unit", line=header_index + 1, field=raw_names[index],
                                  expected=f"the unit after a slash, e.g. '{name}/{_CANONICAL_UNIT[name]}'")
         try:
-            quantity = ureg.Quantity(1.0, unit)
+            quantity = units.registry().Quantity(1.0, unit)
         except Exception:
             raise InputFileError(path, f"unknown unit '{unit}'", line=header_index + 1, field=raw_names[index],
                                  expected=f"a unit of {name} such as {_CANONICAL_UNIT[name]}") from None
-        if quantity.dimensionality != ureg.Quantity(1.0, _CANONICAL_UNIT[name]).dimensionality:
+        if quantity.dimensionality != units.registry().Quantity(1.0, _CANONICAL_UNIT[name]).dimensionality:
             raise InputFileError(path, f"unit '{unit}' is not a unit of {name}", line=header_index + 1,
                                  field=raw_names[index], expected=f"a unit of {name} such as {_CANONICAL_UNIT[name]}")
         factors[name] = float(quantity.to(_CANONICAL_UNIT[name]).magnitude)

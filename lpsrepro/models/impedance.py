@@ -41,7 +41,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.constants import epsilon_0
 
-from lpsrepro.units import ureg
+from lpsrepro import units
 
 #: Vacuum permittivity in F/m (CODATA, via scipy.constants).
 EPSILON_0_F_PER_M = epsilon_0
@@ -101,7 +101,7 @@ def conductivity_from_asr_s_per_cm(thickness_nm, asr_ohm_cm2):
 
 def conductivity_q(thickness, resistance, area):
     """σ = L / (R A) from pint quantities (any length, resistance and area units), in S/cm."""
-    return float((thickness / (resistance * area)).to(ureg("S/cm")).magnitude)
+    return float((thickness / (resistance * area)).to(units.registry()("S/cm")).magnitude)
 
 
 def resistance_from_conductivity_ohm(thickness_cm, area_cm2, conductivity_s_per_cm):

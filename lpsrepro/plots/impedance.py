@@ -7,16 +7,20 @@ the "Explore" widgets.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import textwrap
 
 import numpy as np
 import xarray as xr
-from matplotlib.figure import Figure
 
 from lpsrepro.analysis.impedance import FilmIntercept, LineIntercept
 from lpsrepro.io.impedance import complex_impedance
 from lpsrepro.models.impedance import area_specific_resistance_ohm_cm2
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, TWO_COLUMN_IN, new_figure, panel_label, styled
+
+if TYPE_CHECKING:                       # annotations only: the Explore dashboard's first view draws nothing
+    from matplotlib.figure import Figure
 
 
 def _gate_failure_text(quality) -> str:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import xarray as xr
-from matplotlib.figure import Figure
 from skimage.segmentation import find_boundaries
 
 from lpsrepro.analysis.particles import NormalFit, Segmentation, histogram_nm
 from lpsrepro.models.nucleation import PrecipitationResult, SupplyHistory
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, TWO_COLUMN_IN, new_figure, panel_label, styled
+
+if TYPE_CHECKING:                       # annotations only: the Explore dashboard's first view draws nothing
+    from matplotlib.figure import Figure
 
 
 def particle_scale_bar(ax, pixel_size_nm: float, length_nm: float, *, above_fraction: float = 0.0) -> None:

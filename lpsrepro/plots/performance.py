@@ -6,16 +6,20 @@ axes and are shared with the Explore widgets.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import xarray as xr
-from matplotlib.figure import Figure
 
 from lpsrepro.analysis.cycling import Plateau, half_cycle
 from lpsrepro.analysis.membranes import asr_from_conductivity_ohm_cm2
 from lpsrepro.errors import InputFileError
 from lpsrepro.models import energy
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, ONE_COLUMN_IN, TWO_COLUMN_IN, new_figure, panel_label, styled
+
+if TYPE_CHECKING:                       # annotations only: the Explore dashboard's first view draws nothing
+    from matplotlib.figure import Figure
 
 #: Okabe–Ito colours for several curves.
 SERIES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")

@@ -7,11 +7,15 @@ here: curves and Explore states come from :mod:`lpsrepro.sections.reaction_kinet
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from matplotlib.figure import Figure
 
 from lpsrepro.sections.reaction_kinetics import explore
 from lpsrepro.plots.style import ACCENT, DATA, FIT, GREY, ONE_COLUMN_IN, TWO_COLUMN_IN, new_figure, panel_label, styled
+
+if TYPE_CHECKING:                       # annotations only: the Explore dashboard's first view draws nothing
+    from matplotlib.figure import Figure
 
 #: Okabe–Ito colours of the phases' markers.
 PHASE_COLOURS = {"beta-Li3PS4": "#0072B2", "Li2S": "#D55E00", "Li4P2S6": "#009E73"}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import xarray as xr
-from matplotlib.figure import Figure
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from lpsrepro.analysis.cross_section import FilmThickness
 from lpsrepro.plots.style import ACCENT, DATA, FIT, TWO_COLUMN_IN, new_figure, panel_label, styled
+
+if TYPE_CHECKING:                       # annotations only: the Explore dashboard's first view draws nothing
+    from matplotlib.figure import Figure
 
 
 def add_scale_bar(ax, pixel_size_nm: float, length_nm: float, label: str) -> None:
