@@ -336,7 +336,7 @@ def segment_particles(image: xr.DataArray, *, min_diameter_nm: float, smoothing_
     if method == "auto":
         method = "rim" if contrast >= MIN_RIM_CONTRAST else "distance"
     if method == "rim":
-        labels = _split_by_rims(img, img > threshold, mask, min_diameter_nm / pixel, smoothing_px)
+        labels = _split_by_rims(img, img > threshold, mask, min_diameter_nm / pixel)
     else:
         labels = _split_by_distance(img > threshold, mask, min_diameter_nm / pixel)
     if exclude_edge:
@@ -408,8 +408,7 @@ def _marker_spacing_px(min_diameter_px: float) -> float:
     return 0.25 * min_diameter_px
 
 
-def _split_by_rims(img: np.ndarray, bright: np.ndarray, mask: np.ndarray, min_diameter_px: float,
-                   smoothing_px: float = 1.0) -> np.ndarray:
+def _split_by_rims(img: np.ndarray, bright: np.ndarray, mask: np.ndarray, min_diameter_px: float) -> np.ndarray:
     """Labels of touching particles split along their bright SE rims (marker-controlled watershed).
 
     Secondary-electron yield rises as ``1/cos θ`` towards a sphere's rim (Goldstein et al. 2018,
@@ -425,21 +424,7 @@ def _split_by_rims(img: np.ndarray, bright: np.ndarray, mask: np.ndarray, min_di
     connected to (a second watershed, of the distance from the cores), i.e. the boundary runs along
     the middle of the bright line between two faces. A connected part of the mask that holds no
     core (a particle that is edge-bright all over) is a region of its own.
-
-    The face/rim decision is made on the image smoothed by a second pass of the denoising kernel
-    (Gaussian of ``smoothing_px``, so ``√2·smoothing_px`` in all), not on the once-smoothed image that
-    locates the particle edges. Why: the decision level lies only half the rim contrast above the
-    faces, about one face spread (:func:`rim_contrast` ≈ 2 at the paper's and the stand-ins' dose),
-    so after one pass the shot noise lifts clusters of face pixels above it; each such hole lowers
-    the face's distance map around it, and a face perforated across its middle has two h-maxima and
-    is cut in two (a 21.7 nm particle measured as a 17.6 nm piece plus a 12.7 nm "particle",
-    tests/analysis/test_particles.py). The second pass halves the noise variance of the faces
-    (white noise: variance ∝ 1/σ²), while the bright line where two rims meet — already as wide as
-    the probe blur ⊕ the first pass, since the zone where the ``1/cos θ`` yield passes the half-level
-    is only a few per cent of the radius — is widened by at most √2 and stays above the level.
     """
-    # the second pass of the denoising kernel (see the docstring: noise holes that cut a face in two)
-    img = ndimage.gaussian_filter(img, smoothing_px)
     levels = img[bright]
     # half way from the faces' typical level to the rims' (the median and the 99th percentile of the
     # particles' pixels): the half-level criterion used for the particle edge, applied to the rim edge
