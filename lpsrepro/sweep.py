@@ -1258,12 +1258,18 @@ def load_sensitivity(directory: Path | None = None) -> dict[str, Any] | None:
     return merged if merged["claims"] or merged["stale"] else None
 
 
-def sensitivity_summary(section: str, *, directory: Path | None = None) -> tuple[str, Any]:
+def sensitivity_summary(section: str, result: Any = None, *, directory: Path | None = None) -> tuple[str, Any]:
     """For a section notebook's last cell: the cached sensitivity as text lines and its tornado figure.
 
     Reads ``<directory>/<section>.json`` (no computation, so a papermill run stays fast) →
     ``(text, Figure or None)``; the text says how to compute it when there is no cache, or that the cache
     was computed with another ledger. Numbers are printed to 3 significant digits (deterministic).
+
+    ``result`` is the notebook's section result (its ``numbers()``). A cached interval belongs to the
+    inputs the sweep ran on — the bundled files and the ledger's central values; when this run's number
+    differs from the cache's central value (your own files, other parameters, changed code), that
+    claim's line says so instead of showing an interval of other data
+    (:func:`lpsrepro.claims.sensitivity_mismatch`, the rule REPORT.md applies).
     """
     folder = Path(directory or SENSITIVITY_DIR)
     short = module_stem(str(section)).rsplit(".", 1)[-1]
@@ -1276,9 +1282,14 @@ def sensitivity_summary(section: str, *, directory: Path | None = None) -> tuple
         return (f"the cached sensitivity of {short} is stale ({'; '.join(problems[:3])}): rerun "
                 f"`{refresh_command(short)}`", None)
     lines = [f"{'number':<44} {'central':>9} {'5 %':>9} {'95 %':>9}  unit  moved most by"]
-    reached = []
+    reached, other_inputs = [], []
+    live = result.numbers() if result is not None else {}
     for cid, claim in sorted(doc["claims"].items()):
         if claim.get("p05") is None:
+            continue
+        differs = _live_mismatch(cid, claim, live)
+        if differs:
+            other_inputs.append(f"{cid}: {differs}")
             continue
         drivers = ", ".join(d["assumption"] for d in claim["drivers"][:3]) or "nothing in the ledger's ranges"
         lines.append(f"{cid:<44} {claim['central']:>9.3g} {claim['p05']:>9.3g} {claim['p95']:>9.3g}  "
@@ -1292,7 +1303,24 @@ def sensitivity_summary(section: str, *, directory: Path | None = None) -> tuple
     if reached:
         lines += ["", "published value reached when one assumption moves within its range (one at a time):"]
         lines += reached
+    if other_inputs:
+        lines += ["", "not shown: the cache was computed for other inputs than this run's (its central value is "
+                  f"not this run's number); `{refresh_command(short)}` computes it for the ledger's defaults:"]
+        lines += other_inputs
     return "\n".join(lines), tornado_figure(doc)
+
+
+def _live_mismatch(claim_id: str, cached: dict[str, Any], live: dict[str, Any]) -> str:
+    """Empty when this run's number of ``claim_id`` is the cached central value (or was not measured
+    here), else what differs, in the words of :func:`lpsrepro.claims.sensitivity_mismatch`."""
+    from lpsrepro.claims import sensitivity_mismatch
+
+    number = live.get(claim_id)
+    if number is None:
+        return ""
+    item = {"id": claim_id, "reproduced": {"value": number.value, "unit": number.unit}}
+    return sensitivity_mismatch(item, {"central": cached.get("central"), "unit": cached.get("unit", number.unit),
+                                      "kind": cached.get("kind")})
 
 
 def _published_reached(cid: str, claim: dict[str, Any]) -> list[str]:

@@ -314,6 +314,24 @@ def test_notebook_summary_reads_the_cache_only(tmp_path):
     assert "membrane.interface_cpe_alpha" in row and fig is not None
 
 
+def test_notebook_summary_withholds_intervals_of_other_inputs(tmp_path):
+    """Run on one's own files, a notebook must not show the bundled data's interval as if it were its own:
+    a claim whose number in this run is not the cache's central value is named, its interval left out."""
+    import dataclasses
+
+    sweep.sensitivity(fake_section, scheduler=SYNC, trajectories=2, interval_points=8, directory=tmp_path,
+                      progress=False)
+    central = fake_section.run(fake_section.Params.from_ledger())
+    text, _ = sweep.sensitivity_summary("fake_section", central, directory=tmp_path)
+    assert any(line.startswith("membrane_asr") for line in text.splitlines()) and "not shown" not in text
+    other = dataclasses.replace(central, asr=1.5 * central.asr)        # as from another measurement
+    text, _ = sweep.sensitivity_summary("fake_section", other, directory=tmp_path)
+    shown = text.split("not shown:", 1)
+    assert len(shown) == 2 and "membrane_asr: central" in shown[1], text
+    assert not any(line.startswith("membrane_asr") for line in shown[0].splitlines())
+    assert any(line.startswith("dual_route_completion_time") for line in shown[0].splitlines())
+
+
 # --------------------------------------------------------------------------- the cache key
 def _ledger_copy(tmp_path, name, edit=None):
     """A copy of the ledger with ``edit(entries)`` applied, as a new file (the loader caches by path)."""
