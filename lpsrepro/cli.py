@@ -30,7 +30,7 @@ examples:
   lpsrepro sweep membrane --grid electrode_diameter_mm=1:4:7  a section over a parameter grid (dask)
   lpsrepro sweep performance --sensitivity morris             which assumptions move which numbers
   lpsrepro sweep all --sensitivity morris --only-stale        refresh every stale cached sensitivity
-  lpsrepro sweep membrane --grid ... -o big.zarr              a sweep larger than memory (Zarr, chunked)
+  lpsrepro sweep membrane --grid electrode_diameter_mm=1:4:400 -o big.zarr   a sweep larger than memory (Zarr)
   lpsrepro explore                                            every section's widgets in one dashboard"""
 
 

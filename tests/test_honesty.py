@@ -273,6 +273,21 @@ def test_every_test_folder_mirrors_a_package_folder_or_module():
             f"tests/{folder.name}/ has no lpsrepro/{folder.name}/ or lpsrepro/{folder.name}.py to mirror"
 
 
+def test_every_test_folder_is_collected():
+    # pytest skips folders matching norecursedirs; its default holds "build", which silently skipped
+    # tests/build/ for a session (its tests never ran in `make test`)
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    patterns = config.get("norecursedirs")
+    assert patterns is not None, "pyproject.toml must set norecursedirs: pytest's default skips tests/build/"
+    for folder in (d for d in TESTS.rglob("*") if d.is_dir() and "data" not in d.relative_to(TESTS).parts
+                   and d.name != "__pycache__"):
+        assert not any(fnmatch.fnmatch(folder.name, pattern) for pattern in patterns), \
+            f"tests/{folder.relative_to(TESTS)} matches norecursedirs {patterns}: its tests would never run"
+
+
 def test_test_file_names_are_unique_across_the_tree():
     # pytest's default (prepend) import mode imports test files by basename: two alike collide
     seen = {}

@@ -103,9 +103,9 @@ def test_parameter_file_and_list_parameters(tmp_path, monkeypatch):
     monkeypatch.setattr(build_mod, "_execute_all", lambda jobs, *a, **k: seen.append(jobs[0]["parameters"])
                         or (_ for _ in ()).throw(KeyboardInterrupt))
     assert main(["build", "31b_reaction_kinetics", "-o", str(tmp_path / "out"), "-f", str(tmp_path / "p.yaml"),
-                 "-p", "target_conversion", "0.95"]) == 130
+                 "-p", "target_conversion", "0.99"]) == 130
     assert seen[0] == {"dual_xrd_files": [str(tmp_path / "a.xy"), str(tmp_path / "b.xy")],
-                       "dual_times_min": [30, 90], "target_conversion": 0.95}
+                       "dual_times_min": [30, 90], "target_conversion": 0.99}
 
 
 def test_ledger_ranges_are_converted_to_the_parameters_unit():
