@@ -108,19 +108,14 @@ def test_compact_notation_of_the_report_tables():
 
 def test_registry_is_built_on_first_use_only():
     """Importing the module (the Explore dashboard's first view) neither imports pint nor builds its registry."""
-    import subprocess
-    import sys
-    from pathlib import Path
+    from fresh_interpreter import run_fresh
 
-    code = ("import sys, lpsrepro.units as u, lpsrepro.params\n"
-            "assert 'pint' not in sys.modules, 'pint imported'\n"
-            "assert u.field_unit('asr_ohm_cm2') == 'ohm*cm**2' and 'pint' not in sys.modules\n"
-            "from lpsrepro.units import ureg, Q_\n"
-            "assert ureg is u.registry() and Q_ is ureg.Quantity\n"
-            "assert abs(u.convert(1.0, 'mm', 'um') - 1000.0) < 1e-9\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parent.parent)
-    assert result.returncode == 0, result.stderr
+    run_fresh("import sys, lpsrepro.units as u, lpsrepro.params\n"
+              "assert 'pint' not in sys.modules, 'pint imported'\n"
+              "assert u.field_unit('asr_ohm_cm2') == 'ohm*cm**2' and 'pint' not in sys.modules\n"
+              "from lpsrepro.units import ureg, Q_\n"
+              "assert ureg is u.registry() and Q_ is ureg.Quantity\n"
+              "assert abs(u.convert(1.0, 'mm', 'um') - 1000.0) < 1e-9\n")
 
 
 def test_module_attribute_error():

@@ -113,14 +113,9 @@ def test_explorer_outside_a_kernel_prints_nothing(capsys):
 
 def test_widgets_module_does_not_import_matplotlib():
     """The dashboard's first view shows stored images: importing the widgets must not import matplotlib."""
-    import subprocess
-    import sys
-    from pathlib import Path
+    from fresh_interpreter import run_fresh
 
-    code = ("import sys, lpsrepro.widgets, lpsrepro.plots.style\n"
-            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n"
-            "from lpsrepro.plots.style import new_figure\n"
-            "assert type(new_figure(1, 1)).__name__ == 'Figure'\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parent.parent)
-    assert result.returncode == 0, result.stderr
+    run_fresh("import sys, lpsrepro.widgets, lpsrepro.plots.style\n"
+              "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n"
+              "from lpsrepro.plots.style import new_figure\n"
+              "assert type(new_figure(1, 1)).__name__ == 'Figure'\n")
