@@ -355,8 +355,12 @@ class SupplyHistory:
         return float(np.interp(target, self.fraction[i - 1:i + 1], self.time_s[i - 1:i + 1]))
 
 
+#: The solver's relative step tolerance in the analyses (:func:`simulate_precipitation`'s default).
+REL_TOL = 0.02
+
+
 def simulate_precipitation(p: PrecipitationParameters, *, supply: SupplyHistory | None = None,
-                           rel_tol: float = 0.02, max_steps: int = 20000) -> PrecipitationResult:
+                           rel_tol: float = REL_TOL, max_steps: int = 20000) -> PrecipitationResult:
     """Solve the population balance from mixing (t = 0) to ``p.aging_time_s``.
 
     Parameters
@@ -754,15 +758,15 @@ def growth_regime_number(radius_m, diffusion_m2_per_s, surface_rate_m_per_s):
     return diffusion_m2_per_s / (surface_rate_m_per_s * np.asarray(radius_m, dtype=float))
 
 
-#: Step tolerance of the growth-regime scan's check solution: a quarter of the analysis's 0.02.
-REGIME_CHECK_REL_TOL = 0.005
+#: Step tolerance of the growth-regime scan's check solution: a quarter of the analyses' :data:`REL_TOL`.
+REGIME_CHECK_REL_TOL = REL_TOL / 4
 #: Largest relative change of the mean or the relative width between the scan's solution and its
 #: check solution (:data:`REGIME_CHECK_REL_TOL`) for which a point counts as converged.
 REGIME_MAX_CHANGE = 0.02
 
 
 def width_by_regime(base: PrecipitationParameters, supply_rates_per_s, surface_rates_m_per_s, *,
-                    rel_tol: float = 0.02, check_rel_tol: float = REGIME_CHECK_REL_TOL,
+                    rel_tol: float = REL_TOL, check_rel_tol: float = REGIME_CHECK_REL_TOL,
                     max_change: float = REGIME_MAX_CHANGE):
     """Mean diameter and relative width for first-order supplies in several growth regimes.
 
@@ -797,7 +801,8 @@ def width_by_regime(base: PrecipitationParameters, supply_rates_per_s, surface_r
         ``relative_width`` (sd/mean), both NaN where nothing nucleates or the point did not converge;
         ``regime_number`` (``D/(k_r r̄)`` at the final mean radius of the ``rel_tol`` solution, an
         order of magnitude also where it did not converge); ``convergence`` (the larger relative
-        change of mean and width between the two tolerances) and ``converged`` (bool).
+        change of mean and width between the two tolerances) and ``converged`` (bool); attrs
+        ``rel_tol``, ``check_rel_tol`` and ``max_change`` (the test applied).
 
     Notes
     -----
@@ -852,7 +857,8 @@ def width_by_regime(base: PrecipitationParameters, supply_rates_per_s, surface_r
                                                       f"between step tolerances {rel_tol:g} and {check_rel_tol:g}"}),
                        "converged": (dims, converged, {"units": "1", "long_name": "change at most "
                                                        f"{max_change:g}: mean and width shown"})},
-                      coords=coords)
+                      coords=coords, attrs={"rel_tol": rel_tol, "check_rel_tol": check_rel_tol,
+                                            "max_change": max_change})
 
 
 def faster_supply_narrows(relative_width_by_supply) -> bool:

@@ -934,8 +934,8 @@ def regime_lines(result: ModelStudy) -> list[str]:
                      + "; mean (nm) " + "  ".join(f"{m:7.0f}" if c else f"{'—':>7s}" for m, c in zip(row.mean_diameter.values, ok))
                      + f"; faster supply → narrower: {verdict}")
     if not ds.converged.values.all():
-        lines.append(f"no conv.: mean or sd/mean moves by more than {100 * nucleation.REGIME_MAX_CHANGE:g} % when the "
-                     f"solver's step tolerance is cut from 0.02 to {nucleation.REGIME_CHECK_REL_TOL:g}")
+        lines.append(f"no conv.: mean or sd/mean moves by more than {100 * ds.attrs['max_change']:g} % when the "
+                     f"solver's step tolerance is cut from {ds.attrs['rel_tol']:g} to {ds.attrs['check_rel_tol']:g}")
     return lines
 
 
